@@ -1,0 +1,90 @@
+// SAM3 Annotate entry point: the composition root. Parses the command line, sets up logging and
+// the engine, then starts the GUI.
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+#include <memory>
+
+#include "engine/system/EngineInit.h"
+#include "ui/AppLogging.h"
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+
+#ifndef SAM3_VERSION
+#define SAM3_VERSION "0.0.0"
+#endif
+
+namespace {
+
+// --help and --version must work without a display, so they get a QCoreApplication.
+bool needsGui(int argc, char* argv[]) {
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray arg(argv[i]);
+    if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version") {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  const std::unique_ptr<QCoreApplication> app(needsGui(argc, argv) ? new QApplication(argc, argv)
+                                                                    : new QCoreApplication(argc, argv));
+  QApplication::setApplicationName(QStringLiteral("sam3-annotate"));
+  QApplication::setOrganizationName(QStringLiteral("sam3-annotate"));
+  QApplication::setApplicationDisplayName(QStringLiteral("SAM3 Annotate"));
+  QApplication::setApplicationVersion(QStringLiteral(SAM3_VERSION));
+  QApplication::setDesktopFileName(QStringLiteral("sam3-annotate"));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QApplication::translate(
+      "main", "Label images with points, boxes and brushes using Segment Anything Model 3."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("image"),
+                               QApplication::translate("main", "Image file to open."),
+                               QStringLiteral("[image]"));
+  const QCommandLineOption sampleOption(
+      QStringLiteral("sample"),
+      QApplication::translate("main", "Open bundled sample image <n> (0 or 1)."),
+      QStringLiteral("n"));
+  const QCommandLineOption screenshotOption(
+      QStringLiteral("screenshot"),
+      QApplication::translate("main", "Render the window to <png> once shown, then quit."),
+      QStringLiteral("png"));
+  parser.addOption(sampleOption);
+  parser.addOption(screenshotOption);
+  parser.process(*app);
+
+  const QString logPath = sam3::ui::installLogging();
+  qCInfo(lcApp).noquote() << "SAM3 Annotate" << QApplication::applicationVersion() << "log:" << logPath;
+  const sam3::EngineEnvironment env = sam3::initializeEngine();
+
+  sam3::ui::MainWindow window;
+  bool opened = false;
+  const QStringList positional = parser.positionalArguments();
+  if (!positional.isEmpty()) {
+    QString error;
+    opened = window.openImage(positional.first(), &error);
+    if (!opened) qCCritical(lcApp).noquote() << error;
+  }
+  if (!opened && parser.isSet(sampleOption)) {
+    opened = window.openSample(parser.value(sampleOption).toInt());
+  }
+  if (!opened && positional.isEmpty()) window.openSample(0);  // first run shows something useful
+  window.show();
+
+  if (parser.isSet(screenshotOption)) {
+    const QString target = parser.value(screenshotOption);
+    QTimer::singleShot(200, &window, [&window, target] {
+      const bool saved = window.grab().save(target);
+      qCInfo(lcApp).noquote() << (saved ? "screenshot saved to" : "cannot save screenshot to") << target;
+      QApplication::exit(saved ? 0 : 1);
+    });
+  }
+  if (!env.opsRegistered) qCCritical(lcApp).noquote() << QString::fromStdString(env.opsError);
+  return app->exec();
+}

@@ -1,0 +1,40 @@
+#include "engine/system/EngineInit.h"
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <thread>
+
+#include "engine/ops/OpsRegistry.h"
+#include "engine/system/EngineLog.h"
+
+namespace sam3 {
+
+EngineEnvironment initializeEngine() {
+  EngineEnvironment env;
+  env.torchVersion = TORCH_VERSION;
+  // OpenMP may report a single thread inside containers; use every core unless told otherwise.
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) {
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  }
+  env.intraOpThreads = at::get_num_threads();
+  env.cudaKernelsBuilt = ops::cudaKernelsBuilt();
+  try {
+    ops::ensureOpsRegistered();
+    env.opsRegistered = true;
+  } catch (const std::exception& e) {
+    env.opsError = e.what();
+    logMessage(LogLevel::Error, env.opsError);
+  }
+  env.blas = detectBlas();
+  logMessage(env.blas.isReference ? LogLevel::Warning : LogLevel::Info, blasSummary(env.blas));
+  logMessage(LogLevel::Info, "LibTorch " + env.torchVersion + ", " +
+                                 std::to_string(env.intraOpThreads) + " intra-op threads, CUDA kernels " +
+                                 (env.cudaKernelsBuilt ? "built" : "not built"));
+  return env;
+}
+
+}  // namespace sam3

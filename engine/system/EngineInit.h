@@ -1,0 +1,23 @@
+#pragma once
+// One-time engine start-up: verifies the sampling ops are registered and reports the numeric
+// environment (LibTorch version, BLAS, threads). Torch-free header, safe for ui/ and app/.
+
+#include <string>
+
+#include "engine/system/BlasInfo.h"
+
+namespace sam3 {
+
+struct EngineEnvironment {
+  bool opsRegistered = false;
+  std::string opsError;  // user-facing reason when opsRegistered is false
+  std::string torchVersion;
+  int intraOpThreads = 1;
+  bool cudaKernelsBuilt = false;
+  BlasInfo blas;
+};
+
+// Never throws; logs a summary through the engine log sink (warning for the reference BLAS).
+EngineEnvironment initializeEngine();
+
+}  // namespace sam3

@@ -1,0 +1,96 @@
+// Sampling ops on SAM3 shapes (72x72x256 features, B=1), ours vs the reference in the same run:
+//  - sample_points_seq vs permute + contiguous + at::grid_sampler (the original geometry encoder)
+//  - sam3::grid_sample vs at::grid_sampler on NCHW input
+//  - sam3::roi_align vs torchvision's CPU roi_align (its _C library loaded into this process)
+// usage: bench_sampling_ops [TORCHVISION_C_SO]   (2 intra-op threads, like the CI machine)
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <filesystem>
+#include <glob.h>
+
+#include "BenchHarness.h"
+#include "engine/ops/OpsRegistry.h"
+#include "engine/ops/SamplingOps.h"
+
+using namespace sam3;
+
+namespace {
+
+std::string findTorchvisionLibrary(int argc, char** argv) {
+  if (argc > 1) return argv[1];
+  glob_t g{};
+  std::string found;
+  if (glob("/usr/lib/python3/dist-packages/torchvision/_C*.so", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
+    found = g.gl_pathv[0];
+  }
+  globfree(&g);
+  return found;
+}
+
+// Boxes of SAM3-like sizes (4..60 feature pixels) inside a 72x72 map, as Tensor[K,5].
+at::Tensor randomRois(int64_t k) {
+  const at::Tensor wh = at::rand({k, 2}) * 56 + 4;
+  const at::Tensor xy = at::rand({k, 2}) * (72 - wh);
+  return at::cat({at::zeros({k, 1}), xy, xy + wh}, 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  at::set_num_threads(2);
+  at::manual_seed(0);
+  bool allOk = true;
+  // Load the real torchvision first; ensureOpsRegistered() then leaves its roi_align alone.
+  const std::string tvPath = findTorchvisionLibrary(argc, argv);
+  const std::string tvError = tvPath.empty() ? "torchvision not found" : ops::loadTorchvisionOps(tvPath);
+  ops::ensureOpsRegistered();
+  std::printf("threads: %d; torchvision: %s\n", at::get_num_threads(),
+              tvError.empty() ? tvPath.c_str() : tvError.c_str());
+
+  const int64_t h = 72, w = 72, c = 256;
+  const at::Tensor nchw = at::randn({1, c, h, w});
+  const at::Tensor seq = nchw.flatten(2).permute({2, 0, 1}).contiguous();  // [HW,1,C]
+
+  bench::printHeader("sample_points_seq vs permute+contiguous+grid_sampler (target >= 3x)");
+  for (int64_t n : {1, 8, 64}) {
+    const at::Tensor points = at::rand({n, 1, 2});
+    const auto ours = bench::measure([&] { ops::samplePointsSeq(seq, points, h, w); });
+    const auto ref = bench::measure([&] {
+      const at::Tensor map = seq.permute({1, 2, 0}).contiguous().view({1, c, h, w});
+      at::grid_sampler(map, (points * 2 - 1).permute({1, 0, 2}).unsqueeze(2), 0, 0, false);
+    });
+    allOk &= bench::printRow("points N=" + std::to_string(n), ours, ref, 3.0);
+  }
+
+  bench::printHeader("sam3::grid_sample vs at::grid_sampler, NCHW (target >= 1x)");
+  for (int64_t n : {1, 8, 64}) {
+    const at::Tensor grid = at::rand({1, n, 1, 2}) * 2 - 1;
+    const auto ours = bench::measure([&] { ops::gridSample(nchw, grid); });
+    const auto ref = bench::measure([&] { at::grid_sampler(nchw, grid, 0, 0, false); });
+    allOk &= bench::printRow("grid N=" + std::to_string(n), ours, ref, 1.0);
+  }
+
+  if (!tvError.empty()) {
+    std::printf("\nroi_align vs torchvision: skipped (%s)\n", tvError.c_str());
+  } else {
+    const auto tvOp = c10::Dispatcher::singleton()
+                          .findSchemaOrThrow("torchvision::roi_align", "")
+                          .typed<at::Tensor(const at::Tensor&, const at::Tensor&, double, int64_t, int64_t,
+                                            int64_t, bool)>();
+    bench::printHeader("sam3::roi_align vs torchvision roi_align, 7x7, ratio -1 (target >= 2x at K=8,64)");
+    for (int64_t k : {1, 8, 64}) {
+      const at::Tensor rois = randomRois(k);
+      const double diff = (ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false) - tvOp.call(nchw, rois, 1.0, 7, 7, -1, false))
+                              .abs().max().item<double>();
+      const auto ours = bench::measure([&] { ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false); });
+      const auto ref = bench::measure([&] { tvOp.call(nchw, rois, 1.0, 7, 7, -1, false); });
+      allOk &= bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")", ours, ref,
+                               k == 1 ? 1.0 : 2.0);
+    }
+  }
+  std::printf("\n%s\n", allOk ? "all targets met" : "some targets missed");
+  return 0;
+}

@@ -1,0 +1,113 @@
+// The main window opens the bundled sample like `sam3-annotate --sample 0` does, and really
+// renders it: the offscreen grab shows the image's pixels, not a blank widget.
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "support/TestSupport.h"
+#include "ui/AppLogging.h"
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+
+using sam3::ui::ImageCanvas;
+using sam3::ui::MainWindow;
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void showsSampleImage() {
+    MainWindow window;
+    QVERIFY(window.openSample(0));
+    window.resize(1100, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCoreApplication::processEvents();
+
+    const QImage shot = window.grab().toImage();
+    const QString path = sam3::test::outputDir() + QStringLiteral("/mainwindow_sample.png");
+    QVERIFY2(shot.save(path), qPrintable(path));
+
+    // Compare canvas pixels with the source image at object centres (red disc, blue ring,
+    // orange disc, background). Smooth downscaling allows a small colour difference.
+    ImageCanvas* canvas = window.canvas();
+    const QImage source = canvas->image();
+    const QImage canvasShot = canvas->grab().toImage();
+    QVERIFY(canvas->zoom() > 0.3 && canvas->zoom() < 1.5);
+    const QList<QPoint> probes = {{800, 430}, {260, 420}, {160, 200}, {60, 700}, {640, 560}};
+    for (const QPoint& p : probes) {
+      const QPointF w = canvas->mapFromImage(QPointF(p) + QPointF(0.5, 0.5));
+      const QColor expected = source.pixelColor(p);
+      const QColor actual = canvasShot.pixelColor(w.toPoint());
+      const int diff = qAbs(expected.red() - actual.red()) + qAbs(expected.green() - actual.green()) +
+                       qAbs(expected.blue() - actual.blue());
+      QVERIFY2(diff < 60, qPrintable(QStringLiteral("pixel (%1,%2): expected %3, canvas shows %4")
+                                         .arg(p.x()).arg(p.y()).arg(expected.name(), actual.name())));
+    }
+    // Not blank: many distinct colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < canvasShot.height(); y += 7)
+      for (int x = 0; x < canvasShot.width(); x += 7) colours.insert(canvasShot.pixel(x, y));
+    QVERIFY(colours.size() > 500);
+  }
+
+  void rejectsCorruptImage() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.png"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\x89PNG\r\n\x1a\n this is not really a png");
+    file.close();
+    MainWindow window;
+    QVERIFY(window.openSample(1));
+    QString error;
+    QVERIFY(!window.openImage(path, &error));
+    QVERIFY2(error.contains(QStringLiteral("broken.png")), qPrintable(error));
+    QCOMPARE(window.currentImagePath(), QStringLiteral(":/images/sample_tiles.png"));  // kept
+  }
+
+  void zoomKeepsAnchorFixed() {
+    MainWindow window;
+    QVERIFY(window.openSample(0));
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ImageCanvas* canvas = window.canvas();
+    QSignalSpy zoomSpy(canvas, &ImageCanvas::zoomChanged);
+    const QPointF anchor(300, 200);
+    const QPointF before = canvas->mapToImage(anchor);
+    canvas->setZoom(canvas->zoom() * 3.0, anchor);
+    QCOMPARE(zoomSpy.count(), 1);
+    const QPointF after = canvas->mapToImage(anchor);
+    QVERIFY(qAbs(before.x() - after.x()) < 1e-6 && qAbs(before.y() - after.y()) < 1e-6);
+    canvas->zoomToActualSize();
+    QCOMPARE(canvas->zoom(), 1.0);
+    canvas->fitToWindow();
+    QVERIFY(canvas->zoom() < 1.0);
+  }
+
+  void rotatesLogFiles() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("app.log"));
+    for (int round = 0; round < 4; ++round) {
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(QByteArray(200, char('a' + round)));
+      f.close();
+      sam3::ui::rotateLogFile(path, 100, 2);
+    }
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(QFile::exists(path + QStringLiteral(".1")));
+    QVERIFY(QFile::exists(path + QStringLiteral(".2")));
+    QVERIFY(!QFile::exists(path + QStringLiteral(".3")));
+    QFile newest(path + QStringLiteral(".1"));
+    QVERIFY(newest.open(QIODevice::ReadOnly));
+    QCOMPARE(newest.read(1), QByteArray("d"));
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

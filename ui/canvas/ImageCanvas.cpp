@@ -1,0 +1,163 @@
+#include "ui/canvas/ImageCanvas.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+namespace sam3::ui {
+namespace {
+constexpr double kZoomStep = 1.25;
+const QColor kBackdrop(38, 40, 46);
+}  // namespace
+
+ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
+  setFocusPolicy(Qt::StrongFocus);
+  setMouseTracking(true);
+  setAttribute(Qt::WA_OpaquePaintEvent);
+  setMinimumSize(200, 150);
+  setAccessibleName(tr("Image canvas"));
+}
+
+void ImageCanvas::setImage(const QImage& image) {
+  // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
+  m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
+                                    : image.convertToFormat(QImage::Format_RGB32);
+  fitToWindow();
+}
+
+QPointF ImageCanvas::mapToImage(const QPointF& widgetPos) const {
+  return (widgetPos - m_origin) / m_scale;
+}
+
+QPointF ImageCanvas::mapFromImage(const QPointF& imagePos) const {
+  return imagePos * m_scale + m_origin;
+}
+
+void ImageCanvas::fitToWindow() {
+  m_fitMode = true;
+  if (m_image.isNull() || width() <= 0 || height() <= 0) {
+    update();
+    return;
+  }
+  const double sx = double(width()) / m_image.width();
+  const double sy = double(height()) / m_image.height();
+  m_scale = std::clamp(std::min(sx, sy), kMinZoom, kMaxZoom);
+  m_origin = QPointF((width() - m_image.width() * m_scale) / 2.0,
+                     (height() - m_image.height() * m_scale) / 2.0);
+  update();
+  Q_EMIT zoomChanged(m_scale);
+}
+
+void ImageCanvas::zoomToActualSize() {
+  setZoom(1.0, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void ImageCanvas::zoomIn() { setZoom(m_scale * kZoomStep, QPointF(width() / 2.0, height() / 2.0)); }
+
+void ImageCanvas::zoomOut() { setZoom(m_scale / kZoomStep, QPointF(width() / 2.0, height() / 2.0)); }
+
+void ImageCanvas::setZoom(double scale, const QPointF& widgetAnchor) {
+  scale = std::clamp(scale, kMinZoom, kMaxZoom);
+  const QPointF anchorInImage = mapToImage(widgetAnchor);
+  m_scale = scale;
+  m_origin = widgetAnchor - anchorInImage * m_scale;
+  m_fitMode = false;
+  update();
+  Q_EMIT zoomChanged(m_scale);
+}
+
+void ImageCanvas::panBy(const QPointF& delta) {
+  m_origin += delta;
+  m_fitMode = false;
+  update();
+}
+
+void ImageCanvas::paintEvent(QPaintEvent* event) {
+  QPainter painter(this);
+  painter.fillRect(event->rect(), kBackdrop);
+  if (m_image.isNull()) {
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.drawText(rect(), Qt::AlignCenter, tr("Open an image or a folder to start (Ctrl+O)"));
+    return;
+  }
+  // Scale only the part of the image that is visible in the exposed rectangle.
+  const QRectF exposedInImage =
+      QRectF(mapToImage(event->rect().topLeft()), mapToImage(event->rect().bottomRight() + QPoint(1, 1)));
+  const QRectF source = exposedInImage.intersected(QRectF(m_image.rect()));
+  if (source.isEmpty()) return;
+  const QRect sourcePixels = source.toAlignedRect().intersected(m_image.rect());
+  const QRectF target(mapFromImage(sourcePixels.topLeft()), QSizeF(sourcePixels.size()) * m_scale);
+  painter.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 2.0);
+  painter.drawImage(target, m_image, sourcePixels);
+}
+
+void ImageCanvas::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  if (m_fitMode) fitToWindow();
+}
+
+void ImageCanvas::wheelEvent(QWheelEvent* event) {
+  const QPoint delta = event->angleDelta();
+  if (event->modifiers() & Qt::ShiftModifier) {
+    panBy(QPointF(delta.y() / 2.0, 0));  // horizontal scroll
+  } else if (delta.y() != 0) {
+    setZoom(m_scale * std::pow(kZoomStep, delta.y() / 120.0), event->position());
+  }
+  event->accept();
+}
+
+void ImageCanvas::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+    m_panning = true;
+    m_lastPanPos = event->position();
+    setCursor(Qt::ClosedHandCursor);
+    event->accept();
+    return;
+  }
+  QWidget::mousePressEvent(event);
+}
+
+void ImageCanvas::mouseMoveEvent(QMouseEvent* event) {
+  if (m_panning) {
+    panBy(event->position() - m_lastPanPos);
+    m_lastPanPos = event->position();
+  }
+  if (hasImage()) {
+    const QPointF p = mapToImage(event->position());
+    Q_EMIT cursorMoved(p, QRectF(m_image.rect()).contains(p));
+  }
+  QWidget::mouseMoveEvent(event);
+}
+
+void ImageCanvas::mouseReleaseEvent(QMouseEvent* event) {
+  if (m_panning && (event->button() == Qt::MiddleButton || event->button() == Qt::LeftButton)) {
+    m_panning = false;
+    setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::ArrowCursor);
+    event->accept();
+    return;
+  }
+  QWidget::mouseReleaseEvent(event);
+}
+
+void ImageCanvas::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+    m_spaceHeld = true;
+    setCursor(Qt::OpenHandCursor);
+    return;
+  }
+  QWidget::keyPressEvent(event);
+}
+
+void ImageCanvas::keyReleaseEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+    m_spaceHeld = false;
+    if (!m_panning) setCursor(Qt::ArrowCursor);
+    return;
+  }
+  QWidget::keyReleaseEvent(event);
+}
+
+}  // namespace sam3::ui

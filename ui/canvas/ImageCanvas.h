@@ -1,0 +1,63 @@
+#pragma once
+// The central view: shows one image with zoom (wheel, keys, fit, 1:1) and pan (middle button or
+// space + drag). Only the visible part of the image is scaled on each paint.
+
+#include <QImage>
+#include <QPointF>
+#include <QWidget>
+
+namespace sam3::ui {
+
+class ImageCanvas : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ImageCanvas(QWidget* parent = nullptr);
+
+  void setImage(const QImage& image);
+  const QImage& image() const { return m_image; }
+  bool hasImage() const { return !m_image.isNull(); }
+
+  double zoom() const { return m_scale; }
+  // Widget <-> image pixel coordinates (image pixel (0,0) spans [0,1)x[0,1)).
+  QPointF mapToImage(const QPointF& widgetPos) const;
+  QPointF mapFromImage(const QPointF& imagePos) const;
+
+  static constexpr double kMinZoom = 0.01;
+  static constexpr double kMaxZoom = 64.0;
+
+ public Q_SLOTS:
+  void fitToWindow();
+  void zoomToActualSize();
+  void zoomIn();
+  void zoomOut();
+  // Zooms to `scale`, keeping the image point under `widgetAnchor` fixed.
+  void setZoom(double scale, const QPointF& widgetAnchor);
+
+ Q_SIGNALS:
+  void zoomChanged(double scale);
+  void cursorMoved(const QPointF& imagePos, bool insideImage);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void keyReleaseEvent(QKeyEvent* event) override;
+
+ private:
+  void panBy(const QPointF& delta);
+
+  QImage m_image;
+  double m_scale = 1.0;
+  QPointF m_origin;          // widget position of the image's top-left corner
+  bool m_fitMode = true;     // refit on resize until the user zooms
+  bool m_spaceHeld = false;
+  bool m_panning = false;
+  QPointF m_lastPanPos;
+};
+
+}  // namespace sam3::ui
