@@ -56,7 +56,9 @@ void Report::record(const std::string& name, const Comparison& result) {
 
 void Report::fail(const std::string& name, const std::string& why) {
   ++m_failed;
-  std::printf("FAIL  %-48s %s\n", name.c_str(), why.c_str());
+  // c10::Error messages carry a native backtrace; the first line is what matters here.
+  const std::string reason = why.substr(0, why.find("\nException raised from"));
+  std::printf("FAIL  %-48s %s\n", name.c_str(), reason.c_str());
   std::fflush(stdout);
 }
 

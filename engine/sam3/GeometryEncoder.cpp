@@ -1,0 +1,201 @@
+#include "engine/sam3/GeometryEncoder.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <stdexcept>
+
+#include "engine/ops/SamplingOps.h"
+#include "engine/prompt/PaddedSequence.h"
+#include "engine/sam3/NnOps.h"
+
+namespace sam3::model {
+namespace {
+
+void capture(Intermediates* out, const std::string& name, const at::Tensor& t) {
+  if (out) (*out)[name] = t;
+}
+
+}  // namespace
+
+GeometryEncoder::GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source)
+    : m_config(config), m_weights(std::move(weights)), m_posEnc(config.posNumFeats, config.posTemperature) {
+  m_config.validate();
+  checkStateDict(m_weights, m_config.expectedWeights(), source);
+  for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
+  if (m_config.boxesPool) {
+    m_boxPoolWeight = m_weights.at("boxes_pool_project.weight").reshape({m_config.dModel, -1}).contiguous();
+  }
+}
+
+const at::Tensor& GeometryEncoder::w(const std::string& key) const { return m_weights.at(key); }
+
+GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, const at::Tensor& positions,
+                                                   int64_t height, int64_t width) const {
+  c10::InferenceMode guard;
+  const int64_t c = m_config.dModel;
+  if (features.dim() != 3 || features.size(0) != height * width || features.size(2) != c) {
+    throw std::invalid_argument("GeometryEncoder: image features must be [H*W, B, " + std::to_string(c) +
+                                "] with H*W = " + std::to_string(height * width) + ", got " +
+                                c10::str(features.sizes()));
+  }
+  GeometryImageContext ctx;
+  ctx.height = height;
+  ctx.width = width;
+  ctx.batch = features.size(1);
+  const at::Tensor feats = features.to(at::kFloat).contiguous();
+  if (m_config.pointsPool || m_config.boxesPool) {
+    ctx.pooledSeq = layerNorm(feats, w("img_pre_norm.weight"), w("img_pre_norm.bias"), m_config.layerNormEps);
+    ctx.pooledMap = ctx.pooledSeq.permute({1, 2, 0}).reshape({ctx.batch, c, height, width});
+  }
+  at::Tensor keysInput = feats;
+  if (positions.defined()) {
+    if (positions.dim() != 3 || positions.size(0) != height * width || positions.size(2) != c) {
+      throw std::invalid_argument("GeometryEncoder: position codes must be [H*W, B or 1, C], got " +
+                                  c10::str(positions.sizes()));
+    }
+    keysInput = feats + positions.to(at::kFloat);
+  }
+  for (int64_t i = 0; i < m_config.numLayers; ++i) {
+    const std::string p = "encode." + std::to_string(i) + ".cross_attn_image.";
+    const at::Tensor inW = w(p + "in_proj_weight"), inB = w(p + "in_proj_bias");
+    const at::Tensor k = linear(keysInput, inW.slice(0, c, 2 * c), inB.slice(0, c, 2 * c));
+    const at::Tensor v = linear(feats, inW.slice(0, 2 * c), inB.slice(0, 2 * c));
+    ctx.crossKeys.push_back(splitHeads(k, m_config.numHeads).contiguous());
+    ctx.crossValues.push_back(splitHeads(v, m_config.numHeads).contiguous());
+  }
+  return ctx;
+}
+
+at::Tensor GeometryEncoder::encodePoints(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                                         Intermediates* out) const {
+  const at::Tensor& points = prompt.points();  // [Np,B,2]
+  const int64_t n = points.size(0), batch = points.size(1), c = m_config.dModel;
+  at::Tensor tokens = at::zeros({n, batch, c});
+  if (m_config.pointsDirectProject) {
+    const at::Tensor direct = linear(points, w("points_direct_project.weight"), w("points_direct_project.bias"));
+    capture(out, "inter.points_direct_project.output", direct);
+    tokens = tokens + direct;
+  }
+  if (m_config.pointsPool) {
+    const at::Tensor sampled = ops::samplePointsSeq(image.pooledSeq, points.contiguous(), image.height, image.width);
+    capture(out, "inter.points_pool_project.input", sampled);
+    const at::Tensor pooled = linear(sampled, w("points_pool_project.weight"), w("points_pool_project.bias"));
+    capture(out, "inter.points_pool_project.output", pooled);
+    tokens = tokens + pooled;
+  }
+  if (m_config.pointsPosEnc) {
+    const at::Tensor code = m_posEnc.encodePoints(points);
+    capture(out, "inter.points_pos_enc_project.input", code);
+    const at::Tensor projected = linear(code, w("points_pos_enc_project.weight"), w("points_pos_enc_project.bias"));
+    capture(out, "inter.points_pos_enc_project.output", projected);
+    tokens = tokens + projected;
+  }
+  // Padded slots may hold anything; clamp so the lookup stays in range (their tokens are unused).
+  const at::Tensor label = at::embedding(w("label_embed.weight"), prompt.pointLabels().clamp(0, 1));
+  capture(out, "inter.label_embed.points.output", label);
+  return tokens + label;
+}
+
+at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                                        Intermediates* out) const {
+  const at::Tensor& boxes = prompt.boxes();  // [Nb,B,4] cx,cy,w,h
+  const int64_t n = boxes.size(0), batch = boxes.size(1), c = m_config.dModel;
+  at::Tensor tokens = at::zeros({n, batch, c});
+  if (m_config.boxesDirectProject) {
+    const at::Tensor direct = linear(boxes, w("boxes_direct_project.weight"), w("boxes_direct_project.bias"));
+    capture(out, "inter.boxes_direct_project.output", direct);
+    tokens = tokens + direct;
+  }
+  if (m_config.boxesPool) {
+    // xyxy in feature pixels, image-major rows (batch_index, x1, y1, x2, y2) for roi_align.
+    const at::Tensor b = boxes.transpose(0, 1);  // [B,Nb,4]
+    const at::Tensor half = b.narrow(2, 2, 2) / 2;
+    const at::Tensor scale = at::tensor({float(image.width), float(image.height)});
+    const at::Tensor xyxy = at::cat({(b.narrow(2, 0, 2) - half) * scale, (b.narrow(2, 0, 2) + half) * scale}, 2);
+    const at::Tensor index = at::arange(batch, at::kFloat).view({batch, 1, 1}).expand({batch, n, 1});
+    const at::Tensor rois = at::cat({index, xyxy}, 2).reshape({batch * n, 5});
+    const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
+    capture(out, "inter.boxes_pool_project.input", pooledMaps);
+    // The valid 7x7 convolution is a matrix product with the flattened kernel.
+    const at::Tensor pooled = at::addmm(w("boxes_pool_project.bias"), pooledMaps.reshape({batch * n, m_boxPoolWeight.size(1)}), m_boxPoolWeight.t());
+    capture(out, "inter.boxes_pool_project.output", pooled.view({batch * n, c, 1, 1}));
+    tokens = tokens + pooled.view({batch, n, c}).transpose(0, 1);
+  }
+  if (m_config.boxesPosEnc) {
+    const at::Tensor code = m_posEnc.encodeBoxes(boxes);
+    capture(out, "inter.boxes_pos_enc_project.input", code);
+    const at::Tensor projected = linear(code, w("boxes_pos_enc_project.weight"), w("boxes_pos_enc_project.bias"));
+    capture(out, "inter.boxes_pos_enc_project.output", projected);
+    tokens = tokens + projected;
+  }
+  const at::Tensor label = at::embedding(w("label_embed.weight"), prompt.boxLabels().clamp(0, 1));
+  capture(out, "inter.label_embed.boxes.output", label);
+  return tokens + label;
+}
+
+at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input, const at::Tensor& mask,
+                                         const GeometryImageContext& image) const {
+  const std::string p = "encode." + std::to_string(index) + ".";
+  const int64_t c = m_config.dModel, heads = m_config.numHeads, batch = input.size(1);
+  const double eps = m_config.layerNormEps;
+  at::Tensor x = input;
+
+  // Self-attention on norm1(x), padded keys masked, no positional terms.
+  {
+    const at::Tensor a = layerNorm(x, w(p + "norm1.weight"), w(p + "norm1.bias"), eps);
+    const at::Tensor qkv = linear(a, w(p + "self_attn.in_proj_weight"), w(p + "self_attn.in_proj_bias"));
+    const at::Tensor q = splitHeads(qkv.narrow(2, 0, c), heads);
+    const at::Tensor k = splitHeads(qkv.narrow(2, c, c), heads);
+    const at::Tensor v = splitHeads(qkv.narrow(2, 2 * c, c), heads);
+    const at::Tensor attended = mergeHeads(attention(q, k, v, batch, mask), batch);
+    x = x + linear(attended, w(p + "self_attn.out_proj.weight"), w(p + "self_attn.out_proj.bias"));
+  }
+  // Cross-attention from norm2(x) to the image: keys/values come from the per-image cache.
+  {
+    const at::Tensor a = layerNorm(x, w(p + "norm2.weight"), w(p + "norm2.bias"), eps);
+    const at::Tensor inW = w(p + "cross_attn_image.in_proj_weight"), inB = w(p + "cross_attn_image.in_proj_bias");
+    const at::Tensor q = splitHeads(linear(a, inW.slice(0, 0, c), inB.slice(0, 0, c)), heads);
+    const at::Tensor attended = mergeHeads(attention(q, image.crossKeys[index], image.crossValues[index], batch, {}), batch);
+    x = x + linear(attended, w(p + "cross_attn_image.out_proj.weight"), w(p + "cross_attn_image.out_proj.bias"));
+  }
+  // Feed-forward on norm3(x).
+  {
+    const at::Tensor a = layerNorm(x, w(p + "norm3.weight"), w(p + "norm3.bias"), eps);
+    const at::Tensor hidden = at::relu(linear(a, w(p + "linear1.weight"), w(p + "linear1.bias")));
+    x = x + linear(hidden, w(p + "linear2.weight"), w(p + "linear2.bias"));
+  }
+  return x;
+}
+
+GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                                         Intermediates* out) const {
+  c10::InferenceMode guard;
+  prompt.validate();
+  if (prompt.batchSize() != image.batch) {
+    throw std::invalid_argument("GeometryEncoder: prompt batch " + std::to_string(prompt.batchSize()) +
+                                " differs from the image context's batch " + std::to_string(image.batch));
+  }
+  const at::Tensor pointTokens = encodePoints(prompt, image, out);
+  const at::Tensor boxTokens = encodeBoxes(prompt, image, out);
+  auto [seq, mask] = prompt::concatPaddedSequences(pointTokens, prompt.pointMask(), boxTokens, prompt.boxMask());
+  if (m_config.addCls) {
+    const int64_t batch = prompt.batchSize();
+    const at::Tensor cls = w("cls_embed.weight").view({1, 1, -1}).expand({1, batch, m_config.dModel});
+    std::tie(seq, mask) = prompt::concatPaddedSequences(seq, mask, cls, at::zeros({batch, 1}, at::kBool));
+  }
+  capture(out, "inter.final_proj.input", seq);
+  if (m_config.addPostEncodeProj) {
+    seq = linear(seq, w("final_proj.weight"), w("final_proj.bias"));
+    capture(out, "inter.final_proj.output", seq);
+    seq = layerNorm(seq, w("norm.weight"), w("norm.bias"), m_config.layerNormEps);
+    capture(out, "inter.norm.output", seq);
+  }
+  for (int64_t i = 0; i < m_config.numLayers; ++i) {
+    seq = encoderLayer(i, seq, mask, image);
+    capture(out, "inter.encode." + std::to_string(i) + ".output", seq);
+  }
+  if (m_config.numLayers > 0) seq = layerNorm(seq, w("encode_norm.weight"), w("encode_norm.bias"), m_config.layerNormEps);
+  return {seq, mask};
+}
+
+}  // namespace sam3::model

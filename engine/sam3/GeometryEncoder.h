@@ -1,0 +1,65 @@
+#pragma once
+// Native port of SAM3's SequenceGeometryEncoder (inference only). Everything that depends only
+// on the image - the LayerNormed map used for pooling and every layer's cross-attention keys
+// and values - is computed once by prepareImage(); encode() then costs O(points + boxes).
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/prompt/GeometryPrompt.h"
+#include "engine/sam3/GeometryEncoderConfig.h"
+#include "engine/sam3/PositionEmbeddingSine.h"
+
+namespace sam3::model {
+
+// Per-image state for a batch of B images.
+struct GeometryImageContext {
+  int64_t height = 0, width = 0, batch = 0;
+  at::Tensor pooledSeq;  // img_pre_norm(features) [H*W, B, C], for point sampling
+  at::Tensor pooledMap;  // the same as [B, C, H, W], for roi_align
+  std::vector<at::Tensor> crossKeys;    // per layer, split heads [B*heads, H*W, C/heads]
+  std::vector<at::Tensor> crossValues;  // per layer, split heads
+};
+
+struct GeometryEncoding {
+  at::Tensor embeddings;  // [Np+Nb+1, B, C] sequence-first
+  at::Tensor mask;        // [B, Np+Nb+1], true = padded
+};
+
+// Optional capture of intermediate tensors, named as the golden data's "inter.*" entries.
+using Intermediates = std::map<std::string, at::Tensor>;
+
+class GeometryEncoder {
+ public:
+  // Throws WeightError listing every missing/unexpected/mis-shaped key.
+  GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source = "weights");
+
+  const GeometryEncoderConfig& config() const { return m_config; }
+
+  // features [H*W, B, C] (raw backbone level), positions [H*W, B or 1, C] (undefined = zeros).
+  GeometryImageContext prepareImage(const at::Tensor& features, const at::Tensor& positions, int64_t height,
+                                    int64_t width) const;
+
+  // Encodes a prompt whose batch matches the context. Throws std::invalid_argument on mismatch.
+  GeometryEncoding encode(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                          Intermediates* capture = nullptr) const;
+
+ private:
+  const at::Tensor& w(const std::string& key) const;
+  at::Tensor encodePoints(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                          Intermediates* capture) const;
+  at::Tensor encodeBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                         Intermediates* capture) const;
+  at::Tensor encoderLayer(int64_t index, const at::Tensor& x, const at::Tensor& mask,
+                          const GeometryImageContext& image) const;
+
+  GeometryEncoderConfig m_config;
+  StateDict m_weights;
+  PositionEmbeddingSine m_posEnc;
+  at::Tensor m_boxPoolWeight;  // Conv2d(C, C, roi) weight as a [C, C*roi*roi] matrix
+};
+
+}  // namespace sam3::model
