@@ -34,9 +34,12 @@ find_package(nlohmann_json 3 QUIET)
 sam3_require(nlohmann_json_FOUND "nlohmann-json 3" "nlohmann-json3-dev")
 
 find_package(Threads REQUIRED)
+# ATen's at::parallel_for is a header template around `#pragma omp parallel`: code that calls it
+# must itself be compiled with OpenMP, or it silently runs on one thread.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
 
 # One interface target that carries LibTorch with its compile flags, for engine/ targets only.
 add_library(sam3_torch INTERFACE)
-target_link_libraries(sam3_torch INTERFACE ${TORCH_LIBRARIES})
+target_link_libraries(sam3_torch INTERFACE ${TORCH_LIBRARIES} OpenMP::OpenMP_CXX)
 target_include_directories(sam3_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_compile_options(sam3_torch INTERFACE $<$<COMPILE_LANGUAGE:CXX>:${SAM3_TORCH_CXX_FLAGS}>)

@@ -45,7 +45,7 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
   const at::Tensor feats = features.to(at::kFloat).contiguous();
   if (m_config.pointsPool || m_config.boxesPool) {
     ctx.pooledSeq = layerNorm(feats, w("img_pre_norm.weight"), w("img_pre_norm.bias"), m_config.layerNormEps);
-    ctx.pooledMap = ctx.pooledSeq.permute({1, 2, 0}).reshape({ctx.batch, c, height, width});
+    ctx.pooledMap = ctx.pooledSeq.permute({1, 2, 0}).reshape({ctx.batch, c, height, width}).contiguous();
   }
   at::Tensor keysInput = feats;
   if (positions.defined()) {
@@ -60,7 +60,7 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
     const at::Tensor inW = w(p + "in_proj_weight"), inB = w(p + "in_proj_bias");
     const at::Tensor k = linear(keysInput, inW.slice(0, c, 2 * c), inB.slice(0, c, 2 * c));
     const at::Tensor v = linear(feats, inW.slice(0, 2 * c), inB.slice(0, 2 * c));
-    ctx.crossKeys.push_back(splitHeads(k, m_config.numHeads).contiguous());
+    ctx.crossKeysT.push_back(splitHeads(k, m_config.numHeads).transpose(1, 2).contiguous());
     ctx.crossValues.push_back(splitHeads(v, m_config.numHeads).contiguous());
   }
   return ctx;
@@ -117,7 +117,7 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
     const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
     capture(out, "inter.boxes_pool_project.input", pooledMaps);
     // The valid 7x7 convolution is a matrix product with the flattened kernel.
-    const at::Tensor pooled = at::addmm(w("boxes_pool_project.bias"), pooledMaps.reshape({batch * n, m_boxPoolWeight.size(1)}), m_boxPoolWeight.t());
+    const at::Tensor pooled = linear(pooledMaps.reshape({batch * n, m_boxPoolWeight.size(1)}), m_boxPoolWeight, w("boxes_pool_project.bias"));
     capture(out, "inter.boxes_pool_project.output", pooled.view({batch * n, c, 1, 1}));
     tokens = tokens + pooled.view({batch, n, c}).transpose(0, 1);
   }
@@ -147,7 +147,7 @@ at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input,
     const at::Tensor q = splitHeads(qkv.narrow(2, 0, c), heads);
     const at::Tensor k = splitHeads(qkv.narrow(2, c, c), heads);
     const at::Tensor v = splitHeads(qkv.narrow(2, 2 * c, c), heads);
-    const at::Tensor attended = mergeHeads(attention(q, k, v, batch, mask), batch);
+    const at::Tensor attended = mergeHeads(attention(q, k.transpose(1, 2), v, batch, mask), batch);
     x = x + linear(attended, w(p + "self_attn.out_proj.weight"), w(p + "self_attn.out_proj.bias"));
   }
   // Cross-attention from norm2(x) to the image: keys/values come from the per-image cache.
@@ -155,7 +155,7 @@ at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input,
     const at::Tensor a = layerNorm(x, w(p + "norm2.weight"), w(p + "norm2.bias"), eps);
     const at::Tensor inW = w(p + "cross_attn_image.in_proj_weight"), inB = w(p + "cross_attn_image.in_proj_bias");
     const at::Tensor q = splitHeads(linear(a, inW.slice(0, 0, c), inB.slice(0, 0, c)), heads);
-    const at::Tensor attended = mergeHeads(attention(q, image.crossKeys[index], image.crossValues[index], batch, {}), batch);
+    const at::Tensor attended = mergeHeads(attention(q, image.crossKeysT[index], image.crossValues[index], batch, {}), batch);
     x = x + linear(attended, w(p + "cross_attn_image.out_proj.weight"), w(p + "cross_attn_image.out_proj.bias"));
   }
   // Feed-forward on norm3(x).

@@ -20,7 +20,7 @@ struct GeometryImageContext {
   int64_t height = 0, width = 0, batch = 0;
   at::Tensor pooledSeq;  // img_pre_norm(features) [H*W, B, C], for point sampling
   at::Tensor pooledMap;  // the same as [B, C, H, W], for roi_align
-  std::vector<at::Tensor> crossKeys;    // per layer, split heads [B*heads, H*W, C/heads]
+  std::vector<at::Tensor> crossKeysT;   // per layer, split heads, transposed [B*heads, C/heads, H*W]
   std::vector<at::Tensor> crossValues;  // per layer, split heads
 };
 

@@ -1,5 +1,7 @@
 #pragma once
 // Small inference building blocks shared by the native SAM3 modules (PyTorch semantics).
+// Matrix products parallelize across LibTorch's intra-op threads themselves (row blocks, or
+// attention heads) on top of a single-threaded BLAS, see useSingleThreadedBlas().
 
 #include <ATen/ATen.h>
 
@@ -15,9 +17,10 @@ at::Tensor splitHeads(const at::Tensor& x, int64_t heads);
 // Inverse of splitHeads: [B*heads, L, d] -> [L, B, heads*d].
 at::Tensor mergeHeads(const at::Tensor& x, int64_t batch);
 
-// Scaled dot-product attention on split heads: softmax(q k^T / sqrt(d) [+ mask]) v.
+// Scaled dot-product attention on split heads: softmax(q k^T / sqrt(d) [+ mask]) v, one task per
+// head. `keysT` is [B*heads, d, Lk] (keys already transposed), `values` [B*heads, Lk, d],
 // `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
-at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t batch,
+at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask);
 
 }  // namespace sam3::model

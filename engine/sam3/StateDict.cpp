@@ -2,7 +2,11 @@
 
 #include <sstream>
 
+#include <cstring>
+#include <fstream>
+
 #include "engine/io/SafetensorsTorch.h"
+#include "engine/io/TorchCheckpoint.h"
 
 namespace sam3::model {
 namespace {
@@ -30,6 +34,18 @@ StateDict loadSafetensorsStateDict(const std::string& path, const std::string& p
   }
   if (out.empty()) {
     throw WeightError(path + ": no tensors with the prefix '" + prefix + "'");
+  }
+  return out;
+}
+
+StateDict loadStateDict(const std::string& path, const std::string& prefix) {
+  char magic[4] = {};
+  std::ifstream(path, std::ios::binary).read(magic, 4);
+  if (std::memcmp(magic, "PK\x03\x04", 4) != 0) return loadSafetensorsStateDict(path, prefix);
+  StateDict out = selectPrefix(io::readTorchCheckpoint(path), prefix);
+  if (out.empty()) throw WeightError(path + ": no tensors with the prefix '" + prefix + "'");
+  for (auto& entry : out) {
+    if (at::isFloatingType(entry.second.scalar_type())) entry.second = entry.second.to(at::kFloat);
   }
   return out;
 }

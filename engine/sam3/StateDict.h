@@ -23,6 +23,11 @@ using ShapeSpec = std::map<std::string, std::vector<int64_t>>;
 // upcast to float32 when floating. Throws WeightError / io::FormatError with the file name.
 StateDict loadSafetensorsStateDict(const std::string& path, const std::string& prefix = "");
 
+// Loads weights from a safetensors file or a torch.save checkpoint (chosen by the file's
+// content, not its name), keeping keys with `prefix` (stripped) and upcasting floating tensors
+// to float32. Throws WeightError / std::runtime_error naming the file.
+StateDict loadStateDict(const std::string& path, const std::string& prefix = "");
+
 // Keeps only keys with `prefix` (stripped). Useful for a full checkpoint's dict.
 StateDict selectPrefix(const StateDict& all, const std::string& prefix);
 

@@ -1,10 +1,12 @@
 #include "engine/system/BlasInfo.h"
 
+#include <dlfcn.h>
 #include <link.h>
 
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace sam3 {
 namespace {
@@ -43,6 +45,33 @@ BlasInfo detectBlas() {
     info.name = "unknown";
   }
   return info;
+}
+
+static int collectBlasLibraries(dl_phdr_info* info, size_t, void* data) {
+  const char* name = info->dlpi_name;
+  if (name && (std::strstr(name, "blas") || std::strstr(name, "BLAS"))) {
+    static_cast<std::vector<std::string>*>(data)->push_back(name);
+  }
+  return 0;
+}
+
+bool useSingleThreadedBlas() {
+  // Debian's LibTorch loads OpenBLAS twice (libblas.so.3 and libopenblas.so.0 are separate
+  // copies), so every loaded copy gets the setting, not just the first one dlsym finds.
+  using SetThreads = void (*)(int);
+  std::vector<std::string> libraries;
+  dl_iterate_phdr(&collectBlasLibraries, &libraries);
+  bool any = false;
+  for (const std::string& library : libraries) {
+    void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    if (!handle) continue;
+    if (auto setThreads = reinterpret_cast<SetThreads>(dlsym(handle, "openblas_set_num_threads"))) {
+      setThreads(1);
+      any = true;
+    }
+    dlclose(handle);
+  }
+  return any;
 }
 
 std::string blasSummary(const BlasInfo& info) {

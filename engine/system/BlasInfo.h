@@ -14,6 +14,12 @@ struct BlasInfo {
 
 BlasInfo detectBlas();
 
+// OpenBLAS's own thread pool competes with LibTorch's spinning OpenMP threads for the same
+// cores (measured: a 5184x256x256 addmm takes 2x longer). Keeping OpenBLAS single-threaded and
+// parallelizing across OpenMP tasks instead avoids that. Returns true when OpenBLAS was found
+// and set; a no-op for other BLAS libraries.
+bool useSingleThreadedBlas();
+
 // One line for the log: the BLAS in use and, for the reference one, how to fix it.
 std::string blasSummary(const BlasInfo& info);
 

@@ -14,6 +14,7 @@ struct EngineEnvironment {
   std::string torchVersion;
   int intraOpThreads = 1;
   bool cudaKernelsBuilt = false;
+  bool blasSingleThreaded = false;  // OpenBLAS pinned to one thread; ops parallelize themselves
   BlasInfo blas;
 };
 

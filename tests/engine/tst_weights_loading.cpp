@@ -1,0 +1,145 @@
+// Weight loading: torch.save checkpoints in every layout (written at test time by Debian's
+// Python), refusal of legacy/malicious/truncated files with clear errors, the state-dict
+// checker's combined error, and a bounded mutation fuzz of the restricted unpickler.
+
+#include <caffe2/serialize/inline_container.h>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <random>
+
+#include "engine/io/RestrictedUnpickler.h"
+#include "engine/io/TorchCheckpoint.h"
+#include "engine/sam3/GeometryEncoderConfig.h"
+#include "engine/sam3/StateDict.h"
+#include "support/TestSupport.h"
+
+using namespace sam3;
+
+class TestWeightsLoading : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+
+  std::string path(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)).toStdString(); }
+
+  QString errorOf(const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      return QString::fromUtf8(e.what());
+    }
+    return {};
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (!sam3::test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    QProcess python;
+    python.setProcessChannelMode(QProcess::MergedChannels);
+    python.start(sam3::test::systemPython(),
+                 {qEnvironmentVariable("SAM3_SOURCE_DIR") + QStringLiteral("/tests/engine/make_checkpoints.py"), m_dir.path()});
+    QVERIFY(python.waitForFinished(300000));
+    QVERIFY2(python.exitCode() == 0, python.readAll().constData());
+  }
+
+  void readsEveryLayout_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("flat dict") << "flat.pt";
+    QTest::newRow("nested under model (OrderedDict)") << "nested.pt";
+    QTest::newRow("nested under state_dict") << "state_dict_key.pt";
+    QTest::newRow("top-level OrderedDict") << "ordered.pt";
+  }
+
+  void readsEveryLayout() {
+    QFETCH(QString, file);
+    const model::StateDict all = model::loadStateDict(path(file.toLatin1().constData()));
+    QCOMPARE(all.size(), size_t(5));
+    const model::StateDict geometry = model::loadStateDict(path(file.toLatin1().constData()), "detector.geometry_encoder.");
+    QCOMPARE(geometry.size(), size_t(3));
+    QVERIFY(at::equal(geometry.at("a.weight"), at::arange(12, at::kFloat).view({3, 4})));
+    QCOMPARE(geometry.at("b.bias").scalar_type(), at::kFloat);  // F16 upcast
+    QVERIFY(at::equal(geometry.at("b.bias"), at::arange(5, at::kFloat) / 4));
+    QVERIFY(at::equal(geometry.at("c"), at::arange(6, at::kFloat).view({2, 3})));  // BF16 upcast
+    QCOMPARE(all.at("step").scalar_type(), at::kLong);
+    QCOMPARE(all.at("step").item<int64_t>(), int64_t(7));
+  }
+
+  void readsOneItemDictAndModuleStateDict() {
+    const model::StateDict one = model::loadStateDict(path("one_item.pt"), "detector.geometry_encoder.");
+    QVERIFY(at::equal(one.at("only"), at::ones({2, 2})));
+    const model::StateDict linear = model::loadStateDict(path("module_state_dict.pt"));
+    QCOMPARE(linear.size(), size_t(2));
+    QVERIFY(at::equal(linear.at("weight"), at::arange(12, at::kFloat).view({3, 4})));
+    QVERIFY(at::equal(linear.at("bias"), at::tensor(at::ArrayRef<float>({1.f, 2.f, 3.f}))));
+  }
+
+  void readsViewsOfSharedStorage() {
+    const auto tensors = io::readTorchCheckpoint(path("views.pt"));
+    const at::Tensor base = at::arange(20, at::kFloat);
+    QVERIFY(at::equal(tensors.at("shared"), base));
+    QVERIFY(at::equal(tensors.at("view"), base.slice(0, 2, 14).view({3, 4}).t()));
+  }
+
+  void refusesBadFiles_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("legacy format") << "legacy.pt" << "legacy";
+    QTest::newRow("malicious global") << "malicious.pt" << "refusing 'posix.system'";
+    QTest::newRow("truncated archive") << "truncated.pt" << "truncated.pt";
+    QTest::newRow("missing file") << "nope.pt" << "cannot open";
+  }
+
+  void refusesBadFiles() {
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    const QString error = errorOf([&] { model::loadStateDict(path(file.toLatin1().constData())); });
+    QVERIFY2(error.contains(expected), qPrintable(QStringLiteral("got: ") + error));
+  }
+
+  void stateDictCheckListsEveryProblem() {
+    model::GeometryEncoderConfig config;
+    config.dModel = 8;
+    config.numHeads = 2;
+    config.posNumFeats = 8;
+    config.dimFeedforward = 16;
+    config.numLayers = 1;
+    model::StateDict weights;
+    for (const auto& [name, shape] : config.expectedWeights()) weights[name] = at::zeros(shape);
+    weights.erase("cls_embed.weight");
+    weights.erase("norm.bias");
+    weights["encode.0.linear1.weight"] = at::zeros({3, 3});
+    weights["mystery.weight"] = at::zeros({1});
+    const QString error = errorOf([&] { model::checkStateDict(weights, config.expectedWeights(), "w.safetensors"); });
+    for (const char* needle : {"missing (2)", "cls_embed.weight", "norm.bias", "unexpected (1)", "mystery.weight",
+                               "wrong shape (1)", "encode.0.linear1.weight is [3, 3], expected [16, 8]", "w.safetensors"}) {
+      QVERIFY2(error.contains(QString::fromLatin1(needle)), qPrintable(error));
+    }
+  }
+
+  // Random byte flips in a real data.pkl: every outcome is a value or an UnpicklingError.
+  void unpicklerMutationFuzz() {
+    caffe2::serialize::PyTorchStreamReader reader(path("nested.pt"));
+    auto [data, size] = reader.getRecord("data.pkl");
+    const std::vector<uint8_t> original(static_cast<const uint8_t*>(data.get()), static_cast<const uint8_t*>(data.get()) + size);
+    QVERIFY(io::unpickleRestricted(original.data(), original.size()) != nullptr);
+    std::mt19937 rng(99);
+    int rejected = 0;
+    for (int i = 0; i < 20000; ++i) {
+      std::vector<uint8_t> bytes = original;
+      const int flips = 1 + int(rng() % 3);
+      for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = uint8_t(rng());
+      if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
+      try {
+        io::unpickleRestricted(bytes.data(), bytes.size());
+      } catch (const io::UnpicklingError&) {
+        ++rejected;
+      }
+    }
+    QVERIFY(rejected > 5000);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestWeightsLoading)
+#include "tst_weights_loading.moc"
