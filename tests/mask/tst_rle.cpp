@@ -1,0 +1,172 @@
+// COCO RLE and polygons: encode/decode identity on random masks up to 4000x3000, compressed
+// strings, set operations against pixel logic, malformed input, polygon topology (holes).
+
+#include <QtTest>
+#include <random>
+
+#include "engine/mask/Polygons.h"
+#include "engine/mask/Rle.h"
+
+using namespace sam3::mask;
+
+namespace {
+
+BinaryMask randomBlobs(int h, int w, std::mt19937& rng, int blobs) {
+  BinaryMask m(h, w);
+  std::uniform_int_distribution<int> ry(0, h - 1), rx(0, w - 1), rr(1, std::max(2, std::min(h, w) / 6));
+  for (int b = 0; b < blobs; ++b) {
+    const int cy = ry(rng), cx = rx(rng), r = rr(rng);
+    for (int y = std::max(0, cy - r); y < std::min(h, cy + r); ++y)
+      for (int x = std::max(0, cx - r); x < std::min(w, cx + r); ++x)
+        if ((y - cy) * (y - cy) + (x - cx) * (x - cx) < r * r) m.set(y, x, (b % 5) != 4);  // some blobs cut holes
+  }
+  return m;
+}
+
+BinaryMask noise(int h, int w, std::mt19937& rng, double p) {
+  BinaryMask m(h, w);
+  std::bernoulli_distribution on(p);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) m.set(y, x, on(rng));
+  return m;
+}
+
+}  // namespace
+
+class TestRle : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void encodeDecodeIdentity() {
+    std::mt19937 rng(42);
+    const std::vector<std::pair<int, int>> sizes = {{1, 1}, {1, 37}, {29, 1}, {7, 9}, {64, 80}, {333, 517}, {3000, 4000}};
+    for (const auto& [h, w] : sizes) {
+      for (int kind = 0; kind < 3; ++kind) {
+        const BinaryMask m = kind == 0 ? randomBlobs(h, w, rng, 12) : noise(h, w, rng, kind == 1 ? 0.5 : 0.01);
+        const Rle rle = encode(m);
+        QVERIFY(decode(rle) == m);
+        QCOMPARE(area(rle), m.area());
+        QVERIFY(fromCompressedString(toCompressedString(rle), h, w) == rle);
+        if (h * w > 1e6) break;  // one big mask is enough
+      }
+    }
+  }
+
+  void boundingBoxMatchesPixels() {
+    std::mt19937 rng(3);
+    for (int i = 0; i < 50; ++i) {
+      const BinaryMask m = randomBlobs(40, 50, rng, 1 + i % 3);
+      int x0 = 50, y0 = 40, x1 = -1, y1 = -1;
+      bool wraps = false;
+      for (int x = 0; x < 50; ++x)
+        for (int y = 0; y < 40; ++y)
+          if (m.at(y, x)) {
+            x0 = std::min(x0, x); x1 = std::max(x1, x); y0 = std::min(y0, y); y1 = std::max(y1, y);
+            if (y == 39 && x + 1 < 50 && m.at(0, x + 1)) wraps = true;  // the reference's quirk
+          }
+      const auto box = boundingBox(encode(m));
+      if (x1 < 0) {
+        QCOMPARE(box, (std::array<double, 4>{0, 0, 0, 0}));
+      } else if (!wraps) {
+        QCOMPARE(box, (std::array<double, 4>{double(x0), double(y0), double(x1 - x0 + 1), double(y1 - y0 + 1)}));
+      }
+    }
+  }
+
+  void setOperationsMatchPixelLogic() {
+    std::mt19937 rng(5);
+    for (int i = 0; i < 20; ++i) {
+      const BinaryMask a = randomBlobs(31, 47, rng, 4), b = randomBlobs(31, 47, rng, 4);
+      BinaryMask u(31, 47), n(31, 47), d(31, 47);
+      for (int y = 0; y < 31; ++y)
+        for (int x = 0; x < 47; ++x) {
+          u.set(y, x, a.at(y, x) || b.at(y, x));
+          n.set(y, x, a.at(y, x) && b.at(y, x));
+          d.set(y, x, a.at(y, x) && !b.at(y, x));
+        }
+      QVERIFY(decode(unite(encode(a), encode(b))) == u);
+      QVERIFY(decode(intersect(encode(a), encode(b))) == n);
+      QVERIFY(decode(subtract(encode(a), encode(b))) == d);
+      QVERIFY(unite(encode(a), encode(b)) == encode(u));  // canonical runs
+    }
+    QVERIFY_THROWS_EXCEPTION(RleError, unite(encode(BinaryMask(2, 3)), encode(BinaryMask(3, 2))));
+  }
+
+  void malformedInputIsRejected_data() {
+    QTest::addColumn<QString>("counts");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("sum too small") << "S1" << 5 << 8 << "sum to 35";
+    QTest::newRow("bad character") << "0h0 " << 6 << 4 << "invalid character";
+    QTest::newRow("truncated value") << "0h" << 6 << 4 << "ends inside";
+    QTest::newRow("negative run") << "O" << 1 << 1 << "invalid run length";
+    QTest::newRow("negative size") << "" << -1 << 4 << "negative";
+  }
+
+  void malformedInputIsRejected() {
+    QFETCH(QString, counts);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(QString, expected);
+    try {
+      fromCompressedString(counts.toStdString(), h, w);
+      QFAIL("accepted malformed RLE");
+    } catch (const RleError& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(RleError, decode(Rle{2, 2, {1, 2}}));
+  }
+
+  // Bounded mutation fuzz of the string reader: a value or an RleError, nothing else.
+  void stringReaderFuzz() {
+    std::mt19937 rng(11);
+    const std::string good = toCompressedString(encode(randomBlobs(30, 40, rng, 6)));
+    int rejected = 0;
+    for (int i = 0; i < 20000; ++i) {
+      std::string s = good;
+      for (int f = 0; f < 1 + int(rng() % 3); ++f) s[rng() % s.size()] = char(rng() % 256);
+      try {
+        const Rle r = fromCompressedString(s, 30, 40);
+        QCOMPARE(decode(r).pixelCount(), int64_t(1200));
+      } catch (const RleError&) {
+        ++rejected;
+      }
+    }
+    QVERIFY(rejected > 1000);
+  }
+
+  void polygonsKeepHolesAndParts() {
+    BinaryMask ring(40, 60);
+    for (int y = 0; y < 40; ++y)
+      for (int x = 0; x < 60; ++x) {
+        const int dy = y - 20, dx = x - 20;
+        ring.set(y, x, dx * dx + dy * dy <= 15 * 15 && dx * dx + dy * dy > 6 * 6);
+        if (x >= 45 && x < 55 && y >= 5 && y < 15) ring.set(y, x, true);  // a second part
+      }
+    const PolygonSet set = maskToPolygons(ring);
+    QCOMPARE(set.outer.size(), size_t(2));
+    QCOMPARE(set.holes.size(), size_t(1));
+    // Rasterizing outer minus holes gives the mask back up to the boundary pixels.
+    const Rle rebuilt = subtract(polygonsToRle(set.outer, 40, 60), polygonsToRle(set.holes, 40, 60));
+    const BinaryMask back = decode(rebuilt);
+    int64_t differing = 0;
+    for (int y = 0; y < 40; ++y)
+      for (int x = 0; x < 60; ++x) differing += back.at(y, x) != ring.at(y, x);
+    QVERIFY2(differing < ring.area() / 4, qPrintable(QString::number(differing)));
+    QVERIFY(back.at(20, 20) == 0);  // the hole stays a hole
+    QVERIFY(back.at(20, 30) == 1);
+  }
+
+  void polygonRasterizationOfABox() {
+    // An axis-aligned square polygon covers the pixels whose centres lie inside it.
+    const Rle rle = polygonToRle({2, 3, 12, 3, 12, 9, 2, 9}, 20, 20);
+    const BinaryMask m = decode(rle);
+    QCOMPARE(area(rle), int64_t(10 * 6));
+    QVERIFY(m.at(3, 2) && m.at(8, 11) && !m.at(9, 11) && !m.at(3, 12) && !m.at(2, 2));
+    QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({1, 2, 3, 4}, 10, 10));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRle)
+#include "tst_rle.moc"
