@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <memory>
 
+#include "HeadlessCommands.h"
 #include "engine/system/EngineInit.h"
 #include "ui/AppLogging.h"
 #include "ui/MainWindow.h"
@@ -31,6 +32,12 @@ bool needsGui(int argc, char* argv[]) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  if (sam3::app::isHeadlessCommand(argc, argv)) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("sam3-annotate"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SAM3_VERSION));
+    return sam3::app::runHeadlessCommand(QCoreApplication::arguments());
+  }
   const std::unique_ptr<QCoreApplication> app(needsGui(argc, argv) ? new QApplication(argc, argv)
                                                                     : new QCoreApplication(argc, argv));
   QApplication::setApplicationName(QStringLiteral("sam3-annotate"));
@@ -57,6 +64,12 @@ int main(int argc, char* argv[]) {
       QStringLiteral("png"));
   parser.addOption(sampleOption);
   parser.addOption(screenshotOption);
+  parser.addPositionalArgument(
+      QStringLiteral("commands"),
+      QApplication::translate("main", "Headless commands (each has --help): validate-coco FILE; "
+                                      "export --project P --format coco|coco-polygons|yolo-seg|png|instance-png --out OUT; "
+                                      "import-coco --project P --coco FILE."),
+      QStringLiteral("[command ...]"));
   parser.process(*app);
 
   const QString logPath = sam3::ui::installLogging();

@@ -8,21 +8,48 @@ namespace {
 
 constexpr int kTile = 64;
 
-// Row-major mask -> column-major bytes, in cache-sized tiles.
-std::vector<uint8_t> toColumnMajor(const BinaryMask& mask) {
-  const int h = mask.height(), w = mask.width();
-  std::vector<uint8_t> out(size_t(h) * w);
-  const uint8_t* src = mask.data();
-  for (int y0 = 0; y0 < h; y0 += kTile) {
-    const int y1 = std::min(h, y0 + kTile);
-    for (int x0 = 0; x0 < w; x0 += kTile) {
-      const int x1 = std::min(w, x0 + kTile);
-      for (int x = x0; x < x1; ++x) {
-        uint8_t* column = out.data() + size_t(x) * h;
-        for (int y = y0; y < y1; ++y) column[y] = src[size_t(y) * w + x];
+// True when all `cols` bytes of the `rows` rows starting at `p` (row stride `stride`) equal *p.
+bool tileIsUniform(const uint8_t* p, int rows, int cols, size_t stride) {
+  const uint64_t pattern = *p ? 0x0101010101010101ull : 0;
+  for (int r = 0; r < rows; ++r) {
+    const uint8_t* row = p + size_t(r) * stride;
+    int c = 0;
+    for (; c + 8 <= cols; c += 8) {
+      uint64_t word;
+      std::memcpy(&word, row + c, 8);
+      if (word != pattern) return false;
+    }
+    for (; c < cols; ++c) {
+      if (row[c] != *p) return false;
+    }
+  }
+  return true;
+}
+
+// dst (cols x rows) = transpose of src (rows x cols), in cache-sized tiles. Masks are mostly
+// uniform areas, so uniform tiles become memsets and only boundary tiles move byte by byte.
+void transposeMask(const uint8_t* src, int rows, int cols, uint8_t* dst) {
+  for (int r0 = 0; r0 < rows; r0 += kTile) {
+    const int r1 = std::min(rows, r0 + kTile);
+    for (int c0 = 0; c0 < cols; c0 += kTile) {
+      const int c1 = std::min(cols, c0 + kTile);
+      const uint8_t* tile = src + size_t(r0) * cols + c0;
+      if (tileIsUniform(tile, r1 - r0, c1 - c0, size_t(cols))) {
+        for (int c = c0; c < c1; ++c) std::memset(dst + size_t(c) * rows + r0, *tile, size_t(r1 - r0));
+        continue;
+      }
+      for (int c = c0; c < c1; ++c) {
+        uint8_t* out = dst + size_t(c) * rows;
+        for (int r = r0; r < r1; ++r) out[r] = src[size_t(r) * cols + c];
       }
     }
   }
+}
+
+// Row-major mask -> column-major bytes.
+std::vector<uint8_t> toColumnMajor(const BinaryMask& mask) {
+  std::vector<uint8_t> out(size_t(mask.height()) * mask.width());
+  transposeMask(mask.data(), mask.height(), mask.width(), out.data());
   return out;
 }
 
@@ -114,17 +141,7 @@ BinaryMask decode(const Rle& rle) {
     pos += rle.counts[i];
   }
   BinaryMask mask(h, w);
-  uint8_t* dst = mask.data();
-  for (int x0 = 0; x0 < w; x0 += kTile) {
-    const int x1 = std::min(w, x0 + kTile);
-    for (int y0 = 0; y0 < h; y0 += kTile) {
-      const int y1 = std::min(h, y0 + kTile);
-      for (int y = y0; y < y1; ++y) {
-        uint8_t* row = dst + size_t(y) * w;
-        for (int x = x0; x < x1; ++x) row[x] = columns[size_t(x) * h + y];
-      }
-    }
-  }
+  transposeMask(columns.data(), w, h, mask.data());
   return mask;
 }
 

@@ -1,0 +1,33 @@
+#pragma once
+// COCO instance-segmentation export that loaders trust: ids from 1, area and bbox measured on
+// the exported mask, size = [h, w], iscrowd 0 unless the user marked a crowd region, no
+// non-standard keys in annotations.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/annotation/Project.h"
+#include "engine/io/CocoTypes.h"
+
+namespace sam3::io {
+
+struct CocoExportOptions {
+  enum class Segmentation { Rle, Polygons };
+  Segmentation segmentation = Segmentation::Rle;  // RLE is lossless
+  double polygonTolerance = 0.0;                  // Douglas-Peucker tolerance in pixels
+  std::string description = "Exported by SAM3 Annotate";
+};
+
+struct CocoExportResult {
+  nlohmann::json coco;
+  std::vector<CocoProblem> warnings;  // e.g. holes a polygon cannot carry
+};
+
+// `progress(done, total)` may return false to cancel: the result then holds what was exported
+// so far (and a warning saying it was cancelled).
+CocoExportResult exportCoco(const annotation::Project& project, const CocoExportOptions& options = {},
+                            const std::function<bool(size_t, size_t)>& progress = {});
+
+}  // namespace sam3::io

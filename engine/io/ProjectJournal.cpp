@@ -1,0 +1,125 @@
+#include "engine/io/ProjectJournal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "engine/io/ProjectCodec.h"
+
+namespace sam3::io {
+
+using nlohmann::json;
+
+ProjectJournal::ProjectJournal(std::string path, std::chrono::milliseconds syncInterval)
+    : m_path(std::move(path)), m_syncInterval(syncInterval), m_lastSync(std::chrono::steady_clock::now()) {
+  m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (m_fd < 0) throw std::runtime_error("cannot open journal " + m_path + ": " + std::strerror(errno));
+}
+
+ProjectJournal::~ProjectJournal() {
+  if (m_fd >= 0) {
+    if (m_dirty) ::fsync(m_fd);
+    ::close(m_fd);
+  }
+}
+
+void ProjectJournal::append(const json& entry) {
+  const std::string line = entry.dump() + "\n";
+  size_t written = 0;
+  while (written < line.size()) {  // one write() per entry in the normal case
+    const ssize_t n = ::write(m_fd, line.data() + written, line.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("cannot write journal " + m_path + ": " + std::strerror(errno));
+    }
+    written += size_t(n);
+  }
+  m_dirty = true;
+  flushIfDue();
+}
+
+void ProjectJournal::putObject(const annotation::AnnotationObject& o) { append({{"op", "put_object"}, {"value", toJson(o)}}); }
+void ProjectJournal::removeObject(int64_t id) { append({{"op", "remove_object"}, {"id", id}}); }
+void ProjectJournal::putCategory(const annotation::Category& c) { append({{"op", "put_category"}, {"value", toJson(c)}}); }
+void ProjectJournal::removeCategory(int id) { append({{"op", "remove_category"}, {"id", id}}); }
+void ProjectJournal::putImage(const annotation::ImageRecord& i) { append({{"op", "put_image"}, {"value", toJson(i)}}); }
+void ProjectJournal::removeImage(int id) { append({{"op", "remove_image"}, {"id", id}}); }
+
+void ProjectJournal::flushIfDue() {
+  if (m_dirty && std::chrono::steady_clock::now() - m_lastSync >= m_syncInterval) flush();
+}
+
+void ProjectJournal::flush() {
+  if (m_dirty && ::fsync(m_fd) != 0) {
+    throw std::runtime_error("cannot sync journal " + m_path + ": " + std::strerror(errno));
+  }
+  m_dirty = false;
+  m_lastSync = std::chrono::steady_clock::now();
+}
+
+void ProjectJournal::clear() {
+  if (::ftruncate(m_fd, 0) != 0) throw std::runtime_error("cannot truncate journal " + m_path + ": " + std::strerror(errno));
+  ::fsync(m_fd);
+  m_dirty = false;
+}
+
+bool ProjectJournal::hasEntries(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+ProjectJournal::ReplayResult ProjectJournal::replay(const std::string& path, annotation::Project& project) {
+  ReplayResult result;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return result;
+  std::string line;
+  size_t lineNumber = 0;
+  while (std::getline(in, line)) {
+    ++lineNumber;
+    const bool complete = !in.eof();  // a crash can leave the last line without its newline
+    if (line.empty()) continue;
+    json entry;
+    try {
+      entry = json::parse(line);
+    } catch (const json::exception&) {
+      if (!complete) {
+        result.truncatedTail = true;
+      } else {
+        result.problems.push_back("line " + std::to_string(lineNumber) + ": not valid JSON");
+      }
+      continue;
+    }
+    const std::string where = "line " + std::to_string(lineNumber);
+    try {
+      const std::string op = entry.at("op").get<std::string>();
+      if (op == "put_object") {
+        project.putObject(objectFromJson(entry.at("value"), where));
+      } else if (op == "remove_object") {
+        project.removeObject(entry.at("id").get<int64_t>());
+      } else if (op == "put_category") {
+        project.putCategory(categoryFromJson(entry.at("value"), where));
+      } else if (op == "remove_category") {
+        project.removeCategory(entry.at("id").get<int>());
+      } else if (op == "put_image") {
+        project.putImage(imageFromJson(entry.at("value"), where));
+      } else if (op == "remove_image") {
+        project.removeImage(entry.at("id").get<int>());
+      } else {
+        result.problems.push_back(where + ": unknown operation '" + op + "'");
+        continue;
+      }
+      ++result.applied;
+    } catch (const std::exception& e) {
+      result.problems.push_back(where + ": " + e.what());
+    }
+  }
+  return result;
+}
+
+}  // namespace sam3::io
