@@ -1,0 +1,332 @@
+#include "engine/sam3/InteractiveHeads.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "engine/sam3/NnOps.h"
+
+namespace sam3::model {
+namespace {
+
+const std::string kEncoder = "tracker.sam_prompt_encoder.";
+const std::string kDecoder = "tracker.sam_mask_decoder.";
+constexpr double kLayerNorm2dEps = 1e-6;
+
+at::Tensor layerNorm2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  const at::Tensor mean = x.mean(1, true);
+  const at::Tensor var = (x - mean).pow(2).mean(1, true);
+  const at::Tensor normed = (x - mean) / at::sqrt(var + kLayerNorm2dEps);
+  return weight.view({1, -1, 1, 1}) * normed + bias.view({1, -1, 1, 1});
+}
+
+at::Tensor geluErf(const at::Tensor& x) { return at::gelu(x); }  // exact erf form, as nn.GELU()
+
+// [B, N, C] -> [B, heads, N, C/heads]
+at::Tensor separateHeads(const at::Tensor& x, int64_t heads) {
+  return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
+}
+
+at::Tensor recombineHeads(const at::Tensor& x) {
+  return x.transpose(1, 2).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
+}
+
+void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
+  if (capture) (*capture)[name] = t;
+}
+
+}  // namespace
+
+ShapeSpec InteractiveHeadsConfig::expectedWeights() const {
+  const int64_t c = embedDim, internal = embedDim / attentionDownsample;
+  ShapeSpec s;
+  auto linear = [&s](const std::string& name, int64_t out, int64_t in) {
+    s[name + ".weight"] = {out, in};
+    s[name + ".bias"] = {out};
+  };
+  auto norm = [&s](const std::string& name, int64_t n) {
+    s[name + ".weight"] = {n};
+    s[name + ".bias"] = {n};
+  };
+  auto mlp = [&](const std::string& name, int64_t hidden, int64_t out) {
+    linear(name + ".layers.0", hidden, c);
+    linear(name + ".layers.1", hidden, hidden);
+    linear(name + ".layers.2", out, hidden);
+  };
+  s["tracker.no_mem_embed"] = {1, 1, c};
+  s[kEncoder + "pe_layer.positional_encoding_gaussian_matrix"] = {2, c / 2};
+  for (int i = 0; i < 4; ++i) s[kEncoder + "point_embeddings." + std::to_string(i) + ".weight"] = {1, c};
+  s[kEncoder + "not_a_point_embed.weight"] = {1, c};
+  s[kEncoder + "no_mask_embed.weight"] = {1, c};
+  s[kEncoder + "mask_downscaling.0.weight"] = {maskInChans / 4, 1, 2, 2};
+  s[kEncoder + "mask_downscaling.0.bias"] = {maskInChans / 4};
+  norm(kEncoder + "mask_downscaling.1", maskInChans / 4);
+  s[kEncoder + "mask_downscaling.3.weight"] = {maskInChans, maskInChans / 4, 2, 2};
+  s[kEncoder + "mask_downscaling.3.bias"] = {maskInChans};
+  norm(kEncoder + "mask_downscaling.4", maskInChans);
+  s[kEncoder + "mask_downscaling.6.weight"] = {c, maskInChans, 1, 1};
+  s[kEncoder + "mask_downscaling.6.bias"] = {c};
+
+  const int64_t tokens = numMultimaskOutputs + 1;
+  s[kDecoder + "iou_token.weight"] = {1, c};
+  s[kDecoder + "mask_tokens.weight"] = {tokens, c};
+  s[kDecoder + "obj_score_token.weight"] = {1, c};
+  s[kDecoder + "conv_s0.weight"] = {c / 8, c, 1, 1};
+  s[kDecoder + "conv_s0.bias"] = {c / 8};
+  s[kDecoder + "conv_s1.weight"] = {c / 4, c, 1, 1};
+  s[kDecoder + "conv_s1.bias"] = {c / 4};
+  s[kDecoder + "output_upscaling.0.weight"] = {c, c / 4, 2, 2};
+  s[kDecoder + "output_upscaling.0.bias"] = {c / 4};
+  norm(kDecoder + "output_upscaling.1", c / 4);
+  s[kDecoder + "output_upscaling.3.weight"] = {c / 4, c / 8, 2, 2};
+  s[kDecoder + "output_upscaling.3.bias"] = {c / 8};
+  for (int64_t i = 0; i < tokens; ++i) mlp(kDecoder + "output_hypernetworks_mlps." + std::to_string(i), c, c / 8);
+  mlp(kDecoder + "iou_prediction_head", c, tokens);
+  mlp(kDecoder + "pred_obj_score_head", c, 1);
+  auto attention = [&](const std::string& name, int64_t inner) {
+    linear(name + ".q_proj", inner, c);
+    linear(name + ".k_proj", inner, c);
+    linear(name + ".v_proj", inner, c);
+    linear(name + ".out_proj", c, inner);
+  };
+  const std::string t = kDecoder + "transformer.";
+  for (int64_t i = 0; i < depth; ++i) {
+    const std::string l = t + "layers." + std::to_string(i) + ".";
+    attention(l + "self_attn", c);
+    attention(l + "cross_attn_token_to_image", internal);
+    attention(l + "cross_attn_image_to_token", internal);
+    linear(l + "mlp.lin1", mlpDim, c);
+    linear(l + "mlp.lin2", c, mlpDim);
+    for (const char* n : {"norm1", "norm2", "norm3", "norm4"}) norm(l + n, c);
+  }
+  attention(t + "final_attn_token_to_image", internal);
+  norm(t + "norm_final_attn", c);
+  return s;
+}
+
+InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDict weights, const std::string& source)
+    : m_config(config),
+      m_weights(std::move(weights)),
+      m_pe((checkStateDict(m_weights, config.expectedWeights(), source),
+            m_weights.at(kEncoder + "pe_layer.positional_encoding_gaussian_matrix"))) {
+  for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
+  c10::InferenceMode guard;
+  m_denseImagePe = m_pe.grid(config.imageEmbeddingSize, config.imageEmbeddingSize).unsqueeze(0);
+  m_denseImagePeSeq = m_denseImagePe.flatten(2).permute({0, 2, 1}).contiguous();
+}
+
+const at::Tensor& InteractiveHeads::w(const std::string& key) const { return m_weights.at(key); }
+
+at::Tensor InteractiveHeads::mlp(const std::string& prefix, int layers, const at::Tensor& x) const {
+  at::Tensor h = x;
+  for (int i = 0; i < layers; ++i) {
+    const std::string l = prefix + ".layers." + std::to_string(i);
+    h = linear(h, w(l + ".weight"), w(l + ".bias"));
+    if (i < layers - 1) h = at::relu(h);
+  }
+  return h;
+}
+
+at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                       const at::Tensor& cachedK, const at::Tensor& cachedV) const {
+  const int64_t heads = m_config.numHeads;
+  const at::Tensor qh = separateHeads(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")), heads);
+  const at::Tensor kh = cachedK.defined() ? cachedK : separateHeads(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), heads);
+  const at::Tensor vh = cachedV.defined() ? cachedV : separateHeads(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), heads);
+  const double scale = 1.0 / std::sqrt(double(qh.size(-1)));
+  const at::Tensor attn = at::softmax(at::matmul(qh, kh.transpose(-2, -1)) * scale, -1);
+  return linear(recombineHeads(at::matmul(attn, vh)), w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+}
+
+at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
+  return at::conv2d(level.to(at::kFloat), w(kDecoder + "conv_s0.weight"), w(kDecoder + "conv_s0.bias"));
+}
+
+at::Tensor InteractiveHeads::convS1(const at::Tensor& level) const {
+  return at::conv2d(level.to(at::kFloat), w(kDecoder + "conv_s1.weight"), w(kDecoder + "conv_s1.bias"));
+}
+
+InteractiveImage InteractiveHeads::prepareImage(const at::Tensor& level72, const at::Tensor& level288,
+                                                const at::Tensor& level144) const {
+  c10::InferenceMode guard;
+  const at::Tensor embeddings = level72.to(at::kFloat) + w("tracker.no_mem_embed").view({1, -1, 1, 1});
+  return prepareImageFromDecoderInputs(embeddings, convS0(level288), convS1(level144));
+}
+
+InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tensor& imageEmbeddings, const at::Tensor& featS0,
+                                                                 const at::Tensor& featS1) const {
+  c10::InferenceMode guard;
+  const int64_t c = m_config.embedDim, g = m_config.imageEmbeddingSize;
+  if (imageEmbeddings.dim() != 4 || imageEmbeddings.size(0) != 1 || imageEmbeddings.size(1) != c || imageEmbeddings.size(2) != g ||
+      imageEmbeddings.size(3) != g) {
+    throw std::invalid_argument("interactive heads: image embeddings must be [1, " + std::to_string(c) + ", " + std::to_string(g) +
+                                ", " + std::to_string(g) + "], got " + c10::str(imageEmbeddings.sizes()));
+  }
+  if (featS0.dim() != 4 || featS0.size(1) != c / 8 || featS0.size(2) != 4 * g || featS1.dim() != 4 || featS1.size(1) != c / 4 ||
+      featS1.size(2) != 2 * g) {
+    throw std::invalid_argument("interactive heads: high-resolution features must be [1," + std::to_string(c / 8) + "," +
+                                std::to_string(4 * g) + "," + std::to_string(4 * g) + "] and [1," + std::to_string(c / 4) + "," +
+                                std::to_string(2 * g) + "," + std::to_string(2 * g) + "], got " + c10::str(featS0.sizes()) +
+                                " and " + c10::str(featS1.sizes()));
+  }
+  InteractiveImage image;
+  image.imageEmbeddings = imageEmbeddings.to(at::kFloat).contiguous();
+  image.highResS0 = featS0.to(at::kFloat).contiguous();
+  image.highResS1 = featS1.to(at::kFloat).contiguous();
+  image.denseNoMask = image.imageEmbeddings + w(kEncoder + "no_mask_embed.weight").view({1, -1, 1, 1});
+  // Block 0 token->image attention reads keys = src (+ PE); without a mask prompt src is fixed.
+  const at::Tensor keys = image.denseNoMask.flatten(2).permute({0, 2, 1});
+  const std::string p = kDecoder + "transformer.layers.0.cross_attn_token_to_image";
+  image.block0KeysK = separateHeads(linear(keys + m_denseImagePeSeq, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), m_config.numHeads).contiguous();
+  image.block0KeysV = separateHeads(linear(keys, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), m_config.numHeads).contiguous();
+  return image;
+}
+
+at::Tensor InteractiveHeads::embedPoints(const at::Tensor& coordsIn, const at::Tensor& labelsIn, bool pad, StageCapture* capture) const {
+  c10::InferenceMode guard;
+  at::Tensor coords = coordsIn.to(at::kFloat) + 0.5;
+  at::Tensor labels = labelsIn.to(at::kLong);
+  if (pad) {
+    coords = at::cat({coords, at::zeros({coords.size(0), 1, 2})}, 1);
+    labels = at::cat({labels, -at::ones({labels.size(0), 1}, at::kLong)}, 1);
+  }
+  store(capture, "pe.pe_coords_in", coords);
+  store(capture, "pe.labels_padded", labels);
+  store(capture, "pe.pe_coords_unit", coords / double(m_config.inputImageSize));
+  const int64_t size = m_config.inputImageSize;
+  at::Tensor embedding = m_pe.encodeCoords(coords, size, size);
+  store(capture, "pe.point_pe", embedding);
+  const at::Tensor isPad = (labels == -1).unsqueeze(-1);
+  embedding = at::where(isPad, w(kEncoder + "not_a_point_embed.weight").view({1, 1, -1}), embedding);
+  for (int i = 0; i < 4; ++i) {
+    const at::Tensor is = (labels == i).unsqueeze(-1);
+    embedding = embedding + is.to(at::kFloat) * w(kEncoder + "point_embeddings." + std::to_string(i) + ".weight").view({1, 1, -1});
+  }
+  return embedding;
+}
+
+at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const {
+  c10::InferenceMode guard;
+  const int64_t expected = 4 * m_config.imageEmbeddingSize;
+  if (mask.dim() != 4 || mask.size(1) != 1 || mask.size(2) != expected || mask.size(3) != expected) {
+    throw std::invalid_argument("interactive heads: a mask prompt must be [B, 1, " + std::to_string(expected) + ", " +
+                                std::to_string(expected) + "] logits, got " + c10::str(mask.sizes()));
+  }
+  const std::string p = kEncoder + "mask_downscaling.";
+  at::Tensor x = at::conv2d(mask.to(at::kFloat), w(p + "0.weight"), w(p + "0.bias"), {2, 2});
+  x = geluErf(layerNorm2d(x, w(p + "1.weight"), w(p + "1.bias")));
+  x = at::conv2d(x, w(p + "3.weight"), w(p + "3.bias"), {2, 2});
+  x = geluErf(layerNorm2d(x, w(p + "4.weight"), w(p + "4.bias")));
+  return at::conv2d(x, w(p + "6.weight"), w(p + "6.bias"));
+}
+
+void InteractiveHeads::selectByStability(const at::Tensor& allMasks, const at::Tensor& allIou, double delta, double threshold,
+                                         DecoderOutput& out) {
+  const at::Tensor token0 = allMasks.select(1, 0).flatten(1);  // [B, HW]
+  // float32 comparisons like the original: a logit equal to float32(delta) is not > delta.
+  const at::Tensor deltaF = at::scalar_tensor(delta, at::kFloat);
+  const at::Tensor areaI = (token0 > deltaF).sum(-1).to(at::kFloat);
+  const at::Tensor areaU = (token0 > -deltaF).sum(-1).to(at::kFloat);
+  const at::Tensor stability = at::where(areaU > 0, areaI / areaU, at::ones_like(areaU));
+  const at::Tensor stable = stability >= at::scalar_tensor(threshold, at::kFloat);
+  const at::Tensor best = std::get<1>(allIou.slice(1, 1).max(1)) + 1;  // first index on ties
+  const at::Tensor selected = at::where(stable, at::zeros_like(best), best);
+  const at::Tensor batch = at::arange(allMasks.size(0), at::kLong);
+  out.lowResMasks = allMasks.index({batch, selected}).unsqueeze(1);
+  out.iouPredictions = allIou.index({batch, selected}).unsqueeze(1);
+  out.stabilityToken0 = stability;
+  out.selectedToken = selected;
+}
+
+DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
+                                       bool multimaskOutput, bool repeatImage) const {
+  c10::InferenceMode guard;
+  const int64_t c = m_config.embedDim, b = sparse.size(0);
+  const std::string t = kDecoder + "transformer.";
+  const at::Tensor outputTokens = at::cat({w(kDecoder + "obj_score_token.weight"), w(kDecoder + "iou_token.weight"),
+                                           w(kDecoder + "mask_tokens.weight")}, 0);
+  const at::Tensor tokens = at::cat({outputTokens.unsqueeze(0).expand({b, -1, -1}), sparse.to(at::kFloat)}, 1);
+  const bool cached = !dense.defined();
+  at::Tensor src;
+  if (cached) {
+    src = repeatImage ? image.denseNoMask.expand({b, -1, -1, -1}) : image.denseNoMask;
+  } else {
+    src = (repeatImage ? image.imageEmbeddings.expand({b, -1, -1, -1}) : image.imageEmbeddings) + dense;
+  }
+  const int64_t h = src.size(2), wd = src.size(3);
+  at::Tensor keys = src.flatten(2).permute({0, 2, 1});  // [Bs, HW, C]
+  const at::Tensor keyPe = m_denseImagePeSeq;           // broadcasts over the batch
+  at::Tensor queries = tokens;
+  const at::Tensor& queryPe = tokens;
+
+  for (int64_t i = 0; i < m_config.depth; ++i) {
+    const std::string l = t + "layers." + std::to_string(i) + ".";
+    if (i == 0) {  // skip_first_layer_pe: no residual, no PE
+      queries = attention(l + "self_attn", queries, queries, queries);
+    } else {
+      const at::Tensor q = queries + queryPe;
+      queries = queries + attention(l + "self_attn", q, q, queries);
+    }
+    queries = layerNorm(queries, w(l + "norm1.weight"), w(l + "norm1.bias"));
+    {
+      const at::Tensor q = queries + queryPe;
+      const bool useCache = cached && i == 0;
+      const at::Tensor k = useCache ? at::Tensor() : keys + keyPe;
+      at::Tensor cachedK, cachedV;
+      if (useCache) {
+        cachedK = image.block0KeysK.expand({b, -1, -1, -1});
+        cachedV = image.block0KeysV.expand({b, -1, -1, -1});
+      }
+      queries = queries + attention(l + "cross_attn_token_to_image", q, k, keys, cachedK, cachedV);
+    }
+    queries = layerNorm(queries, w(l + "norm2.weight"), w(l + "norm2.bias"));
+    const at::Tensor hidden = at::relu(linear(queries, w(l + "mlp.lin1.weight"), w(l + "mlp.lin1.bias")));
+    queries = layerNorm(queries + linear(hidden, w(l + "mlp.lin2.weight"), w(l + "mlp.lin2.bias")), w(l + "norm3.weight"),
+                        w(l + "norm3.bias"));
+    {
+      const at::Tensor q = queries + queryPe;
+      const at::Tensor k = keys + keyPe;
+      keys = keys + attention(l + "cross_attn_image_to_token", k, q, queries);
+    }
+    keys = layerNorm(keys, w(l + "norm4.weight"), w(l + "norm4.bias"));
+  }
+  {
+    const at::Tensor q = queries + queryPe;
+    queries = queries + attention(t + "final_attn_token_to_image", q, keys + keyPe, keys);
+    queries = layerNorm(queries, w(t + "norm_final_attn.weight"), w(t + "norm_final_attn.bias"));
+  }
+  const at::Tensor iouTokenOut = queries.select(1, 1);
+  const int64_t numTokens = m_config.numMultimaskOutputs + 1;
+  const at::Tensor maskTokensOut = queries.slice(1, 2, 2 + numTokens);
+
+  // Upscale the image tokens with the high-resolution features.
+  const at::Tensor srcOut = keys.transpose(1, 2).reshape({keys.size(0), c, h, wd});
+  const std::string up = kDecoder + "output_upscaling.";
+  at::Tensor upscaled = at::conv_transpose2d(srcOut, w(up + "0.weight"), w(up + "0.bias"), {2, 2});
+  upscaled = geluErf(layerNorm2d(upscaled + image.highResS1, w(up + "1.weight"), w(up + "1.bias")));
+  upscaled = geluErf(at::conv_transpose2d(upscaled, w(up + "3.weight"), w(up + "3.bias"), {2, 2}) + image.highResS0);
+
+  std::vector<at::Tensor> hyper;
+  for (int64_t i = 0; i < numTokens; ++i) {
+    hyper.push_back(mlp(kDecoder + "output_hypernetworks_mlps." + std::to_string(i), 3, maskTokensOut.select(1, i)));
+  }
+  const at::Tensor hyperIn = at::stack(hyper, 1);  // [B, 4, C/8]
+  const int64_t uh = upscaled.size(2), uw = upscaled.size(3);
+  DecoderOutput out;
+  out.allMaskLogits = at::matmul(hyperIn, upscaled.reshape({upscaled.size(0), upscaled.size(1), uh * uw})).view({b, numTokens, uh, uw});
+  out.allIou = at::sigmoid(mlp(kDecoder + "iou_prediction_head", 3, iouTokenOut));
+  out.allMaskTokensOut = maskTokensOut;
+  out.objectScoreLogits = mlp(kDecoder + "pred_obj_score_head", 3, queries.select(1, 0));
+  if (multimaskOutput) {
+    out.lowResMasks = out.allMaskLogits.slice(1, 1);
+    out.iouPredictions = out.allIou.slice(1, 1);
+    out.samTokensOut = maskTokensOut.slice(1, 1);
+  } else {
+    selectByStability(out.allMaskLogits, out.allIou, m_config.stabilityDelta, m_config.stabilityThreshold, out);
+    out.samTokensOut = maskTokensOut.slice(1, 0, 1);
+  }
+  return out;
+}
+
+}  // namespace sam3::model

@@ -1,0 +1,106 @@
+#pragma once
+// SAM3's interactive (SAM1/SAM2-style) heads, native: the tracker's prompt encoder and its
+// two-way-transformer mask decoder, loaded by checkpoint key (`tracker.sam_prompt_encoder.*`,
+// `tracker.sam_mask_decoder.*`, `tracker.no_mem_embed`). Inference only.
+//
+// Image-only work (the dense image PE, and the first block's key/value projections of the
+// image tokens when no mask prompt is given) is done once per image in prepareImage().
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "engine/sam3/PositionEmbeddingRandom.h"
+#include "engine/sam3/StateDict.h"
+
+namespace sam3::model {
+
+struct InteractiveHeadsConfig {
+  int64_t embedDim = 256;
+  int64_t imageEmbeddingSize = 72;   // decoder grid (1008 / 14)
+  int64_t inputImageSize = 1008;
+  int64_t maskInChans = 16;
+  int64_t numHeads = 8;
+  int64_t mlpDim = 2048;
+  int64_t depth = 2;
+  int64_t attentionDownsample = 2;
+  int64_t numMultimaskOutputs = 3;
+  double stabilityDelta = 0.05;
+  double stabilityThreshold = 0.98;
+
+  // Every state-dict key (with the checkpoint prefixes) and its shape.
+  ShapeSpec expectedWeights() const;
+};
+
+// Decoder inputs that depend only on the image.
+struct InteractiveImage {
+  at::Tensor imageEmbeddings;  // [1, C, 72, 72], no_mem_embed already added
+  at::Tensor highResS0;        // [1, 32, 288, 288] (after conv_s0)
+  at::Tensor highResS1;        // [1, 64, 144, 144] (after conv_s1)
+  at::Tensor denseNoMask;      // [1, C, 72, 72]: embeddings + no_mask_embed, the usual `src`
+  at::Tensor block0KeysK;      // first block token->image keys, projected, split heads (no mask)
+  at::Tensor block0KeysV;      // ... values
+};
+
+struct DecoderOutput {
+  at::Tensor lowResMasks;      // [B, M, 288, 288] logits (M = 3 multimask, else 1)
+  at::Tensor iouPredictions;   // [B, M]
+  at::Tensor samTokensOut;     // [B, M or 1, C]
+  at::Tensor objectScoreLogits;  // [B, 1]
+  // All four tokens before selection, and the selection itself (multimask_output=false).
+  at::Tensor allMaskLogits, allIou, allMaskTokensOut;
+  at::Tensor stabilityToken0;  // [B]
+  at::Tensor selectedToken;    // [B] int64: 0, or 1..3 for the fallback
+};
+
+using StageCapture = std::map<std::string, at::Tensor>;
+
+class InteractiveHeads {
+ public:
+  // `weights` are keyed as in the checkpoint. Throws WeightError listing every problem.
+  InteractiveHeads(const InteractiveHeadsConfig& config, StateDict weights, const std::string& source = "weights");
+
+  const InteractiveHeadsConfig& config() const { return m_config; }
+  const PositionEmbeddingRandom& positionEncoding() const { return m_pe; }
+  const at::Tensor& denseImagePe() const { return m_denseImagePe; }  // [1, C, 72, 72]
+
+  // Raw neck levels: [1,C,72,72] (no_mem_embed is added here), [1,C,288,288], [1,C,144,144].
+  InteractiveImage prepareImage(const at::Tensor& level72, const at::Tensor& level288, const at::Tensor& level144) const;
+  // Same, for inputs that already went through conv_s0/conv_s1 and have no_mem_embed added.
+  InteractiveImage prepareImageFromDecoderInputs(const at::Tensor& imageEmbeddings, const at::Tensor& featS0,
+                                                 const at::Tensor& featS1) const;
+
+  // conv_s0 / conv_s1 (1x1 convolutions of the high-resolution levels).
+  at::Tensor convS0(const at::Tensor& level) const;
+  at::Tensor convS1(const at::Tensor& level) const;
+
+  // Prompt encoder. coords [B,N,2] in the 1008 model frame, labels [B,N] (0 neg, 1 pos, 2/3 box
+  // corners); `pad` appends the (0,0)/-1 padding point. Returns [B, N(+1), C].
+  at::Tensor embedPoints(const at::Tensor& coords, const at::Tensor& labels, bool pad, StageCapture* capture = nullptr) const;
+  // mask [B,1,288,288] logits -> dense [B, C, 72, 72].
+  at::Tensor embedMask(const at::Tensor& mask) const;
+
+  // Mask decoder. `dense` undefined = no mask prompt (uses the cached image side).
+  DecoderOutput decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
+                       bool multimaskOutput, bool repeatImage) const;
+
+  // The single-mask selection by stability score of token 0 (float32 comparisons).
+  static void selectByStability(const at::Tensor& allMasks, const at::Tensor& allIou, double delta, double threshold,
+                                DecoderOutput& out);
+
+ private:
+  const at::Tensor& w(const std::string& key) const;
+  at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
+  at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                       const at::Tensor& cachedK = {}, const at::Tensor& cachedV = {}) const;
+
+  InteractiveHeadsConfig m_config;
+  StateDict m_weights;
+  PositionEmbeddingRandom m_pe;
+  at::Tensor m_denseImagePe;     // [1, C, 72, 72]
+  at::Tensor m_denseImagePeSeq;  // [1, 5184, C]
+};
+
+}  // namespace sam3::model
