@@ -33,6 +33,11 @@ sam3_require(OpenCV_FOUND "OpenCV 4 (core, imgproc, imgcodecs)" "libopencv-dev")
 find_package(nlohmann_json 3 QUIET)
 sam3_require(nlohmann_json_FOUND "nlohmann-json 3" "nlohmann-json3-dev")
 
+find_package(ICU QUIET COMPONENTS uc i18n)
+sam3_require(ICU_FOUND "ICU (Unicode text handling for the tokenizer)" "libicu-dev")
+find_package(ZLIB QUIET)
+sam3_require(ZLIB_FOUND "zlib" "zlib1g-dev")
+
 find_package(Threads REQUIRED)
 # ATen's at::parallel_for is a header template around `#pragma omp parallel`: code that calls it
 # must itself be compiled with OpenMP, or it silently runs on one thread.
