@@ -131,11 +131,19 @@ std::vector<std::string> BpeTokenizer::bpe(const std::string& token) const {
 std::vector<int64_t> BpeTokenizer::encode(const std::string& utf8) const {
   const std::string cleaned = cleanText(utf8);
   UErrorCode status = U_ZERO_ERROR;
-  static const icu::UnicodeString pattern(
-      u"<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+");
+  // Compiled once; matchers made from a pattern are cheap and independent (thread-safe use).
+  static const std::unique_ptr<icu::RegexPattern> pattern = [] {
+    UErrorCode s = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexPattern> p(icu::RegexPattern::compile(
+        u"<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+        UREGEX_CASE_INSENSITIVE, s));
+    if (U_FAILURE(s)) throw std::runtime_error("tokenizer: ICU regex failed to compile");
+    return p;
+  }();
   const icu::UnicodeString input = icu::UnicodeString::fromUTF8(cleaned);  // the matcher keeps a reference
-  icu::RegexMatcher matcher(pattern, input, UREGEX_CASE_INSENSITIVE, status);
+  std::unique_ptr<icu::RegexMatcher> matcherOwner(pattern->matcher(input, status));
   if (U_FAILURE(status)) throw std::runtime_error("tokenizer: ICU regex failed");
+  icu::RegexMatcher& matcher = *matcherOwner;
   std::vector<int64_t> ids;
   while (matcher.find(status) && U_SUCCESS(status)) {
     std::string token;

@@ -1,5 +1,6 @@
 #include "engine/sam3/InteractiveHeads.h"
 
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
@@ -23,13 +24,41 @@ at::Tensor layerNorm2d(const at::Tensor& x, const at::Tensor& weight, const at::
 
 at::Tensor geluErf(const at::Tensor& x) { return at::gelu(x); }  // exact erf form, as nn.GELU()
 
+// A 1x1 convolution as W [Cout, C] x X [C, HW], split across threads by output channels
+// (LibTorch 1.13's CPU convolution took ~0.5 s for the 288x288 level; a permuted copy of the
+// input costs more than the product itself).
+at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  const int64_t b = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), cout = weight.size(0);
+  const at::Tensor w2d = weight.view({cout, c});
+  at::Tensor out = at::empty({b, cout, h, wd}, x.options());
+  const int64_t threads = at::get_num_threads();
+  const int64_t chunk = (cout + threads - 1) / threads;
+  const bool inference = c10::InferenceMode::is_enabled();
+  for (int64_t n = 0; n < b; ++n) {
+    const at::Tensor pixels = x[n].reshape({c, h * wd});
+    at::Tensor target = out[n].view({cout, h * wd});
+    at::parallel_for(0, cout, chunk, [&](int64_t begin, int64_t end) {
+      const c10::InferenceMode guard(inference);
+      at::Tensor rows = target.slice(0, begin, end);
+      at::addmm_out(rows, bias.slice(0, begin, end).unsqueeze(1), w2d.slice(0, begin, end), pixels);
+    });
+  }
+  return out;
+}
+
+// ConvTranspose2d with kernel 2 and stride 2 (no overlap) on a channels-last map
+// [B, H, W, Cin]: every pixel emits a 2x2 block, i.e. one matrix product
+// [pixels, Cin] x [Cin, Cout*4] and a pixel shuffle. Returns channels-last [B, 2H, 2W, Cout].
+at::Tensor convTranspose2x2(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  const int64_t b = x.size(0), h = x.size(1), wd = x.size(2), cin = x.size(3), cout = weight.size(1);
+  const at::Tensor w2d = weight.permute({1, 2, 3, 0}).reshape({cout * 4, cin});  // rows (cout, di, dj)
+  const at::Tensor out = linear(x.reshape({b * h * wd, cin}), w2d, bias.repeat_interleave(4));
+  return out.view({b, h, wd, cout, 2, 2}).permute({0, 1, 4, 2, 5, 3}).reshape({b, 2 * h, 2 * wd, cout});
+}
+
 // [B, N, C] -> [B, heads, N, C/heads]
 at::Tensor separateHeads(const at::Tensor& x, int64_t heads) {
   return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
-}
-
-at::Tensor recombineHeads(const at::Tensor& x) {
-  return x.transpose(1, 2).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
 }
 
 void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
@@ -129,22 +158,27 @@ at::Tensor InteractiveHeads::mlp(const std::string& prefix, int layers, const at
 }
 
 at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                       const at::Tensor& cachedK, const at::Tensor& cachedV) const {
-  const int64_t heads = m_config.numHeads;
-  const at::Tensor qh = separateHeads(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")), heads);
-  const at::Tensor kh = cachedK.defined() ? cachedK : separateHeads(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), heads);
-  const at::Tensor vh = cachedV.defined() ? cachedV : separateHeads(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), heads);
-  const double scale = 1.0 / std::sqrt(double(qh.size(-1)));
-  const at::Tensor attn = at::softmax(at::matmul(qh, kh.transpose(-2, -1)) * scale, -1);
-  return linear(recombineHeads(at::matmul(attn, vh)), w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+                                       const at::Tensor& cachedKT, const at::Tensor& cachedV) const {
+  const int64_t heads = m_config.numHeads, batch = q.size(0);
+  // [B, N, inner] -> [B*heads, N, d], the layout of model::attention (one task per head).
+  auto split = [heads](const at::Tensor& x) {
+    return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2).reshape({-1, x.size(1), x.size(2) / heads});
+  };
+  const at::Tensor qh = split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
+  const at::Tensor kT = cachedKT.defined() ? cachedKT
+                                           : split(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias"))).transpose(1, 2);
+  const at::Tensor vh = cachedV.defined() ? cachedV : split(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")));
+  const at::Tensor attended = model::attention(qh, kT, vh, batch, {});  // [B*heads, N, d]
+  const at::Tensor merged = attended.view({batch, heads, qh.size(1), qh.size(2)}).transpose(1, 2).reshape({batch, qh.size(1), -1});
+  return linear(merged, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
 }
 
 at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
-  return at::conv2d(level.to(at::kFloat), w(kDecoder + "conv_s0.weight"), w(kDecoder + "conv_s0.bias"));
+  return conv1x1(level.to(at::kFloat), w(kDecoder + "conv_s0.weight"), w(kDecoder + "conv_s0.bias"));
 }
 
 at::Tensor InteractiveHeads::convS1(const at::Tensor& level) const {
-  return at::conv2d(level.to(at::kFloat), w(kDecoder + "conv_s1.weight"), w(kDecoder + "conv_s1.bias"));
+  return conv1x1(level.to(at::kFloat), w(kDecoder + "conv_s1.weight"), w(kDecoder + "conv_s1.bias"));
 }
 
 InteractiveImage InteractiveHeads::prepareImage(const at::Tensor& level72, const at::Tensor& level288,
@@ -172,14 +206,17 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   }
   InteractiveImage image;
   image.imageEmbeddings = imageEmbeddings.to(at::kFloat).contiguous();
-  image.highResS0 = featS0.to(at::kFloat).contiguous();
-  image.highResS1 = featS1.to(at::kFloat).contiguous();
+  image.highResS0 = featS0.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();  // channels-last for the upscaling
+  image.highResS1 = featS1.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();
   image.denseNoMask = image.imageEmbeddings + w(kEncoder + "no_mask_embed.weight").view({1, -1, 1, 1});
   // Block 0 token->image attention reads keys = src (+ PE); without a mask prompt src is fixed.
   const at::Tensor keys = image.denseNoMask.flatten(2).permute({0, 2, 1});
   const std::string p = kDecoder + "transformer.layers.0.cross_attn_token_to_image";
-  image.block0KeysK = separateHeads(linear(keys + m_denseImagePeSeq, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), m_config.numHeads).contiguous();
-  image.block0KeysV = separateHeads(linear(keys, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), m_config.numHeads).contiguous();
+  const int64_t heads = m_config.numHeads;
+  const at::Tensor k = separateHeads(linear(keys + m_denseImagePeSeq, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), heads);
+  const at::Tensor v = separateHeads(linear(keys, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), heads);
+  image.block0KeysK = k.transpose(-2, -1).reshape({heads, k.size(3), k.size(2)}).contiguous();  // [heads, d, HW]
+  image.block0KeysV = v.reshape({heads, v.size(2), v.size(3)}).contiguous();                     // [heads, HW, d]
   return image;
 }
 
@@ -274,9 +311,9 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
       const bool useCache = cached && i == 0;
       const at::Tensor k = useCache ? at::Tensor() : keys + keyPe;
       at::Tensor cachedK, cachedV;
-      if (useCache) {
-        cachedK = image.block0KeysK.expand({b, -1, -1, -1});
-        cachedV = image.block0KeysV.expand({b, -1, -1, -1});
+      if (useCache) {  // one copy per object when several share the image
+        cachedK = b == 1 ? image.block0KeysK : image.block0KeysK.repeat({b, 1, 1});
+        cachedV = b == 1 ? image.block0KeysV : image.block0KeysV.repeat({b, 1, 1});
       }
       queries = queries + attention(l + "cross_attn_token_to_image", q, k, keys, cachedK, cachedV);
     }
@@ -300,21 +337,23 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
   const int64_t numTokens = m_config.numMultimaskOutputs + 1;
   const at::Tensor maskTokensOut = queries.slice(1, 2, 2 + numTokens);
 
-  // Upscale the image tokens with the high-resolution features.
-  const at::Tensor srcOut = keys.transpose(1, 2).reshape({keys.size(0), c, h, wd});
+  // Upscale the image tokens with the high-resolution features, channels-last throughout so
+  // LayerNorm2d is a plain last-dimension LayerNorm and no layout copies are needed.
   const std::string up = kDecoder + "output_upscaling.";
-  at::Tensor upscaled = at::conv_transpose2d(srcOut, w(up + "0.weight"), w(up + "0.bias"), {2, 2});
-  upscaled = geluErf(layerNorm2d(upscaled + image.highResS1, w(up + "1.weight"), w(up + "1.bias")));
-  upscaled = geluErf(at::conv_transpose2d(upscaled, w(up + "3.weight"), w(up + "3.bias"), {2, 2}) + image.highResS0);
+  const at::Tensor tokensMap = keys.reshape({keys.size(0), h, wd, c});
+  at::Tensor upscaled = convTranspose2x2(tokensMap, w(up + "0.weight"), w(up + "0.bias")) + image.highResS1;
+  upscaled = geluErf(at::layer_norm(upscaled, {upscaled.size(3)}, w(up + "1.weight"), w(up + "1.bias"), kLayerNorm2dEps));
+  upscaled = geluErf(convTranspose2x2(upscaled, w(up + "3.weight"), w(up + "3.bias")) + image.highResS0);
 
   std::vector<at::Tensor> hyper;
   for (int64_t i = 0; i < numTokens; ++i) {
     hyper.push_back(mlp(kDecoder + "output_hypernetworks_mlps." + std::to_string(i), 3, maskTokensOut.select(1, i)));
   }
   const at::Tensor hyperIn = at::stack(hyper, 1);  // [B, 4, C/8]
-  const int64_t uh = upscaled.size(2), uw = upscaled.size(3);
+  const int64_t uh = upscaled.size(1), uw = upscaled.size(2);
   DecoderOutput out;
-  out.allMaskLogits = at::matmul(hyperIn, upscaled.reshape({upscaled.size(0), upscaled.size(1), uh * uw})).view({b, numTokens, uh, uw});
+  const at::Tensor pixels = upscaled.reshape({upscaled.size(0), uh * uw, upscaled.size(3)});  // [B, HW, C/8]
+  out.allMaskLogits = at::matmul(pixels, hyperIn.transpose(1, 2)).transpose(1, 2).reshape({b, numTokens, uh, uw});
   out.allIou = at::sigmoid(mlp(kDecoder + "iou_prediction_head", 3, iouTokenOut));
   out.allMaskTokensOut = maskTokensOut;
   out.objectScoreLogits = mlp(kDecoder + "pred_obj_score_head", 3, queries.select(1, 0));

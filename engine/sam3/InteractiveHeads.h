@@ -37,11 +37,11 @@ struct InteractiveHeadsConfig {
 // Decoder inputs that depend only on the image.
 struct InteractiveImage {
   at::Tensor imageEmbeddings;  // [1, C, 72, 72], no_mem_embed already added
-  at::Tensor highResS0;        // [1, 32, 288, 288] (after conv_s0)
-  at::Tensor highResS1;        // [1, 64, 144, 144] (after conv_s1)
+  at::Tensor highResS0;        // [1, 288, 288, 32] channels-last (after conv_s0)
+  at::Tensor highResS1;        // [1, 144, 144, 64] channels-last (after conv_s1)
   at::Tensor denseNoMask;      // [1, C, 72, 72]: embeddings + no_mask_embed, the usual `src`
-  at::Tensor block0KeysK;      // first block token->image keys, projected, split heads (no mask)
-  at::Tensor block0KeysV;      // ... values
+  at::Tensor block0KeysK;      // first block token->image keys, projected: [heads, d, HW] (no mask)
+  at::Tensor block0KeysV;      // ... values: [heads, HW, d]
 };
 
 struct DecoderOutput {
@@ -94,7 +94,7 @@ class InteractiveHeads {
   const at::Tensor& w(const std::string& key) const;
   at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
   at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                       const at::Tensor& cachedK = {}, const at::Tensor& cachedV = {}) const;
+                       const at::Tensor& cachedKT = {}, const at::Tensor& cachedV = {}) const;
 
   InteractiveHeadsConfig m_config;
   StateDict m_weights;
