@@ -40,7 +40,8 @@ ModelPoints toModelPoints(const prompt::InteractivePrompt& prompt, int64_t heigh
 }
 
 InteractiveResult InteractivePredictor::predict(const InteractiveImage& image, const prompt::InteractivePrompt& prompt,
-                                                int64_t height, int64_t width, bool multimaskOutput, StageCapture* capture) const {
+                                                int64_t height, int64_t width, bool multimaskOutput, StageCapture* capture,
+                                                bool keepUpsampledLogits) const {
   c10::InferenceMode guard;
   if (prompt.empty()) throw std::invalid_argument("the prompt is empty: add a click, a box or a mask");
   if (height <= 0 || width <= 0) throw std::invalid_argument("image size must be positive");
@@ -70,8 +71,13 @@ InteractiveResult InteractivePredictor::predict(const InteractiveImage& image, c
   InteractiveResult result;
   result.decoder = m_heads.decode(image, sparse, dense, multimaskOutput, /*repeatImage=*/false);
   const at::Tensor lowRes = result.decoder.lowResMasks;  // [1, M, 288, 288]
-  result.upsampledLogits = upsampleLogits(fillHoles(lowRes), height, width)[0];
-  result.masks = result.upsampledLogits > 0.0;
+  const at::Tensor filled = fillHoles(lowRes);
+  if (keepUpsampledLogits) {
+    result.upsampledLogits = upsampleLogits(filled, height, width)[0];
+    result.masks = result.upsampledLogits > 0.0;
+  } else {
+    result.masks = upsampleToMask(filled, height, width)[0];
+  }
   result.iou = result.decoder.iouPredictions[0];
   result.lowResLogits = lowRes[0].clamp(-32.0, 32.0);
   return result;

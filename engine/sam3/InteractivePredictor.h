@@ -24,7 +24,7 @@ struct InteractiveResult {
   at::Tensor masks;          // [M, H, W] bool at image resolution
   at::Tensor iou;            // [M]
   at::Tensor lowResLogits;   // [M, 288, 288] clamped to [-32, 32]
-  at::Tensor upsampledLogits;  // [M, H, W] (kept for callers that refine thresholds)
+  at::Tensor upsampledLogits;  // [M, H, W], only when asked for (48 MB at 12 MP)
   DecoderOutput decoder;
 };
 
@@ -34,7 +34,8 @@ class InteractivePredictor {
 
   // Throws std::invalid_argument for an empty prompt or a mask prompt of the wrong size.
   InteractiveResult predict(const InteractiveImage& image, const prompt::InteractivePrompt& prompt, int64_t height,
-                            int64_t width, bool multimaskOutput, StageCapture* capture = nullptr) const;
+                            int64_t width, bool multimaskOutput, StageCapture* capture = nullptr,
+                            bool keepUpsampledLogits = false) const;
 
  private:
   const InteractiveHeads& m_heads;

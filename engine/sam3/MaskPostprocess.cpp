@@ -57,29 +57,38 @@ std::vector<Tap> taps(int64_t in, int64_t out) {
 
 }  // namespace
 
-at::Tensor upsampleLogits(const at::Tensor& logits, int64_t height, int64_t width) {
-  // Separable bilinear resize, rows in parallel: ATen's CPU kernel runs a single [1,1,h,w]
-  // plane on one thread, which dominated a click's time at 12 megapixels.
+// Separable bilinear resize, rows in parallel: ATen's CPU kernel runs a single [1,1,h,w] plane
+// on one thread, which dominated a click's time at 12 megapixels. `Store` writes one row.
+template <typename Out, typename Store>
+at::Tensor resizeRows(const at::Tensor& logits, int64_t height, int64_t width, at::ScalarType outType, Store store) {
   const at::Tensor in = logits.to(at::kFloat).contiguous();
   const int64_t planes = in.size(0) * in.size(1), ih = in.size(2), iw = in.size(3);
-  at::Tensor out = at::empty({in.size(0), in.size(1), height, width}, in.options());
+  at::Tensor out = at::empty({in.size(0), in.size(1), height, width}, in.options().dtype(outType));
   const std::vector<Tap> ys = taps(ih, height), xs = taps(iw, width);
   const float* src = in.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
+  Out* dst = out.data_ptr<Out>();
   at::parallel_for(0, planes * height, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t p = r / height, y = r % height;
       const Tap& ty = ys[size_t(y)];
       const float* row0 = src + (p * ih + ty.i0) * iw;
       const float* row1 = src + (p * ih + ty.i1) * iw;
-      float* o = dst + r * width;
+      Out* o = dst + r * width;
       for (int64_t x = 0; x < width; ++x) {
         const Tap& tx = xs[size_t(x)];
-        o[x] = ty.l0 * (tx.l0 * row0[tx.i0] + tx.l1 * row0[tx.i1]) + ty.l1 * (tx.l0 * row1[tx.i0] + tx.l1 * row1[tx.i1]);
+        store(o[x], ty.l0 * (tx.l0 * row0[tx.i0] + tx.l1 * row0[tx.i1]) + ty.l1 * (tx.l0 * row1[tx.i0] + tx.l1 * row1[tx.i1]));
       }
     }
   });
   return out;
+}
+
+at::Tensor upsampleLogits(const at::Tensor& logits, int64_t height, int64_t width) {
+  return resizeRows<float>(logits, height, width, at::kFloat, [](float& o, float v) { o = v; });
+}
+
+at::Tensor upsampleToMask(const at::Tensor& logits, int64_t height, int64_t width) {
+  return resizeRows<bool>(logits, height, width, at::kBool, [](bool& o, float v) { o = v > 0.0f; });
 }
 
 }  // namespace sam3::model

@@ -12,5 +12,7 @@ constexpr double kMaxHoleArea = 256.0;
 
 at::Tensor fillHoles(const at::Tensor& lowResLogits, double maxHoleArea = kMaxHoleArea);  // [B,M,h,w]
 at::Tensor upsampleLogits(const at::Tensor& logits, int64_t height, int64_t width);       // -> [B,M,H,W]
+// upsampleLogits(...) > 0 in one pass, without materializing the full-resolution logits.
+at::Tensor upsampleToMask(const at::Tensor& logits, int64_t height, int64_t width);       // -> [B,M,H,W] bool
 
 }  // namespace sam3::model

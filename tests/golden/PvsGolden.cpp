@@ -108,7 +108,7 @@ void runPredictorCase(const model::InteractiveHeads& heads, const model::Interac
   if (batch == 1) {
     model::StageCapture stages;
     const model::InteractivePredictor predictor(heads);
-    const model::InteractiveResult r = predictor.predict(image, promptFrom(file, 0), h, w, multimask, &stages);
+    const model::InteractiveResult r = predictor.predict(image, promptFrom(file, 0), h, w, multimask, &stages, /*keepUpsampledLogits=*/true);
     for (const auto& [name, tensor] : stages) {
       if (name == "pe.dense_embeddings") {
         check.check("pe.dense_embeddings_sub3", tensor.slice(2, 0, c10::nullopt, 3).slice(3, 0, c10::nullopt, 3));
