@@ -81,31 +81,32 @@ GeometryPrompt GeometryPrompt::create(const at::Tensor& boxes, const at::Tensor&
   return p;
 }
 
+namespace {
+
+// SAM3's append: validates the new items, then joins items and labels with the padded rule.
+void appendItems(at::Tensor& items, at::Tensor& labels, at::Tensor& mask, const at::Tensor& newItems,
+                 const at::Tensor& newLabels, const at::Tensor& newMaskIn, const char* field, int64_t width) {
+  const int64_t batch = items.size(1);
+  checkSeq(newItems, field, width, batch);
+  checkLabels(newLabels, (std::string(field) + " labels").c_str(), newItems.size(0), batch);
+  const at::Tensor newMask = newMaskIn.defined() ? newMaskIn.to(at::kBool) : defaultMask(newItems);
+  checkMask(newMask, (std::string(field) + " mask").c_str(), newItems.size(0), batch);
+  // Labels join as [N,B,1] so they follow exactly the same placement as the items.
+  auto joinedLabels = concatPaddedSequences(labels.unsqueeze(2), mask, newLabels.to(at::kLong).unsqueeze(2), newMask).first;
+  auto [joinedItems, joinedMask] = concatPaddedSequences(items, mask, newItems.to(at::kFloat), newMask);
+  items = joinedItems;
+  labels = joinedLabels.squeeze(2);
+  mask = joinedMask;
+}
+
+}  // namespace
+
 void GeometryPrompt::appendBoxes(const at::Tensor& boxes, const at::Tensor& labels, const at::Tensor& mask) {
-  checkSeq(boxes, "boxes", 4, batchSize());
-  checkLabels(labels, "box labels", boxes.size(0), batchSize());
-  const at::Tensor newMask = mask.defined() ? mask.to(at::kBool) : defaultMask(boxes);
-  checkMask(newMask, "box mask", boxes.size(0), batchSize());
-  // Labels join as [N,B,1] so they follow exactly the same placement as the boxes.
-  auto [joinedLabels, unusedMask] = concatPaddedSequences(m_boxLabels.unsqueeze(2), m_boxMask,
-                                                          labels.to(at::kLong).unsqueeze(2), newMask);
-  auto [joinedBoxes, joinedMask] = concatPaddedSequences(m_boxes, m_boxMask, boxes.to(at::kFloat), newMask);
-  m_boxes = joinedBoxes;
-  m_boxLabels = joinedLabels.squeeze(2);
-  m_boxMask = joinedMask;
+  appendItems(m_boxes, m_boxLabels, m_boxMask, boxes, labels, mask, "boxes", 4);
 }
 
 void GeometryPrompt::appendPoints(const at::Tensor& points, const at::Tensor& labels, const at::Tensor& mask) {
-  checkSeq(points, "points", 2, batchSize());
-  checkLabels(labels, "point labels", points.size(0), batchSize());
-  const at::Tensor newMask = mask.defined() ? mask.to(at::kBool) : defaultMask(points);
-  checkMask(newMask, "point mask", points.size(0), batchSize());
-  auto [joinedLabels, unusedMask] = concatPaddedSequences(m_pointLabels.unsqueeze(2), m_pointMask,
-                                                          labels.to(at::kLong).unsqueeze(2), newMask);
-  auto [joinedPoints, joinedMask] = concatPaddedSequences(m_points, m_pointMask, points.to(at::kFloat), newMask);
-  m_points = joinedPoints;
-  m_pointLabels = joinedLabels.squeeze(2);
-  m_pointMask = joinedMask;
+  appendItems(m_points, m_pointLabels, m_pointMask, points, labels, mask, "points", 2);
 }
 
 void GeometryPrompt::validate() const {

@@ -2,6 +2,8 @@
 // gesture builder, and the sine position codes against their closed form.
 
 #include <QtTest>
+
+#include "support/TestSupport.h"
 #include <cmath>
 
 #include "engine/prompt/GeometryPrompt.h"
@@ -11,6 +13,7 @@
 #include "engine/sam3/PositionEmbeddingSine.h"
 
 using namespace sam3;
+using sam3::test::errorOf;
 using prompt::GeometryPrompt;
 
 namespace {
@@ -22,14 +25,6 @@ at::Tensor boolMask(std::vector<std::vector<int>> rows) {
   return m;
 }
 
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
 
 }  // namespace
 

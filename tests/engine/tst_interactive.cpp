@@ -10,6 +10,7 @@
 #include "support/TestSupport.h"
 
 using namespace sam3;
+using sam3::test::errorOf;
 
 namespace {
 
@@ -25,14 +26,6 @@ model::StateDict randomWeights(const model::InteractiveHeadsConfig& config) {
   return w;
 }
 
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
 
 }  // namespace
 

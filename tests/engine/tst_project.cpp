@@ -7,6 +7,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "support/TestSupport.h"
 #include <fstream>
 #include <random>
 
@@ -17,19 +19,7 @@
 #include "support/SampleProject.h"
 
 using namespace sam3;
-
-namespace {
-
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
-
-}  // namespace
+using sam3::test::errorOf;
 
 class TestProject : public QObject {
   Q_OBJECT

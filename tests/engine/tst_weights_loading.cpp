@@ -16,6 +16,7 @@
 #include "support/TestSupport.h"
 
 using namespace sam3;
+using sam3::test::errorOf;
 
 class TestWeightsLoading : public QObject {
   Q_OBJECT
@@ -23,15 +24,6 @@ class TestWeightsLoading : public QObject {
   QTemporaryDir m_dir;
 
   std::string path(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)).toStdString(); }
-
-  QString errorOf(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      return QString::fromUtf8(e.what());
-    }
-    return {};
-  }
 
  private Q_SLOTS:
   void initTestCase() {

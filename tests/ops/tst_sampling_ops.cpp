@@ -6,11 +6,14 @@
 
 #include <QtTest>
 
+#include "support/TestSupport.h"
+
 #include "RoiAlignOracle.h"
 #include "engine/ops/OpsRegistry.h"
 #include "engine/ops/SamplingOps.h"
 
 using namespace sam3::ops;
+using sam3::test::errorOf;
 
 Q_DECLARE_METATYPE(at::ScalarType)
 
@@ -33,14 +36,6 @@ at::Tensor dyadicGrid(at::IntArrayRef sizes, at::ScalarType dtype) {
   return (at::randint(-96, 97, sizes, at::kLong).to(dtype) / 64.0);
 }
 
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const c10::Error& e) {
-    return QString::fromStdString(e.what_without_backtrace());
-  }
-  return {};
-}
 
 }  // namespace
 

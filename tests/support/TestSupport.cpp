@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <c10/util/Exception.h>
 
 namespace sam3::test {
 
@@ -32,6 +33,17 @@ bool pythonHasTorch() {
     return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
   }();
   return hasTorch;
+}
+
+QString errorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const c10::Error& e) {
+    return QString::fromStdString(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    return QString::fromUtf8(e.what());
+  }
+  return {};
 }
 
 }  // namespace sam3::test

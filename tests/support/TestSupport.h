@@ -2,6 +2,7 @@
 // Helpers shared by the test suites: where the golden data and outputs live, and skipping.
 
 #include <QString>
+#include <functional>
 
 namespace sam3::test {
 
@@ -12,6 +13,10 @@ QString outputDir();
 // Debian's Python with torch (from $SAM3_PYTHON), empty when absent.
 QString systemPython();
 bool pythonHasTorch();
+
+// The message of the exception `f` throws (c10::Error without its native backtrace), or an
+// empty string when it throws nothing.
+QString errorOf(const std::function<void()>& f);
 
 }  // namespace sam3::test
 
