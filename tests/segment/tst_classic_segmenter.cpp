@@ -1,0 +1,175 @@
+// The classic (OpenCV GrabCut) engine on scenes the test draws: textured background, several
+// objects, one with a hole, two touching neighbours. Box prompts, include/exclude clicks, mask
+// prompts, image formats, a downscaled large image, and bad input.
+
+#include <QtTest>
+#include <opencv2/imgproc.hpp>
+#include <random>
+
+#include "engine/segment/ClassicSegmenter.h"
+
+using namespace sam3;
+
+namespace {
+
+struct Scene {
+  cv::Mat image;
+  cv::Mat disc, ring, left, right;  // ground-truth masks (255 = object)
+};
+
+Scene drawScene(int width, int height) {
+  Scene s;
+  std::mt19937 rng(7);
+  s.image = cv::Mat(height, width, CV_8UC3);
+  cv::randu(s.image, cv::Scalar(60, 90, 60), cv::Scalar(110, 140, 100));  // textured green-grey
+  cv::GaussianBlur(s.image, s.image, cv::Size(3, 3), 0);
+  auto blank = [&] { return cv::Mat(height, width, CV_8U, cv::Scalar(0)); };
+  const double k = width / 640.0;
+  s.disc = blank();
+  cv::circle(s.disc, cv::Point(int(150 * k), int(120 * k)), int(60 * k), 255, cv::FILLED);
+  s.ring = blank();
+  cv::circle(s.ring, cv::Point(int(420 * k), int(140 * k)), int(80 * k), 255, cv::FILLED);
+  cv::circle(s.ring, cv::Point(int(420 * k), int(140 * k)), int(35 * k), 0, cv::FILLED);
+  s.left = blank();
+  cv::rectangle(s.left, cv::Rect(int(120 * k), int(280 * k), int(140 * k), int(120 * k)), 255, cv::FILLED);
+  s.right = blank();
+  cv::rectangle(s.right, cv::Rect(int(260 * k), int(280 * k), int(140 * k), int(120 * k)), 255, cv::FILLED);
+  s.image.setTo(cv::Scalar(30, 140, 240), s.disc);
+  s.image.setTo(cv::Scalar(210, 120, 40), s.ring);
+  s.image.setTo(cv::Scalar(200, 200, 205), s.left);
+  s.image.setTo(cv::Scalar(60, 40, 200), s.right);
+  return s;
+}
+
+double iou(const mask::BinaryMask& m, const cv::Mat& truth) {
+  int64_t inter = 0, uni = 0;
+  for (int y = 0; y < truth.rows; ++y)
+    for (int x = 0; x < truth.cols; ++x) {
+      const bool a = m.at(y, x), b = truth.at<uint8_t>(y, x);
+      inter += a && b;
+      uni += a || b;
+    }
+  return uni ? double(inter) / double(uni) : 0.0;
+}
+
+double coveredFraction(const mask::BinaryMask& m, const cv::Mat& region) {
+  int64_t inside = 0, total = 0;
+  for (int y = 0; y < region.rows; ++y)
+    for (int x = 0; x < region.cols; ++x) {
+      if (!region.at<uint8_t>(y, x)) continue;
+      ++total;
+      inside += m.at(y, x);
+    }
+  return double(inside) / double(total);
+}
+
+prompt::InteractivePrompt boxAround(const cv::Mat& truth, int margin) {
+  const cv::Rect r = cv::boundingRect(truth);
+  prompt::InteractivePrompt p;
+  p.box = std::array<double, 4>{double(r.x - margin), double(r.y - margin), double(r.x + r.width + margin),
+                                double(r.y + r.height + margin)};
+  return p;
+}
+
+}  // namespace
+
+class TestClassicSegmenter : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void boxPromptFindsTheObject() {
+    const Scene s = drawScene(640, 480);
+    segment::ClassicSegmenter engine;
+    QVERIFY(engine.setImage(s.image, "scene").empty());
+    const segment::Prediction disc = engine.predict(boxAround(s.disc, 12));
+    QVERIFY2(disc.error.empty(), disc.error.c_str());
+    QVERIFY2(iou(disc.candidates.at(0).mask, s.disc) >= 0.9, qPrintable(QString::number(iou(disc.candidates[0].mask, s.disc))));
+    const segment::Prediction ring = engine.predict(boxAround(s.ring, 12));
+    QVERIFY2(iou(ring.candidates.at(0).mask, s.ring) >= 0.9, qPrintable(QString::number(iou(ring.candidates[0].mask, s.ring))));
+    QCOMPARE(int(ring.candidates[0].mask.at(140, 420)), 0);  // the hole stays open
+  }
+
+  void excludeClickRemovesTouchingNeighbour() {
+    const Scene s = drawScene(640, 480);
+    segment::ClassicSegmenter engine;
+    engine.setImage(s.image, "scene");
+    cv::Mat both = s.left | s.right;
+    prompt::InteractivePrompt p = boxAround(both, 10);
+    p.clicks = {{190, 340, true}, {330, 340, false}};
+    const segment::Prediction result = engine.predict(p);
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    const mask::BinaryMask& m = result.candidates.at(0).mask;
+    QVERIFY2(coveredFraction(m, s.left) > 0.9, qPrintable(QString::number(coveredFraction(m, s.left))));
+    QVERIFY2(coveredFraction(m, s.right) < 0.1, qPrintable(QString::number(coveredFraction(m, s.right))));
+  }
+
+  void clicksAloneAndMaskPrompts() {
+    const Scene s = drawScene(640, 480);
+    segment::ClassicSegmenter engine;
+    engine.setImage(s.image, "scene");
+    prompt::InteractivePrompt click;
+    click.clicks = {{150, 120, true}};
+    const segment::Prediction grown = engine.predict(click);
+    QVERIFY2(grown.error.empty(), grown.error.c_str());
+    QVERIFY2(iou(grown.candidates.at(0).mask, s.disc) >= 0.85, qPrintable(QString::number(iou(grown.candidates[0].mask, s.disc))));
+    // A painted mask (roughly the disc) refines to the disc.
+    std::vector<uint8_t> painted(size_t(640) * 480, 0);
+    cv::Mat paint(480, 640, CV_8U, painted.data());
+    cv::circle(paint, cv::Point(150, 120), 50, 1, cv::FILLED);
+    prompt::InteractivePrompt maskPrompt;
+    maskPrompt.maskLogits = prompt::paintedMaskToLogits(painted, 480, 640);
+    const segment::Prediction refined = engine.predict(maskPrompt);
+    QVERIFY2(refined.error.empty(), refined.error.c_str());
+    QVERIFY2(iou(refined.candidates.at(0).mask, s.disc) >= 0.85, qPrintable(QString::number(iou(refined.candidates[0].mask, s.disc))));
+  }
+
+  void imageFormats_data() {
+    QTest::addColumn<int>("format");
+    QTest::newRow("gray") << 0;
+    QTest::newRow("bgra") << 1;
+    QTest::newRow("16-bit") << 2;
+  }
+
+  void imageFormats() {
+    QFETCH(int, format);
+    const Scene s = drawScene(320, 240);
+    cv::Mat image;
+    if (format == 0) cv::cvtColor(s.image, image, cv::COLOR_BGR2GRAY);
+    if (format == 1) cv::cvtColor(s.image, image, cv::COLOR_BGR2BGRA);
+    if (format == 2) s.image.convertTo(image, CV_16UC3, 257.0);
+    segment::ClassicSegmenter engine;
+    QVERIFY(engine.setImage(image, "x").empty());
+    const segment::Prediction r = engine.predict(boxAround(s.disc, 8));
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QVERIFY(iou(r.candidates.at(0).mask, s.disc) >= 0.8);
+  }
+
+  void largeImageRunsOnADownscaledCopy() {
+    const Scene s = drawScene(4000, 3000);  // 12 megapixels
+    segment::ClassicSegmenter engine;
+    engine.setImage(s.image, "large");
+    const segment::Prediction r = engine.predict(boxAround(s.disc, 60));
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.candidates.at(0).mask.width(), 4000);
+    QCOMPARE(r.candidates.at(0).mask.height(), 3000);
+    QVERIFY(iou(r.candidates[0].mask, s.disc) >= 0.9);
+  }
+
+  void badInputIsAnErrorValue() {
+    segment::ClassicSegmenter engine;
+    prompt::InteractivePrompt p;
+    p.clicks = {{1, 1, true}};
+    QVERIFY(engine.predict(p).error.find("no image") != std::string::npos);
+    QVERIFY(!engine.setImage(cv::Mat(), "empty").empty());
+    QVERIFY(engine.setImage(drawScene(64, 48).image, "small").empty());
+    QVERIFY(engine.predict(prompt::InteractivePrompt{}).error.find("empty") != std::string::npos);
+    prompt::InteractivePrompt onlyExclude;
+    onlyExclude.clicks = {{10, 10, false}};
+    QVERIFY(engine.predict(onlyExclude).error.find("no foreground") != std::string::npos);
+    auto cancel = std::make_shared<std::atomic<bool>>(true);
+    QCOMPARE(engine.predict(boxAround(drawScene(64, 48).disc, 2), cancel).error, std::string("cancelled"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestClassicSegmenter)
+#include "tst_classic_segmenter.moc"
