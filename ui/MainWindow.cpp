@@ -19,6 +19,15 @@
 #include "ui/AppLogging.h"
 #include "ui/SampleImages.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
+#include "ui/tools/BoxTool.h"
+#include "ui/tools/PointTool.h"
+#include "ui/tools/PromptSession.h"
+#include "engine/mask/Rle.h"
+
+#include <QActionGroup>
+#include <QUndoStack>
 
 namespace sam3::ui {
 namespace {
@@ -34,7 +43,14 @@ QString imageFileFilter() {
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_canvas(new ImageCanvas(this)) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_canvas(new ImageCanvas(this)),
+      m_document(new Document(this)),
+      m_engine(new EngineService(this)),
+      m_session(new PromptSession(this)),
+      m_pointTool(std::make_unique<PointTool>(m_session)),
+      m_boxTool(std::make_unique<BoxTool>(m_session)) {
   setWindowTitle(tr("SAM3 Annotate"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/sam3-annotate.svg")));
   setCentralWidget(m_canvas);
@@ -43,7 +59,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_canvas(new Imag
   m_imageLabel = new QLabel(this);
   m_cursorLabel = new QLabel(this);
   m_zoomLabel = new QLabel(this);
-  m_engineLabel = new QLabel(tr("No segmentation engine"), this);
+  m_engineLabel = new QLabel(tr("classic engine"), this);
   statusBar()->addWidget(m_imageLabel, 1);
   statusBar()->addPermanentWidget(m_cursorLabel);
   statusBar()->addPermanentWidget(m_zoomLabel);
@@ -51,11 +67,101 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_canvas(new Imag
 
   connect(m_canvas, &ImageCanvas::zoomChanged, this, &MainWindow::updateZoomLabel);
   connect(m_canvas, &ImageCanvas::cursorMoved, this, &MainWindow::updateCursorLabel);
+  connect(m_session, &PromptSession::changed, this, &MainWindow::onPromptChanged);
+  connect(m_session, &PromptSession::previewChanged, this,
+          [this] { m_canvas->setPromptMarkers(m_session->prompt(), m_session->previewBox()); });
+  connect(m_engine, &EngineService::predictionReady, this, [this](quint64, const mask::BinaryMask& mask, double ms) {
+    m_liveMask = mask;
+    refreshOverlay();
+    m_engineLabel->setText(tr("classic engine · %1 ms").arg(qRound(ms)));
+  });
+  connect(m_engine, &EngineService::predictionFailed, this, [this](quint64, const QString& error) {
+    statusBar()->showMessage(tr("Segmentation failed: %1").arg(error), 8000);  // non-modal; the prompt is kept
+  });
+  connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
+    if (imageId == m_imageId) refreshOverlay();
+  });
 
   createActions();
   resize(1280, 860);
   restoreSettings();
+  selectPointTool();
 }
+
+void MainWindow::selectPointTool() {
+  m_canvas->setTool(m_pointTool.get());
+  m_pointAction->setChecked(true);
+}
+
+void MainWindow::selectBoxTool() {
+  m_canvas->setTool(m_boxTool.get());
+  m_boxAction->setChecked(true);
+}
+
+void MainWindow::clearPrompt() {
+  m_session->clear();
+}
+
+void MainWindow::onPromptChanged() {
+  m_canvas->setPromptMarkers(m_session->prompt(), m_session->previewBox());
+  if (m_session->prompt().empty() || !m_canvas->hasImage()) {
+    m_liveMask = {};
+    refreshOverlay();
+    return;
+  }
+  m_engine->requestPrediction(m_session->prompt());
+}
+
+bool MainWindow::acceptLiveMask() {
+  if (m_liveMask.empty() || m_liveMask.area() == 0 || m_imageId == 0) return false;
+  annotation::AnnotationObject object;
+  object.imageId = m_imageId;
+  object.categoryId = m_document->defaultCategory();
+  object.mask = mask::encode(m_liveMask);
+  object.source = "classic";
+  for (const prompt::Click& c : m_session->prompt().clicks) {
+    object.promptHistory.push_back({{"type", "point"}, {"x", c.x}, {"y", c.y}, {"label", c.positive ? 1 : 0}});
+  }
+  if (const auto& box = m_session->prompt().box) object.promptHistory.push_back({{"type", "box"}, {"xyxy", *box}});
+  const int64_t id = m_document->addObject(std::move(object));
+  m_liveMask = {};
+  m_session->clear();
+  statusBar()->showMessage(tr("Added object %1").arg(id), 3000);
+  return true;
+}
+
+void MainWindow::refreshOverlay() {
+  if (!m_canvas->hasImage()) return;
+  const QImage& image = m_canvas->image();
+  QImage overlay(image.size(), QImage::Format_ARGB32_Premultiplied);
+  overlay.fill(Qt::transparent);
+  // Fill with the translucent colour; boundary pixels (a 4-neighbour outside) get it opaque,
+  // so an object stays visible even on a similarly coloured surface.
+  auto paintMask = [&overlay](const mask::BinaryMask& m, QColor color) {
+    if (m.height() != overlay.height() || m.width() != overlay.width()) return;
+    const QRgb fill = qPremultiply(color.rgba());
+    const QRgb edge = QColor(color.red(), color.green(), color.blue()).rgba();
+    const int h = m.height(), w = m.width();
+    for (int y = 0; y < h; ++y) {
+      QRgb* row = reinterpret_cast<QRgb*>(overlay.scanLine(y));
+      const uint8_t* src = m.data() + size_t(y) * w;
+      for (int x = 0; x < w; ++x) {
+        if (!src[x]) continue;
+        const bool boundary = x == 0 || y == 0 || x == w - 1 || y == h - 1 || !src[x - 1] || !src[x + 1] || !src[x - w] || !src[x + w];
+        row[x] = boundary ? edge : fill;
+      }
+    }
+  };
+  for (const annotation::AnnotationObject* object : m_document->project().objectsOfImage(m_imageId)) {
+    const annotation::Category* category = m_document->project().category(object->categoryId);
+    const auto c = category ? category->color : std::array<uint8_t, 3>{230, 25, 75};
+    paintMask(mask::decode(object->mask), QColor(c[0], c[1], c[2], 115));
+  }
+  if (!m_liveMask.empty()) paintMask(m_liveMask, QColor(0, 160, 255, 130));  // the live prediction, distinct
+  m_canvas->setOverlay(overlay);
+}
+
+MainWindow::~MainWindow() { m_canvas->setTool(nullptr); }
 
 void MainWindow::createActions() {
   QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
@@ -69,6 +175,30 @@ void MainWindow::createActions() {
   fileMenu->addSeparator();
   QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quitAction->setShortcut(QKeySequence::Quit);
+
+  QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+  editMenu->addAction(undo);
+  editMenu->addAction(redo);
+  editMenu->addSeparator();
+  QAction* accept = editMenu->addAction(tr("&Accept Object"), this, [this] { acceptLiveMask(); });
+  accept->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+  QAction* clear = editMenu->addAction(tr("&Clear Prompt"), this, &MainWindow::clearPrompt);
+  clear->setShortcut(QKeySequence(Qt::Key_Escape));
+
+  QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
+  m_toolGroup = new QActionGroup(this);
+  m_pointAction = toolsMenu->addAction(tr("&Point (left include, right/Shift exclude)"), this, &MainWindow::selectPointTool);
+  m_pointAction->setShortcut(QKeySequence(Qt::Key_P));
+  m_boxAction = toolsMenu->addAction(tr("&Box"), this, &MainWindow::selectBoxTool);
+  m_boxAction->setShortcut(QKeySequence(Qt::Key_B));
+  for (QAction* a : {m_pointAction, m_boxAction}) {
+    a->setCheckable(true);
+    m_toolGroup->addAction(a);
+  }
 
   QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
   QAction* zoomIn = viewMenu->addAction(tr("Zoom &In"), m_canvas, &ImageCanvas::zoomIn);
@@ -86,6 +216,12 @@ void MainWindow::createActions() {
   QToolBar* toolbar = addToolBar(tr("Main"));
   toolbar->setObjectName(QStringLiteral("mainToolbar"));
   toolbar->addAction(openAction);
+  toolbar->addSeparator();
+  toolbar->addAction(m_pointAction);
+  toolbar->addAction(m_boxAction);
+  toolbar->addAction(accept);
+  toolbar->addAction(undo);
+  toolbar->addAction(redo);
   toolbar->addSeparator();
   toolbar->addAction(zoomIn);
   toolbar->addAction(zoomOut);
@@ -119,6 +255,11 @@ bool MainWindow::openImage(const QString& path, QString* error) {
   }
   m_currentPath = path;
   m_canvas->setImage(image);
+  m_imageId = m_document->imageFor(path, image.width(), image.height());
+  m_engine->setImage(image, path);
+  m_liveMask = {};
+  m_session->clear();
+  refreshOverlay();
   const QString name = path.startsWith(QLatin1Char(':')) ? QFileInfo(path).fileName() + tr(" (sample)")
                                                         : QFileInfo(path).fileName();
   setWindowTitle(tr("%1 — SAM3 Annotate").arg(name));

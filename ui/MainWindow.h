@@ -3,18 +3,28 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <memory>
+
+#include "engine/mask/BinaryMask.h"
 
 class QLabel;
+class QActionGroup;
 
 namespace sam3::ui {
 
+class BoxTool;
+class Document;
+class EngineService;
 class ImageCanvas;
+class PointTool;
+class PromptSession;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
 
   ImageCanvas* canvas() const { return m_canvas; }
   QString currentImagePath() const { return m_currentPath; }
@@ -23,6 +33,17 @@ class MainWindow : public QMainWindow {
   // and puts the reason in `error` (and the status bar).
   bool openImage(const QString& path, QString* error = nullptr);
   bool openSample(int index);
+
+  Document* document() const { return m_document; }
+  EngineService* engineService() const { return m_engine; }
+  PromptSession* promptSession() const { return m_session; }
+  const mask::BinaryMask& liveMask() const { return m_liveMask; }
+  int currentImageId() const { return m_imageId; }
+  void selectPointTool();
+  void selectBoxTool();
+  // Accepts the live prediction as a new object (one undo step); false when there is none.
+  bool acceptLiveMask();
+  void clearPrompt();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -38,6 +59,8 @@ class MainWindow : public QMainWindow {
  private:
   void createActions();
   void restoreSettings();
+  void onPromptChanged();
+  void refreshOverlay();
 
   ImageCanvas* m_canvas = nullptr;
   QLabel* m_imageLabel = nullptr;
@@ -45,6 +68,16 @@ class MainWindow : public QMainWindow {
   QLabel* m_zoomLabel = nullptr;
   QLabel* m_engineLabel = nullptr;
   QString m_currentPath;
+  Document* m_document = nullptr;
+  EngineService* m_engine = nullptr;
+  PromptSession* m_session = nullptr;
+  std::unique_ptr<PointTool> m_pointTool;
+  std::unique_ptr<BoxTool> m_boxTool;
+  QActionGroup* m_toolGroup = nullptr;
+  QAction* m_pointAction = nullptr;
+  QAction* m_boxAction = nullptr;
+  mask::BinaryMask m_liveMask;
+  int m_imageId = 0;
 };
 
 }  // namespace sam3::ui

@@ -1,5 +1,7 @@
 #include "ui/canvas/ImageCanvas.h"
 
+#include "ui/tools/CanvasTool.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -26,6 +28,37 @@ void ImageCanvas::setImage(const QImage& image) {
   m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
                                     : image.convertToFormat(QImage::Format_RGB32);
   fitToWindow();
+}
+
+void ImageCanvas::setOverlay(const QImage& overlay) {
+  m_overlay = overlay;
+  update();
+}
+
+void ImageCanvas::setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview) {
+  m_markers = prompt;
+  m_previewBox = preview;
+  update();
+}
+
+void ImageCanvas::paintMarkers(QPainter& painter) const {
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  auto drawBox = [&](const QRectF& box, Qt::PenStyle style) {
+    painter.setPen(QPen(QColor(255, 215, 0), 2, style));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(mapFromImage(box.topLeft()), mapFromImage(box.bottomRight())));
+  };
+  if (m_markers.box) {
+    const auto& b = *m_markers.box;
+    drawBox(QRectF(QPointF(b[0], b[1]), QPointF(b[2], b[3])), Qt::SolidLine);
+  }
+  if (m_previewBox) drawBox(*m_previewBox, Qt::DashLine);
+  for (const prompt::Click& c : m_markers.clicks) {
+    const QPointF at = mapFromImage(QPointF(c.x, c.y));
+    painter.setPen(QPen(Qt::white, 2));
+    painter.setBrush(c.positive ? QColor(46, 204, 113) : QColor(231, 76, 60));
+    painter.drawEllipse(at, 6, 6);
+  }
 }
 
 QPointF ImageCanvas::mapToImage(const QPointF& widgetPos) const {
@@ -92,6 +125,8 @@ void ImageCanvas::paintEvent(QPaintEvent* event) {
   const QRectF target(mapFromImage(sourcePixels.topLeft()), QSizeF(sourcePixels.size()) * m_scale);
   painter.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 2.0);
   painter.drawImage(target, m_image, sourcePixels);
+  if (!m_overlay.isNull()) painter.drawImage(target, m_overlay, sourcePixels);
+  paintMarkers(painter);
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent* event) {
@@ -117,6 +152,11 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
+  if (m_tool && hasImage()) {
+    m_tool->press(mapToImage(event->position()), event->button(), event->modifiers());
+    event->accept();
+    return;
+  }
   QWidget::mousePressEvent(event);
 }
 
@@ -128,6 +168,7 @@ void ImageCanvas::mouseMoveEvent(QMouseEvent* event) {
   if (hasImage()) {
     const QPointF p = mapToImage(event->position());
     Q_EMIT cursorMoved(p, QRectF(m_image.rect()).contains(p));
+    if (m_tool && !m_panning) m_tool->move(p, event->buttons());
   }
   QWidget::mouseMoveEvent(event);
 }
@@ -136,6 +177,11 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent* event) {
   if (m_panning && (event->button() == Qt::MiddleButton || event->button() == Qt::LeftButton)) {
     m_panning = false;
     setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::ArrowCursor);
+    event->accept();
+    return;
+  }
+  if (m_tool && hasImage()) {
+    m_tool->release(mapToImage(event->position()), event->button());
     event->accept();
     return;
   }

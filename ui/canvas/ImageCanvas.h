@@ -5,8 +5,13 @@
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
+#include <optional>
+
+#include "engine/prompt/InteractivePrompt.h"
 
 namespace sam3::ui {
+
+class CanvasTool;
 
 class ImageCanvas : public QWidget {
   Q_OBJECT
@@ -22,6 +27,13 @@ class ImageCanvas : public QWidget {
   // Widget <-> image pixel coordinates (image pixel (0,0) spans [0,1)x[0,1)).
   QPointF mapToImage(const QPointF& widgetPos) const;
   QPointF mapFromImage(const QPointF& imagePos) const;
+
+  // The tool that receives left/right mouse events (not owned; nullptr = none).
+  void setTool(CanvasTool* tool) { m_tool = tool; }
+  // Image-sized ARGB overlay drawn over the image (objects and the live prediction).
+  void setOverlay(const QImage& overlay);
+  // Prompt markers: include/exclude clicks, the box, and the box being dragged.
+  void setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview);
 
   static constexpr double kMinZoom = 0.01;
   static constexpr double kMaxZoom = 64.0;
@@ -51,7 +63,13 @@ class ImageCanvas : public QWidget {
  private:
   void panBy(const QPointF& delta);
 
+  void paintMarkers(QPainter& painter) const;
+
   QImage m_image;
+  QImage m_overlay;
+  CanvasTool* m_tool = nullptr;
+  prompt::InteractivePrompt m_markers;
+  std::optional<QRectF> m_previewBox;
   double m_scale = 1.0;
   QPointF m_origin;          // widget position of the image's top-left corner
   bool m_fitMode = true;     // refit on resize until the user zooms

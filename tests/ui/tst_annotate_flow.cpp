@@ -1,0 +1,99 @@
+// The annotation loop through the real main window, driven with QTest mouse and keyboard
+// events (offscreen): click -> a prediction arrives from the engine thread -> Enter adds an
+// object -> undo removes it -> redo restores it; a box drag; overlay pixels in the class colour.
+
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "engine/mask/Rle.h"
+#include "support/TestSupport.h"
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
+#include "ui/tools/PromptSession.h"
+
+using namespace sam3;
+using sam3::ui::MainWindow;
+
+namespace {
+
+QPoint widgetPoint(ui::ImageCanvas* canvas, QPointF imagePos) { return canvas->mapFromImage(imagePos).toPoint(); }
+
+}  // namespace
+
+class TestAnnotateFlow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void clickAcceptUndoRedo() {
+    MainWindow window;
+    QVERIFY(window.openSample(0));
+    window.resize(1100, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ui::ImageCanvas* canvas = window.canvas();
+    QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
+
+    // Include click on the red disc (centre 800,430, radius 85 in the sample).
+    QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, widgetPoint(canvas, {800, 430}));
+    QVERIFY(ready.wait(20000));
+    const mask::BinaryMask& live = window.liveMask();
+    QVERIFY(live.at(430, 800));
+    QVERIFY(!live.at(100, 100));                                     // background stays out
+    QVERIFY(live.area() > 15000 && live.area() < 35000);               // ~ pi * 85^2 = 22,700
+
+    const QImage shot = canvas->grab().toImage();
+    shot.save(sam3::test::outputDir() + QStringLiteral("/annotate_live.png"));
+
+    QTest::keyClick(&window, Qt::Key_Return);
+    const auto& project = window.document()->project();
+    QCOMPARE(project.objectsOfImage(window.currentImageId()).size(), size_t(1));
+    QVERIFY(window.liveMask().empty());
+    const int64_t objectId = project.objectsOfImage(window.currentImageId()).front()->id;
+    QVERIFY(mask::area(project.object(objectId)->mask) > 15000);
+
+    // The overlay shows the object in its class colour.
+    QCoreApplication::processEvents();
+    const QImage withObject = canvas->grab().toImage();
+    withObject.save(sam3::test::outputDir() + QStringLiteral("/annotate_object.png"));
+    const QColor atDisc = withObject.pixelColor(widgetPoint(canvas, {800, 430}));
+    const QColor original = canvas->image().pixelColor(800, 430);
+    QVERIFY2(atDisc != original, qPrintable(atDisc.name()));
+
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(project.objects().size(), size_t(0));
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(project.objects().size(), size_t(1));
+    QVERIFY(project.object(objectId));  // redo restores the same id
+  }
+
+  void boxDragAndEscape() {
+    MainWindow window;
+    QVERIFY(window.openSample(0));
+    window.resize(1100, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ui::ImageCanvas* canvas = window.canvas();
+    window.selectBoxTool();
+    QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
+    // Drag around the grey square (560..760 x 420..660).
+    const QPoint from = widgetPoint(canvas, {548, 408}), to = widgetPoint(canvas, {772, 672});
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, from);
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), canvas->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(canvas, &move);
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, to);
+    QVERIFY(ready.wait(20000));
+    QVERIFY(window.liveMask().at(540, 660));
+    QVERIFY(!window.liveMask().at(200, 160));  // an orange disc outside the box
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QVERIFY(window.liveMask().empty());
+    QVERIFY(window.promptSession()->prompt().empty());
+    QVERIFY(!window.acceptLiveMask());  // nothing to accept
+  }
+};
+
+QTEST_MAIN(TestAnnotateFlow)
+#include "tst_annotate_flow.moc"

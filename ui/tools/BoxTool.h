@@ -1,0 +1,25 @@
+#pragma once
+// Box tool: drag a box (any direction); a new drag replaces the box; clicks made with the
+// point tool are kept and combined with it.
+
+#include <optional>
+
+#include "ui/tools/CanvasTool.h"
+
+namespace sam3::ui {
+
+class PromptSession;
+
+class BoxTool : public CanvasTool {
+ public:
+  explicit BoxTool(PromptSession* session) : m_session(session) {}
+  void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
+  void move(const QPointF& imagePos, Qt::MouseButtons buttons) override;
+  void release(const QPointF& imagePos, Qt::MouseButton button) override;
+
+ private:
+  PromptSession* m_session;
+  std::optional<QPointF> m_start;
+};
+
+}  // namespace sam3::ui
