@@ -28,6 +28,7 @@
 
 #include <QActionGroup>
 #include <QUndoStack>
+#include <QTimer>
 
 namespace sam3::ui {
 namespace {
@@ -81,6 +82,17 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
     if (imageId == m_imageId) refreshOverlay();
   });
+  connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+  // Autosave: a saved project is written every minute while it has unsaved edits (the journal
+  // already holds them; this keeps the journal short).
+  auto* autosave = new QTimer(this);
+  autosave->setInterval(60 * 1000);
+  connect(autosave, &QTimer::timeout, this, [this] {
+    if (m_document->projectPath().isEmpty() || !m_document->isDirty()) return;
+    QString error;
+    if (!m_document->save(&error)) statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 10000);
+  });
+  autosave->start();
 
   createActions();
   resize(1280, 860);
@@ -173,6 +185,13 @@ void MainWindow::createActions() {
     samples->addAction(bundled[i].title, this, [this, i] { openSample(i); });
   }
   fileMenu->addSeparator();
+  QAction* openProjectAction = fileMenu->addAction(tr("Open &Project…"), this, &MainWindow::openProjectInteractive);
+  openProjectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  QAction* saveAction = fileMenu->addAction(tr("&Save Project"), this, [this] { saveProjectInteractive(false); });
+  saveAction->setShortcut(QKeySequence::Save);
+  QAction* saveAsAction = fileMenu->addAction(tr("Save Project &As…"), this, [this] { saveProjectInteractive(true); });
+  saveAsAction->setShortcut(QKeySequence::SaveAs);
+  fileMenu->addSeparator();
   QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quitAction->setShortcut(QKeySequence::Quit);
 
@@ -235,7 +254,74 @@ void MainWindow::restoreSettings() {
   restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
 }
 
+void MainWindow::updateTitle() {
+  const QString name = m_document->projectPath().isEmpty() ? QFileInfo(m_currentPath).fileName()
+                                                            : QFileInfo(m_document->projectPath()).fileName();
+  setWindowTitle(tr("%1%2 — SAM3 Annotate").arg(name, m_document->isDirty() ? QStringLiteral(" *") : QString()));
+}
+
+bool MainWindow::saveProjectAs(const QString& path, QString* error) {
+  const bool ok = m_document->saveAs(path, error);
+  updateTitle();
+  return ok;
+}
+
+bool MainWindow::openProject(const QString& path, const std::function<bool()>& recover, QString* error) {
+  if (!m_document->open(path, recover, error)) return false;
+  const auto& images = m_document->project().images();
+  if (!images.empty()) {
+    const QString stored = QString::fromStdString(images.begin()->second.path);
+    const QString imagePath = QDir::isAbsolutePath(stored) || stored.startsWith(QLatin1Char(':'))
+                                  ? stored
+                                  : QFileInfo(path).absoluteDir().filePath(stored);
+    QString imageError;
+    if (!openImage(imagePath, &imageError)) statusBar()->showMessage(imageError, 10000);
+  }
+  updateTitle();
+  return true;
+}
+
+void MainWindow::saveProjectInteractive(bool chooseFile) {
+  QString path = m_document->projectPath();
+  if (chooseFile || path.isEmpty()) {
+    path = QFileDialog::getSaveFileName(this, tr("Save Project"), QSettings().value(QStringLiteral("lastFolder")).toString(),
+                                        tr("SAM3 Annotate projects (*.sam3proj)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QStringLiteral(".sam3proj"))) path += QStringLiteral(".sam3proj");
+  }
+  QString error;
+  if (!saveProjectAs(path, &error)) {
+    QMessageBox::warning(this, tr("Cannot save"), tr("The project was not saved; your work is kept.\n\n%1").arg(error));
+  } else {
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 3000);
+  }
+}
+
+void MainWindow::openProjectInteractive() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QSettings().value(QStringLiteral("lastFolder")).toString(),
+                                                    tr("SAM3 Annotate projects (*.sam3proj)"));
+  if (path.isEmpty()) return;
+  QString error;
+  const auto ask = [this] {
+    return QMessageBox::question(this, tr("Recover unsaved work?"),
+                                 tr("This project has edits that were not saved (the application was closed unexpectedly). "
+                                    "Recover them?")) == QMessageBox::Yes;
+  };
+  if (!openProject(path, ask, &error)) QMessageBox::warning(this, tr("Cannot open project"), error);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (m_document->isDirty() && !m_document->projectPath().isEmpty()) {
+    QString error;
+    if (!m_document->save(&error)) {
+      const auto answer = QMessageBox::warning(this, tr("Cannot save"), tr("%1\n\nQuit anyway? Unsaved edits stay in the journal.").arg(error),
+                                               QMessageBox::Yes | QMessageBox::No);
+      if (answer != QMessageBox::Yes) {
+        event->ignore();
+        return;
+      }
+    }
+  }
   QSettings settings;
   settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("mainWindow/state"), saveState());

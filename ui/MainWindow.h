@@ -3,6 +3,7 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <functional>
 #include <memory>
 
 #include "engine/mask/BinaryMask.h"
@@ -45,6 +46,11 @@ class MainWindow : public QMainWindow {
   bool acceptLiveMask();
   void clearPrompt();
 
+  // Project files. openProject() asks `recover` whether to replay a journal of unsaved edits
+  // (the GUI asks the user) and shows the project's first image.
+  bool saveProjectAs(const QString& path, QString* error);
+  bool openProject(const QString& path, const std::function<bool()>& recover, QString* error);
+
  protected:
   void closeEvent(QCloseEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -61,6 +67,9 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void onPromptChanged();
   void refreshOverlay();
+  void updateTitle();
+  void saveProjectInteractive(bool chooseFile);
+  void openProjectInteractive();
 
   ImageCanvas* m_canvas = nullptr;
   QLabel* m_imageLabel = nullptr;

@@ -3,6 +3,7 @@
 // object -> undo removes it -> redo restores it; a box drag; overlay pixels in the class colour.
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "engine/mask/Rle.h"
@@ -68,6 +69,67 @@ class TestAnnotateFlow : public QObject {
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(project.objects().size(), size_t(1));
     QVERIFY(project.object(objectId));  // redo restores the same id
+  }
+
+  void saveJournalAndRecover() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
+    auto clickAndAccept = [](MainWindow& window, QPointF at) {
+      QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
+      QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, window.canvas()->mapFromImage(at).toPoint());
+      QVERIFY(ready.wait(20000));
+      QVERIFY(window.acceptLiveMask());
+    };
+    {
+      auto window = std::make_unique<MainWindow>();
+      QVERIFY(window->openSample(0));
+      window->resize(1100, 800);
+      window->show();
+      QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+      clickAndAccept(*window, {800, 430});
+      QString error;
+      QVERIFY2(window->saveProjectAs(path, &error), qPrintable(error));
+      QVERIFY(!window->document()->isDirty());
+      clickAndAccept(*window, {160, 200});  // journaled, never saved
+      QVERIFY(window->document()->isDirty());
+      // The window goes away without saving: a crash, as far as the files are concerned.
+    }
+    QString error;
+    MainWindow declined;
+    QVERIFY2(declined.openProject(path, [] { return false; }, &error), qPrintable(error));
+    QCOMPARE(declined.document()->project().objects().size(), size_t(1));
+  }
+
+  void recoveryRestoresJournaledEdits() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
+    {
+      MainWindow window;
+      QVERIFY(window.openSample(0));
+      window.resize(1100, 800);
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      QString error;
+      QVERIFY(window.saveProjectAs(path, &error));
+      QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
+      QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, window.canvas()->mapFromImage({800, 430}).toPoint());
+      QVERIFY(ready.wait(20000));
+      QVERIFY(window.acceptLiveMask());
+    }
+    QString error;
+    MainWindow recovered;
+    bool asked = false;
+    QVERIFY2(recovered.openProject(path, [&] { asked = true; return true; }, &error), qPrintable(error));
+    QVERIFY(asked);
+    QCOMPARE(recovered.document()->project().objects().size(), size_t(1));
+    QVERIFY(recovered.document()->isDirty());
+    QCOMPARE(recovered.currentImagePath(), QStringLiteral(":/images/sample_shapes.png"));
+    QVERIFY(recovered.document()->save(&error));
+    MainWindow reopened;
+    bool askedAgain = false;
+    QVERIFY(reopened.openProject(path, [&] { askedAgain = true; return true; }, &error));
+    QVERIFY(!askedAgain);  // saved: no journal left
+    QCOMPARE(reopened.document()->project().objects().size(), size_t(1));
   }
 
   void boxDragAndEscape() {
