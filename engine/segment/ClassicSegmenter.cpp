@@ -37,20 +37,51 @@ std::string ClassicSegmenter::setImage(const cv::Mat& image, const std::string& 
   }
   m_full = toBgr8(image);
   m_key = imageKey;
-  const int longSide = std::max(m_full.cols, m_full.rows);
-  m_scale = longSide > kWorkingSize ? double(kWorkingSize) / longSide : 1.0;
-  if (m_scale < 1.0) {
-    cv::resize(m_full, m_working, cv::Size(), m_scale, m_scale, cv::INTER_AREA);
-  } else {
-    m_working = m_full;
-  }
   return {};
 }
+
+namespace {
+
+// The part of the image the prompt is about: the box, the clicks' neighbourhood and the mask
+// prompt's extent, with a margin of context for GrabCut's background model.
+cv::Rect regionOfInterest(const prompt::InteractivePrompt& prompt, const cv::Size& size) {
+  cv::Rect2d region;
+  bool any = false;
+  auto add = [&](const cv::Rect2d& r) {
+    region = any ? (region | r) : r;
+    any = true;
+  };
+  const double reach = std::max(size.width, size.height) / 6.0;  // how far a lone click may grow
+  if (prompt.box) {
+    const auto& b = *prompt.box;
+    add(cv::Rect2d(cv::Point2d(std::min(b[0], b[2]), std::min(b[1], b[3])), cv::Point2d(std::max(b[0], b[2]), std::max(b[1], b[3]))));
+  }
+  for (const prompt::Click& c : prompt.clicks) {
+    if (c.positive) add(cv::Rect2d(c.x - reach, c.y - reach, 2 * reach, 2 * reach));
+  }
+  if (!prompt.maskLogits.empty()) {
+    const int s = prompt::kMaskPromptSize;
+    cv::Mat logits(s, s, CV_32F, const_cast<float*>(prompt.maskLogits.data()));
+    const cv::Rect on = cv::boundingRect(logits > 0);
+    if (on.area() > 0) {
+      const double kx = double(size.width) / s, ky = double(size.height) / s;
+      add(cv::Rect2d(on.x * kx, on.y * ky, on.width * kx, on.height * ky));
+    }
+  }
+  if (!any) return {};
+  const double margin = std::max(12.0, 0.15 * std::max(region.width, region.height));
+  region = cv::Rect2d(region.x - margin, region.y - margin, region.width + 2 * margin, region.height + 2 * margin);
+  return cv::Rect(cv::Point(int(std::floor(region.x)), int(std::floor(region.y))),
+                  cv::Point(int(std::ceil(region.x + region.width)), int(std::ceil(region.y + region.height)))) &
+         cv::Rect(cv::Point(0, 0), size);
+}
+
+}  // namespace
 
 Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
   const auto start = std::chrono::steady_clock::now();
   Prediction result;
-  if (m_working.empty()) {
+  if (m_full.empty()) {
     result.error = "no image is set";
     return result;
   }
@@ -58,41 +89,57 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
     result.error = "the prompt is empty: add a click, a box or a mask";
     return result;
   }
-  const int w = m_working.cols, h = m_working.rows;
+  const cv::Rect roi = regionOfInterest(prompt, m_full.size());
+  if (roi.area() == 0) {
+    result.error = "the prompt marks no foreground: add an include click or a box";
+    return result;
+  }
+  // Work on the region, scaled down to the working size.
+  const double scale = std::min(1.0, double(kWorkingSize) / std::max(roi.width, roi.height));
+  cv::Mat working;
+  cv::resize(m_full(roi), working, cv::Size(), scale, scale, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  const int w = working.cols, h = working.rows;
+  auto toWorking = [&](double x, double y) {
+    return cv::Point(std::clamp(int((x - roi.x) * scale), 0, w - 1), std::clamp(int((y - roi.y) * scale), 0, h - 1));
+  };
   cv::Mat labels(h, w, CV_8U, cv::Scalar(cv::GC_BGD));
-  cv::Rect rect;
   if (prompt.box) {
     const auto& b = *prompt.box;
-    const int x0 = std::clamp(int(std::min(b[0], b[2]) * m_scale), 0, w - 1);
-    const int y0 = std::clamp(int(std::min(b[1], b[3]) * m_scale), 0, h - 1);
-    const int x1 = std::clamp(int(std::ceil(std::max(b[0], b[2]) * m_scale)), x0 + 1, w);
-    const int y1 = std::clamp(int(std::ceil(std::max(b[1], b[3]) * m_scale)), y0 + 1, h);
-    rect = cv::Rect(x0, y0, x1 - x0, y1 - y0);
-    labels(rect).setTo(cv::GC_PR_FGD);
+    const cv::Point p0 = toWorking(std::min(b[0], b[2]), std::min(b[1], b[3]));
+    const cv::Point p1 = toWorking(std::max(b[0], b[2]), std::max(b[1], b[3]));
+    labels(cv::Rect(p0, p1 + cv::Point(1, 1)) & cv::Rect(0, 0, w, h)).setTo(cv::GC_PR_FGD);
   } else if (prompt.maskLogits.empty()) {
     // Clicks only: a generous neighbourhood around the positive clicks is probable foreground.
-    const int radius = std::max(16, std::max(w, h) / 6);
+    const int radius = std::max(8, int(std::max(w, h) / 3.0));
     for (const prompt::Click& c : prompt.clicks) {
-      if (c.positive) cv::circle(labels, cv::Point(int(c.x * m_scale), int(c.y * m_scale)), radius, cv::GC_PR_FGD, cv::FILLED);
+      if (c.positive) cv::circle(labels, toWorking(c.x, c.y), radius, cv::GC_PR_FGD, cv::FILLED);
     }
   }
   if (!prompt.maskLogits.empty()) {
-    cv::Mat logits(prompt::kMaskPromptSize, prompt::kMaskPromptSize, CV_32F, const_cast<float*>(prompt.maskLogits.data()));
-    cv::Mat resized;
-    cv::resize(logits, resized, labels.size(), 0, 0, cv::INTER_LINEAR);
-    labels.setTo(cv::GC_PR_FGD, resized > 0);
-    labels.setTo(cv::GC_PR_BGD, resized <= 0 & labels == cv::GC_BGD);
+    const int s = prompt::kMaskPromptSize;
+    cv::Mat logits(s, s, CV_32F, const_cast<float*>(prompt.maskLogits.data()));
+    // Map the region into the 288x288 grid and resize only that part (no full-size temporary).
+    const double kx = double(s) / m_full.cols, ky = double(s) / m_full.rows;
+    cv::Mat mapX(h, w, CV_32F), mapY(h, w, CV_32F);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        mapX.at<float>(y, x) = float((roi.x + (x + 0.5) / scale) * kx - 0.5);
+        mapY.at<float>(y, x) = float((roi.y + (y + 0.5) / scale) * ky - 0.5);
+      }
+    cv::Mat regionLogits;
+    cv::remap(logits, regionLogits, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    labels.setTo(cv::GC_PR_FGD, regionLogits > 0);
+    labels.setTo(cv::GC_PR_BGD, (regionLogits <= 0) & (labels == cv::GC_BGD));
   }
   // Clicks are definite seeds: the similar-coloured region around the click (a bounded flood
-  // fill, so one click claims a whole uniform part) plus a disc whose radius follows the image
-  // size, so a click means the same thing on a thumbnail and on a 24-megapixel photo.
-  const int seed = std::max(2, std::max(w, h) / 200);
+  // fill, so one click claims a whole uniform part) plus a small disc.
+  const int seed = std::max(2, std::max(w, h) / 100);
   for (const prompt::Click& c : prompt.clicks) {
-    const cv::Point at(std::clamp(int(c.x * m_scale), 0, w - 1), std::clamp(int(c.y * m_scale), 0, h - 1));
+    const cv::Point at = toWorking(c.x, c.y);
     const uchar value = c.positive ? cv::GC_FGD : cv::GC_BGD;
     cv::Mat region(h + 2, w + 2, CV_8U, cv::Scalar(0));
     const cv::Scalar tolerance(12, 12, 12);
-    const int filled = cv::floodFill(m_working, region, at, cv::Scalar(), nullptr, tolerance, tolerance,
+    const int filled = cv::floodFill(working, region, at, cv::Scalar(), nullptr, tolerance, tolerance,
                                      4 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
     if (filled < w * h / 4) labels.setTo(value, region(cv::Rect(1, 1, w, h)));  // a leak would claim everything
     cv::circle(labels, at, seed, value, cv::FILLED);
@@ -107,7 +154,7 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
   }
   cv::Mat background, foreground;
   try {
-    cv::grabCut(m_working, labels, rect, background, foreground, 5, cv::GC_INIT_WITH_MASK);
+    cv::grabCut(working, labels, cv::Rect(), background, foreground, 4, cv::GC_INIT_WITH_MASK);
   } catch (const cv::Exception& e) {
     result.error = std::string("GrabCut failed: ") + e.what();
     return result;
@@ -120,25 +167,22 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
     std::vector<uint8_t> keep(size_t(count), prompt.box.has_value() ? 1 : 0);
     keep[0] = 0;
     for (const prompt::Click& c : prompt.clicks) {
-      const cv::Point p(std::clamp(int(c.x * m_scale), 0, w - 1), std::clamp(int(c.y * m_scale), 0, h - 1));
-      if (c.positive) keep[size_t(components.at<int>(p))] = 1;
+      if (c.positive) keep[size_t(components.at<int>(toWorking(c.x, c.y)))] = 1;
     }
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) binary.at<uint8_t>(y, x) = keep[size_t(components.at<int>(y, x))] ? 255 : 0;
   }
-  cv::Mat full = binary;
-  if (m_scale < 1.0) {  // upsample smoothly, then threshold: edges stay at sub-pixel positions
-    cv::Mat smooth;
-    cv::resize(binary, smooth, m_full.size(), 0, 0, cv::INTER_LINEAR);
-    full = smooth > 127;
+  // Back to full resolution: smooth upsampling of the region, then threshold, so edges land
+  // between working pixels instead of on a staircase.
+  cv::Mat regionMask;
+  cv::resize(binary, regionMask, roi.size(), 0, 0, cv::INTER_LINEAR);
+  mask::BinaryMask full(m_full.rows, m_full.cols);
+  for (int y = 0; y < roi.height; ++y) {
+    const uint8_t* src = regionMask.ptr<uint8_t>(y);
+    uint8_t* dst = full.data() + size_t(roi.y + y) * m_full.cols + roi.x;
+    for (int x = 0; x < roi.width; ++x) dst[x] = src[x] > 127 ? 1 : 0;
   }
-  std::vector<uint8_t> pixels(full.total());
-  for (int y = 0; y < full.rows; ++y) {
-    const uint8_t* row = full.ptr<uint8_t>(y);
-    for (int x = 0; x < full.cols; ++x) pixels[size_t(y) * full.cols + x] = row[x] ? 1 : 0;
-  }
-  Candidate candidate{mask::BinaryMask(full.rows, full.cols, std::move(pixels)), 1.0};
-  result.candidates.push_back(std::move(candidate));
+  result.candidates.push_back({std::move(full), 1.0});
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

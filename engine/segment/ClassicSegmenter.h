@@ -1,9 +1,10 @@
 #pragma once
 // The built-in engine: OpenCV GrabCut, no model needed. A box initialises GrabCut; include and
-// exclude clicks become definite foreground/background seeds (radius scaled to the image);
-// a mask prompt (painted or previous) seeds probable foreground; clicks alone grow a region
-// around them. Large images are segmented on a downscaled copy and the mask is upsampled with
-// the original image's edges in mind.
+// exclude clicks become definite foreground/background seeds; a mask prompt (painted or
+// previous) seeds probable foreground; clicks alone grow a region around them. GrabCut runs on
+// the region of interest only (the prompt's extent plus a margin), scaled to at most
+// kWorkingSize pixels on its long side, and the result is upsampled into the full-resolution
+// mask, so a click costs about the same on a thumbnail and on a 24-megapixel photo.
 
 #include "engine/segment/Segmenter.h"
 
@@ -11,8 +12,8 @@ namespace sam3::segment {
 
 class ClassicSegmenter : public Segmenter {
  public:
-  // Images are processed at most this many pixels on the long side.
-  static constexpr int kWorkingSize = 1024;
+  // GrabCut works on the region of interest at most this many pixels on its long side.
+  static constexpr int kWorkingSize = 320;
 
   std::string name() const override { return "classic"; }
   Capabilities capabilities() const override { return {}; }
@@ -20,9 +21,7 @@ class ClassicSegmenter : public Segmenter {
   Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) override;
 
  private:
-  cv::Mat m_full;     // 8-bit BGR at full resolution
-  cv::Mat m_working;  // downscaled copy the algorithm runs on
-  double m_scale = 1.0;  // working / full
+  cv::Mat m_full;  // 8-bit BGR at full resolution
   std::string m_key;
 };
 
