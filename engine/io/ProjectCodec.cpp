@@ -1,6 +1,7 @@
 #include "engine/io/ProjectCodec.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "engine/mask/Rle.h"
 
@@ -58,8 +59,13 @@ json toJson(const annotation::Category& c) {
   return {{"id", c.id}, {"name", c.name}, {"color", colorToHex(c.color)}, {"supercategory", c.supercategory}};
 }
 
-json toJson(const annotation::ImageRecord& i) {
-  return {{"id", i.id},         {"path", i.path}, {"width", i.width}, {"height", i.height},
+json toJson(const annotation::ImageRecord& i, const std::string& relativeTo) {
+  std::string path = i.path;
+  if (!relativeTo.empty() && std::filesystem::path(path).is_absolute()) {
+    const std::filesystem::path relative = std::filesystem::path(path).lexically_relative(relativeTo);
+    if (!relative.empty() && *relative.begin() != "..") path = relative.generic_string();
+  }
+  return {{"id", i.id},         {"path", path}, {"width", i.width}, {"height", i.height},
           {"hash", i.contentHash}, {"status", annotation::toString(i.status)}};
 }
 
@@ -142,10 +148,10 @@ annotation::AnnotationObject objectFromJson(const json& j, const std::string& pa
   return o;
 }
 
-json toJson(const annotation::Project& project) {
+json toJson(const annotation::Project& project, const std::string& relativeTo) {
   json categories = json::array(), images = json::array(), objects = json::array();
   for (const auto& entry : project.categories()) categories.push_back(toJson(entry.second));
-  for (const auto& entry : project.images()) images.push_back(toJson(entry.second));
+  for (const auto& entry : project.images()) images.push_back(toJson(entry.second, relativeTo));
   for (const auto& entry : project.objects()) objects.push_back(toJson(entry.second));
   return {{"format", "sam3-annotate-project"}, {"version", kProjectFormatVersion}, {"categories", categories},
           {"images", images}, {"objects", objects}};

@@ -17,13 +17,15 @@ class ProjectFormatError : public std::runtime_error {
 
 constexpr int kProjectFormatVersion = 1;
 
-nlohmann::json toJson(const annotation::Project& project);
+// `relativeTo`: when not empty, absolute image paths inside that folder are written relative to
+// it, so a project folder can be moved or shared as a whole.
+nlohmann::json toJson(const annotation::Project& project, const std::string& relativeTo = "");
 // Throws ProjectFormatError ("objects[3].mask.counts: ...") for anything malformed, including
 // a format version newer than this build understands.
 annotation::Project projectFromJson(const nlohmann::json& json);
 
 nlohmann::json toJson(const annotation::Category& category);
-nlohmann::json toJson(const annotation::ImageRecord& image);
+nlohmann::json toJson(const annotation::ImageRecord& image, const std::string& relativeTo = "");
 nlohmann::json toJson(const annotation::AnnotationObject& object);
 annotation::Category categoryFromJson(const nlohmann::json& json, const std::string& path);
 annotation::ImageRecord imageFromJson(const nlohmann::json& json, const std::string& path);

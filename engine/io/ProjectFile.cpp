@@ -1,5 +1,6 @@
 #include "engine/io/ProjectFile.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -9,7 +10,9 @@
 namespace sam3::io {
 
 void saveProject(const annotation::Project& project, const std::string& path) {
-  writeFileAtomically(path, toJson(project).dump(1) + "\n");
+  // Images inside the project's folder are stored relative to it.
+  const std::string folder = std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
+  writeFileAtomically(path, toJson(project, folder).dump(1) + "\n");
 }
 
 annotation::Project loadProject(const std::string& path) {

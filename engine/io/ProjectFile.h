@@ -7,7 +7,8 @@
 
 namespace sam3::io {
 
-// Atomic save (see AtomicFile). Throws std::runtime_error with the reason; on failure the
+// Atomic save (see AtomicFile). Absolute image paths inside the project's folder are written
+// relative to it; readers resolve relative paths against the project file's folder. Throws std::runtime_error with the reason; on failure the
 // previous file is untouched, so the caller keeps its document dirty and reports why.
 void saveProject(const annotation::Project& project, const std::string& path);
 

@@ -51,6 +51,13 @@ class TestProject : public QObject {
     struct stat st {};
     QCOMPARE(::stat(path.c_str(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0644);
+    // An image inside the project folder is stored relative to it.
+    annotation::Project withAbsolute = p;
+    annotation::ImageRecord image = *withAbsolute.image(1);
+    image.path = dir.filePath(QStringLiteral("photos/a.png")).toStdString();
+    withAbsolute.putImage(image);
+    io::saveProject(withAbsolute, path);
+    QCOMPARE(io::loadProject(path).image(1)->path, std::string("photos/a.png"));
   }
 
   void failedSaveKeepsTheOldFile() {

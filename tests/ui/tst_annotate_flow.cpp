@@ -21,6 +21,21 @@ namespace {
 
 QPoint widgetPoint(ui::ImageCanvas* canvas, QPointF imagePos) { return canvas->mapFromImage(imagePos).toPoint(); }
 
+// Shows `window` with the first sample image, as `sam3-annotate --sample 0` does.
+bool showSample(MainWindow& window) {
+  if (!window.openSample(0)) return false;
+  window.resize(1100, 800);
+  window.show();
+  return QTest::qWaitForWindowExposed(&window);
+}
+
+// One include click at `at` (image pixels) and the prediction it triggers.
+bool clickAndWait(MainWindow& window, QPointF at) {
+  QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
+  QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, widgetPoint(window.canvas(), at));
+  return ready.wait(20000);
+}
+
 }  // namespace
 
 class TestAnnotateFlow : public QObject {
@@ -31,16 +46,10 @@ class TestAnnotateFlow : public QObject {
 
   void clickAcceptUndoRedo() {
     MainWindow window;
-    QVERIFY(window.openSample(0));
-    window.resize(1100, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showSample(window));
     ui::ImageCanvas* canvas = window.canvas();
-    QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
-
     // Include click on the red disc (centre 800,430, radius 85 in the sample).
-    QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, widgetPoint(canvas, {800, 430}));
-    QVERIFY(ready.wait(20000));
+    QVERIFY(clickAndWait(window, {800, 430}));
     const mask::BinaryMask& live = window.liveMask();
     QVERIFY(live.at(430, 800));
     QVERIFY(!live.at(100, 100));                                     // background stays out
@@ -75,17 +84,12 @@ class TestAnnotateFlow : public QObject {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
     auto clickAndAccept = [](MainWindow& window, QPointF at) {
-      QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
-      QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, window.canvas()->mapFromImage(at).toPoint());
-      QVERIFY(ready.wait(20000));
+      QVERIFY(clickAndWait(window, at));
       QVERIFY(window.acceptLiveMask());
     };
     {
       auto window = std::make_unique<MainWindow>();
-      QVERIFY(window->openSample(0));
-      window->resize(1100, 800);
-      window->show();
-      QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+      QVERIFY(showSample(*window));
       clickAndAccept(*window, {800, 430});
       QString error;
       QVERIFY2(window->saveProjectAs(path, &error), qPrintable(error));
@@ -105,15 +109,10 @@ class TestAnnotateFlow : public QObject {
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
     {
       MainWindow window;
-      QVERIFY(window.openSample(0));
-      window.resize(1100, 800);
-      window.show();
-      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      QVERIFY(showSample(window));
       QString error;
       QVERIFY(window.saveProjectAs(path, &error));
-      QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
-      QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, window.canvas()->mapFromImage({800, 430}).toPoint());
-      QVERIFY(ready.wait(20000));
+      QVERIFY(clickAndWait(window, {800, 430}));
       QVERIFY(window.acceptLiveMask());
     }
     QString error;
@@ -134,10 +133,7 @@ class TestAnnotateFlow : public QObject {
 
   void boxDragAndEscape() {
     MainWindow window;
-    QVERIFY(window.openSample(0));
-    window.resize(1100, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showSample(window));
     ui::ImageCanvas* canvas = window.canvas();
     window.selectBoxTool();
     QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
