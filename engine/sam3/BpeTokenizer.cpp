@@ -96,8 +96,11 @@ BpeTokenizer BpeTokenizer::fromFile(const std::string& path) {
 
 std::vector<std::string> BpeTokenizer::bpe(const std::string& token) const {
   if (token == "<start_of_text>" || token == "<end_of_text>") return {token};
-  const auto cached = m_cache.find(token);
-  if (cached != m_cache.end()) return cached->second;
+  {
+    const std::lock_guard<std::mutex> lock(*m_cacheMutex);
+    const auto cached = m_cache.find(token);
+    if (cached != m_cache.end()) return cached->second;
+  }
   std::vector<std::string> word = codePoints(token);
   word.back() += "</w>";
   while (word.size() > 1) {
@@ -124,6 +127,7 @@ std::vector<std::string> BpeTokenizer::bpe(const std::string& token) const {
     }
     word.swap(merged);
   }
+  const std::lock_guard<std::mutex> lock(*m_cacheMutex);
   if (m_cache.size() < 100000) m_cache[token] = word;
   return word;
 }

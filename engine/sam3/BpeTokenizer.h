@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,7 +36,10 @@ class BpeTokenizer {
   std::unordered_map<std::string, int64_t> m_encoder;
   std::map<std::pair<std::string, std::string>, int> m_ranks;
   std::string m_byteToUnicode[256];
+  // Memo of BPE results. encode() is const and may run on several threads, so the memo is
+  // guarded (shared_ptr: the tokenizer stays movable).
   mutable std::unordered_map<std::string, std::vector<std::string>> m_cache;
+  std::shared_ptr<std::mutex> m_cacheMutex = std::make_shared<std::mutex>();
 };
 
 }  // namespace sam3::text

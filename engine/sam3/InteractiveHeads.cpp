@@ -134,11 +134,20 @@ ShapeSpec InteractiveHeadsConfig::expectedWeights() const {
   return s;
 }
 
+namespace {
+
+// Validates every weight first, so a bad file reports all its problems before anything is used.
+at::Tensor checkedGaussianMatrix(const StateDict& weights, const InteractiveHeadsConfig& config, const std::string& source) {
+  checkStateDict(weights, config.expectedWeights(), source);
+  return weights.at(kEncoder + "pe_layer.positional_encoding_gaussian_matrix");
+}
+
+}  // namespace
+
 InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDict weights, const std::string& source)
     : m_config(config),
       m_weights(std::move(weights)),
-      m_pe((checkStateDict(m_weights, config.expectedWeights(), source),
-            m_weights.at(kEncoder + "pe_layer.positional_encoding_gaussian_matrix"))) {
+      m_pe(checkedGaussianMatrix(m_weights, config, source)) {
   for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
   c10::InferenceMode guard;
   m_denseImagePe = m_pe.grid(config.imageEmbeddingSize, config.imageEmbeddingSize).unsqueeze(0);

@@ -34,11 +34,10 @@ int cp1252Byte(UChar32 c) {
   return -1;
 }
 
+// ICU substitutes U+FFFD for every malformed sequence; the input bytes are cp1252 code points
+// (U+FFFD is not one), so any U+FFFD after decoding means the bytes were not UTF-8.
 bool validUtf8(const std::string& bytes) {
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString decoded = icu::UnicodeString::fromUTF8(bytes);
-  (void)status;
-  return decoded.indexOf(UChar32(0xFFFD)) < 0;
+  return icu::UnicodeString::fromUTF8(bytes).indexOf(UChar32(0xFFFD)) < 0;
 }
 
 // "cafÃ©" -> "café": text whose characters are all single cp1252 bytes that form valid UTF-8

@@ -99,6 +99,21 @@ prompt::InteractivePrompt promptFrom(const io::SafetensorsFile& file, int64_t b)
   return p;
 }
 
+// The decoder outputs every case stores (only those present in the file are compared).
+void checkDecoder(CaseChecker& check, const model::DecoderOutput& d) {
+  check.check("dec.low_res_masks", d.lowResMasks);
+  check.check("dec.iou_predictions", d.iouPredictions);
+  check.check("dec.sam_tokens_out", d.samTokensOut);
+  check.check("dec.object_score_logits", d.objectScoreLogits);
+  check.check("dec.all_iou", d.allIou);
+  check.check("dec.all_mask_tokens_out", d.allMaskTokensOut);
+  check.check("dec.low_res_mask_token0", d.allMaskLogits.slice(1, 0, 1));
+  if (d.stabilityToken0.defined()) {
+    check.check("dec.stability_token0", d.stabilityToken0);
+    check.check("dec.selected_token", d.selectedToken);
+  }
+}
+
 void runPredictorCase(const model::InteractiveHeads& heads, const model::InteractiveImage& image, const io::SafetensorsFile& file,
                       const json& c, CaseChecker& check) {
   const auto& meta = c.at("metadata");
@@ -116,18 +131,7 @@ void runPredictorCase(const model::InteractiveHeads& heads, const model::Interac
         check.check(name, tensor);
       }
     }
-    const model::DecoderOutput& d = r.decoder;
-    check.check("dec.low_res_masks", d.lowResMasks);
-    check.check("dec.iou_predictions", d.iouPredictions);
-    check.check("dec.sam_tokens_out", d.samTokensOut);
-    check.check("dec.object_score_logits", d.objectScoreLogits);
-    check.check("dec.all_iou", d.allIou);
-    check.check("dec.all_mask_tokens_out", d.allMaskTokensOut);
-    check.check("dec.low_res_mask_token0", d.allMaskLogits.slice(1, 0, 1));
-    if (d.stabilityToken0.defined()) {
-      check.check("dec.stability_token0", d.stabilityToken0);
-      check.check("dec.selected_token", d.selectedToken);
-    }
+    checkDecoder(check, r.decoder);
     check.check("post.upsampled_logits", r.upsampledLogits.unsqueeze(0));
     check.checkMask("post.masks", r.masks.unsqueeze(0), r.upsampledLogits.unsqueeze(0));
     return;
@@ -142,14 +146,7 @@ void runPredictorCase(const model::InteractiveHeads& heads, const model::Interac
   }
   const at::Tensor sparse = heads.embedPoints(at::cat(coords, 0), at::cat(labels, 0), true);
   check.check("pe.sparse_embeddings", sparse);
-  const model::DecoderOutput d = heads.decode(image, sparse, {}, multimask, /*repeatImage=*/true);
-  check.check("dec.low_res_masks", d.lowResMasks);
-  check.check("dec.iou_predictions", d.iouPredictions);
-  check.check("dec.all_iou", d.allIou);
-  check.check("dec.object_score_logits", d.objectScoreLogits);
-  check.check("dec.sam_tokens_out", d.samTokensOut);
-  check.check("dec.stability_token0", d.stabilityToken0);
-  check.check("dec.selected_token", d.selectedToken);
+  checkDecoder(check, heads.decode(image, sparse, {}, multimask, /*repeatImage=*/true));
 }
 
 void runPvs(const json& manifest, const std::filesystem::path& base, Report& report) {
