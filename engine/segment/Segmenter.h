@@ -3,6 +3,7 @@
 // change asks for a prediction. Implementations: ClassicSegmenter (OpenCV, no model) and, when
 // a model bundle is present, the SAM3 engine. Failures are values, never exceptions.
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -23,7 +24,7 @@ struct EngineError {
 struct Capabilities {
   bool multimask = false;   // can return 3 candidates
   bool findSimilar = false;
-  bool text = false;
+  bool text = false;        // findSimilar accepts a text phrase
 };
 
 struct Candidate {
@@ -41,6 +42,38 @@ struct Prediction {
 // Cooperative cancellation: long steps poll it.
 using CancelFlag = std::shared_ptr<std::atomic<bool>>;
 
+inline bool cancelled(const CancelFlag& flag) { return flag && flag->load(); }
+
+// Progress of a long step (encoding an image, searching for similar objects): a short stage
+// name for the status bar and a fraction in [0, 1] (negative = unknown).
+using ProgressCallback = std::function<void(const std::string& stage, double fraction)>;
+
+// "Find all objects like this one": exemplar boxes in image pixels (any corner order), positive
+// (like this) or negative (not like this), and for engines with text support a phrase.
+struct Exemplar {
+  std::array<double, 4> box{};
+  bool positive = true;
+};
+
+struct FindSimilarRequest {
+  std::vector<Exemplar> exemplars;
+  std::string text;
+  double threshold = 0.5;  // minimum score of a returned instance
+  int maxInstances = 200;
+};
+
+struct Instance {
+  mask::BinaryMask mask;        // image resolution
+  std::array<double, 4> box{};  // x0, y0, x1, y1 in image pixels
+  double score = 0;
+};
+
+struct FindSimilarResult {
+  std::vector<Instance> instances;  // best first
+  double milliseconds = 0;
+  std::string error;  // non-empty when the search failed; partial instances may remain when cancelled
+};
+
 class Segmenter {
  public:
   virtual ~Segmenter() = default;
@@ -49,6 +82,20 @@ class Segmenter {
   // `image` is 8-bit BGR, BGRA or gray (16-bit is scaled to 8-bit). Returns an error message or "".
   virtual std::string setImage(const cv::Mat& image, const std::string& imageKey) = 0;
   virtual Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) = 0;
+  // Engines without capabilities().findSimilar answer with an error.
+  virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) = 0;
+
+  // One line for the status bar: device, cache state, why a fallback was taken.
+  virtual std::string statusText() const { return name(); }
+  void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }
+
+ protected:
+  void reportProgress(const std::string& stage, double fraction) const {
+    if (m_progress) m_progress(stage, fraction);
+  }
+
+ private:
+  ProgressCallback m_progress;
 };
 
 }  // namespace sam3::segment

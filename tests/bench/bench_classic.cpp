@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "BenchHarness.h"
-#include "engine/segment/ClassicSegmenter.h"
+#include "engine/classic/ClassicSegmenter.h"
 
 using namespace sam3;
 

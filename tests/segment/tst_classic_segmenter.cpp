@@ -4,9 +4,10 @@
 
 #include <QtTest>
 #include <opencv2/imgproc.hpp>
+#include <algorithm>
 #include <random>
 
-#include "engine/segment/ClassicSegmenter.h"
+#include "engine/classic/ClassicSegmenter.h"
 
 using namespace sam3;
 
@@ -69,6 +70,51 @@ prompt::InteractivePrompt boxAround(const cv::Mat& truth, int margin) {
   p.box = std::array<double, 4>{double(r.x - margin), double(r.y - margin), double(r.x + r.width + margin),
                                 double(r.y + r.height + margin)};
   return p;
+}
+
+// A field of repeated objects (an orange disc with a dark centre and a white bar) among
+// distractors of other shapes and colours, on a textured background.
+struct RepeatedScene {
+  cv::Mat image;
+  std::vector<cv::Rect> objects;  // ground-truth boxes of the repeated object
+  std::vector<cv::Rect> distractors;
+};
+
+RepeatedScene drawRepeatedScene() {
+  RepeatedScene s;
+  s.image = cv::Mat(720, 960, CV_8UC3);
+  cv::randu(s.image, cv::Scalar(60, 90, 60), cv::Scalar(120, 150, 110));
+  cv::GaussianBlur(s.image, s.image, cv::Size(5, 5), 0);
+  const int r = 26;
+  for (int row = 0; row < 3; ++row)
+    for (int col = 0; col < 4; ++col) {
+      const cv::Point c(110 + col * 230 + (row % 2) * 40, 120 + row * 220);
+      cv::circle(s.image, c, r, cv::Scalar(20, 120, 245), cv::FILLED);
+      cv::circle(s.image, c, r / 3, cv::Scalar(30, 30, 60), cv::FILLED);
+      cv::rectangle(s.image, cv::Rect(c.x - r + 4, c.y + r / 2, 2 * r - 8, 5), cv::Scalar(250, 250, 250), cv::FILLED);
+      s.objects.push_back(cv::Rect(c.x - r, c.y - r, 2 * r + 1, 2 * r + 1));
+    }
+  // Distractors between the rows: blue squares and green triangles of a similar size.
+  for (int i = 0; i < 4; ++i) {
+    const cv::Rect square(200 + i * 220, 215, 48, 48);
+    cv::rectangle(s.image, square, cv::Scalar(200, 60, 30), cv::FILLED);
+    s.distractors.push_back(square);
+    const std::vector<cv::Point> triangle{{120 + i * 220, 480}, {170 + i * 220, 480}, {145 + i * 220, 435}};
+    cv::fillConvexPoly(s.image, triangle, cv::Scalar(40, 200, 60));
+    s.distractors.push_back(cv::boundingRect(triangle));
+  }
+  return s;
+}
+
+std::array<double, 4> corners(const cv::Rect& r, int margin) {
+  return {double(r.x - margin), double(r.y - margin), double(r.x + r.width + margin), double(r.y + r.height + margin)};
+}
+
+cv::Rect2d toRect(const std::array<double, 4>& b) { return cv::Rect2d(b[0], b[1], b[2] - b[0], b[3] - b[1]); }
+
+double boxIou(const cv::Rect2d& a, const cv::Rect2d& b) {
+  const double i = (a & b).area();
+  return i / (a.area() + b.area() - i);
 }
 
 }  // namespace
@@ -153,6 +199,84 @@ class TestClassicSegmenter : public QObject {
     QCOMPARE(r.candidates.at(0).mask.width(), 4000);
     QCOMPARE(r.candidates.at(0).mask.height(), 3000);
     QVERIFY(iou(r.candidates[0].mask, s.disc) >= 0.9);
+  }
+
+  void findSimilarFindsTheRepeatedObjects() {
+    const RepeatedScene scene = drawRepeatedScene();
+    segment::ClassicSegmenter engine;
+    QVERIFY(engine.capabilities().findSimilar);
+    QVERIFY(engine.setImage(scene.image, "field").empty());
+    int progressCalls = 0;
+    engine.setProgressCallback([&](const std::string&, double) { ++progressCalls; });
+    segment::FindSimilarRequest request;
+    request.exemplars = {{corners(scene.objects[0], 3), true}};
+    const segment::FindSimilarResult result = engine.findSimilar(request);
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY(progressCalls > 0);
+    int found = 0;
+    for (const cv::Rect& truth : scene.objects) {
+      const bool hit = std::any_of(result.instances.begin(), result.instances.end(), [&](const segment::Instance& i) {
+        return boxIou(toRect(i.box), truth) >= 0.5;
+      });
+      found += hit;
+    }
+    int falseHits = 0;
+    for (const segment::Instance& instance : result.instances) {
+      const bool matchesTruth = std::any_of(scene.objects.begin(), scene.objects.end(), [&](const cv::Rect& t) {
+        return boxIou(toRect(instance.box), t) >= 0.5;
+      });
+      falseHits += !matchesTruth;
+      QCOMPARE(instance.mask.width(), scene.image.cols);
+      QVERIFY(instance.score >= request.threshold);
+    }
+    qInfo("found %d of %zu, %d false hits among %zu instances", found, scene.objects.size(), falseHits,
+          result.instances.size());
+    QVERIFY(found >= int(std::ceil(0.9 * scene.objects.size())));
+    QVERIFY(falseHits <= int(0.1 * result.instances.size()));
+    for (size_t i = 1; i < result.instances.size(); ++i) QVERIFY(result.instances[i - 1].score >= result.instances[i].score);
+  }
+
+  void negativeExemplarsVetoLookAlikes() {
+    // Positive exemplar on a square, negative on a triangle: the squares come back, no triangle.
+    const RepeatedScene scene = drawRepeatedScene();
+    segment::ClassicSegmenter engine;
+    engine.setImage(scene.image, "field");
+    segment::FindSimilarRequest request;
+    request.exemplars = {{corners(scene.distractors[0], 2), true}, {corners(scene.distractors[1], 2), false}};
+    const segment::FindSimilarResult result = engine.findSimilar(request);
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    int squares = 0;
+    for (const segment::Instance& instance : result.instances) {
+      for (size_t d = 0; d < scene.distractors.size(); ++d) {
+        if (boxIou(toRect(instance.box), scene.distractors[d]) < 0.5) continue;
+        QVERIFY2(d % 2 == 0, "a triangle came back despite the negative exemplar");
+        ++squares;
+      }
+    }
+    QVERIFY(squares >= 4);
+  }
+
+  void findSimilarErrorsAndCancellation() {
+    segment::ClassicSegmenter engine;
+    segment::FindSimilarRequest request;
+    request.exemplars = {{{10, 10, 40, 40}, true}};
+    QVERIFY(engine.findSimilar(request).error.find("no image") != std::string::npos);
+    const RepeatedScene scene = drawRepeatedScene();
+    engine.setImage(scene.image, "field");
+    segment::FindSimilarRequest textOnly;
+    textOnly.text = "orange disc";
+    QVERIFY(engine.findSimilar(textOnly).error.find("cannot search by text") != std::string::npos);
+    segment::FindSimilarRequest onlyNegative;
+    onlyNegative.exemplars = {{{10, 10, 40, 40}, false}};
+    QVERIFY(engine.findSimilar(onlyNegative).error.find("positive exemplar") != std::string::npos);
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    engine.setProgressCallback([&](const std::string& stage, double) {
+      if (stage == "refining matches") cancel->store(true);  // cancel after the first refinement started
+    });
+    request.exemplars = {{corners(scene.objects[0], 3), true}};
+    const segment::FindSimilarResult partial = engine.findSimilar(request, cancel);
+    QCOMPARE(partial.error, std::string("cancelled"));
+    QVERIFY(partial.instances.size() <= 1);
   }
 
   void badInputIsAnErrorValue() {

@@ -3,7 +3,7 @@
 #include <exception>
 #include <opencv2/core.hpp>
 
-#include "engine/segment/ClassicSegmenter.h"
+#include "engine/classic/ClassicSegmenter.h"
 
 namespace sam3::ui {
 

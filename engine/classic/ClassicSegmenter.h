@@ -5,6 +5,7 @@
 // the region of interest only (the prompt's extent plus a margin), scaled to at most
 // kWorkingSize pixels on its long side, and the result is upsampled into the full-resolution
 // mask, so a click costs about the same on a thumbnail and on a 24-megapixel photo.
+// findSimilar: see SimilarObjectFinder.
 
 #include "engine/segment/Segmenter.h"
 
@@ -16,9 +17,12 @@ class ClassicSegmenter : public Segmenter {
   static constexpr int kWorkingSize = 320;
 
   std::string name() const override { return "classic"; }
-  Capabilities capabilities() const override { return {}; }
+  Capabilities capabilities() const override { return {false, true, false}; }
   std::string setImage(const cv::Mat& image, const std::string& imageKey) override;
   Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) override;
+  // Template matching of the exemplars (SimilarObjectFinder), each hit refined by GrabCut from
+  // its box. The score is the hit's correlation coefficient.
+  FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) override;
 
  private:
   cv::Mat m_full;  // 8-bit BGR at full resolution

@@ -1,4 +1,6 @@
-#include "engine/segment/ClassicSegmenter.h"
+#include "engine/classic/ClassicSegmenter.h"
+
+#include "engine/classic/SimilarObjectFinder.h"
 
 #include <algorithm>
 #include <chrono>
@@ -183,6 +185,53 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
     for (int x = 0; x < roi.width; ++x) dst[x] = src[x] > 127 ? 1 : 0;
   }
   result.candidates.push_back({std::move(full), 1.0});
+  result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel) {
+  const auto start = std::chrono::steady_clock::now();
+  FindSimilarResult result;
+  if (m_full.empty()) {
+    result.error = "no image is set";
+    return result;
+  }
+  if (request.exemplars.empty()) {
+    result.error = request.text.empty() ? "draw an exemplar box around one object to find the ones like it"
+                                        : "the classic engine cannot search by text: draw an exemplar box, or load a SAM3 model bundle";
+    return result;
+  }
+  std::vector<TemplateHit> hits;
+  try {
+    reportProgress("matching exemplars", 0.0);
+    hits = SimilarObjectFinder().find(m_full, request.exemplars, request.threshold, request.maxInstances, cancel);
+  } catch (const std::invalid_argument& e) {
+    result.error = e.what();
+    return result;
+  } catch (const cv::Exception& e) {
+    result.error = std::string("template matching failed: ") + e.what();
+    return result;
+  }
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (cancelled(cancel)) {
+      result.error = "cancelled";
+      break;
+    }
+    reportProgress("refining matches", double(i) / double(hits.size()));
+    prompt::InteractivePrompt boxPrompt;
+    const cv::Rect2d& b = hits[i].box;
+    boxPrompt.box = std::array<double, 4>{b.x, b.y, b.x + b.width, b.y + b.height};
+    Prediction refined = predict(boxPrompt, cancel);
+    if (!refined.error.empty() || refined.candidates.empty()) continue;
+    mask::BinaryMask& mask = refined.candidates.front().mask;
+    const cv::Rect extent = cv::boundingRect(cv::Mat(mask.height(), mask.width(), CV_8U, mask.data()));
+    if (extent.area() == 0) continue;
+    result.instances.push_back({std::move(mask),
+                                {double(extent.x), double(extent.y), double(extent.x + extent.width),
+                                 double(extent.y + extent.height)},
+                                hits[i].score});
+  }
+  reportProgress("done", 1.0);
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
