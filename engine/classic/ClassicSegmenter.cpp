@@ -1,6 +1,7 @@
 #include "engine/classic/ClassicSegmenter.h"
 
 #include "engine/classic/SimilarObjectFinder.h"
+#include "engine/segment/ImageConversion.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,35 +9,9 @@
 #include <opencv2/imgproc.hpp>
 
 namespace sam3::segment {
-namespace {
-
-cv::Mat toBgr8(const cv::Mat& image) {
-  cv::Mat eight;
-  if (image.depth() == CV_16U) {
-    image.convertTo(eight, CV_8U, 1.0 / 257.0);
-  } else if (image.depth() == CV_8U) {
-    eight = image;
-  } else {
-    double lo, hi;
-    cv::minMaxLoc(image.reshape(1), &lo, &hi);
-    image.convertTo(eight, CV_8U, hi > lo ? 255.0 / (hi - lo) : 1.0, hi > lo ? -lo * 255.0 / (hi - lo) : 0.0);
-  }
-  cv::Mat bgr;
-  switch (eight.channels()) {
-    case 1: cv::cvtColor(eight, bgr, cv::COLOR_GRAY2BGR); break;
-    case 4: cv::cvtColor(eight, bgr, cv::COLOR_BGRA2BGR); break;
-    default: bgr = eight.clone(); break;
-  }
-  return bgr;
-}
-
-}  // namespace
 
 std::string ClassicSegmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
-  if (image.empty()) return "the image is empty";
-  if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
-    return "unsupported image with " + std::to_string(image.channels()) + " channels";
-  }
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
   m_full = toBgr8(image);
   m_key = imageKey;
   return {};

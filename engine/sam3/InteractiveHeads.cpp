@@ -193,8 +193,11 @@ at::Tensor InteractiveHeads::convS1(const at::Tensor& level) const {
 InteractiveImage InteractiveHeads::prepareImage(const at::Tensor& level72, const at::Tensor& level288,
                                                 const at::Tensor& level144) const {
   c10::InferenceMode guard;
-  const at::Tensor embeddings = level72.to(at::kFloat) + w("tracker.no_mem_embed").view({1, -1, 1, 1});
-  return prepareImageFromDecoderInputs(embeddings, convS0(level288), convS1(level144));
+  return prepareImageFromDecoderInputs(addNoMemoryEmbedding(level72), convS0(level288), convS1(level144));
+}
+
+at::Tensor InteractiveHeads::addNoMemoryEmbedding(const at::Tensor& level72) const {
+  return level72.to(at::kFloat) + w("tracker.no_mem_embed").view({1, -1, 1, 1});
 }
 
 InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tensor& imageEmbeddings, const at::Tensor& featS0,

@@ -72,6 +72,8 @@ class InteractiveHeads {
   InteractiveImage prepareImageFromDecoderInputs(const at::Tensor& imageEmbeddings, const at::Tensor& featS0,
                                                  const at::Tensor& featS1) const;
 
+  // level72 + tracker.no_mem_embed: the decoder's image embeddings for an image without memory.
+  at::Tensor addNoMemoryEmbedding(const at::Tensor& level72) const;
   // conv_s0 / conv_s1 (1x1 convolutions of the high-resolution levels).
   at::Tensor convS0(const at::Tensor& level) const;
   at::Tensor convS1(const at::Tensor& level) const;

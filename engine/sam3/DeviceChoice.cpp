@@ -1,0 +1,37 @@
+#include "engine/sam3/DeviceChoice.h"
+
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace sam3::model {
+
+DeviceChoice chooseDevice(DevicePreference preference) {
+  DeviceChoice choice{c10::kCPU, "CPU", ""};
+  if (preference == DevicePreference::Cpu) return choice;
+  const bool built = at::hasCUDA();
+  const int devices = built ? at::detail::getCUDAHooks().getNumGPUs() : 0;
+  if (devices > 0) {
+    choice.device = c10::Device(c10::kCUDA, 0);
+    choice.description = "CUDA 0";
+    return choice;
+  }
+  if (preference == DevicePreference::Cuda) {
+    choice.reason = built ? "CUDA was requested but no CUDA device was found; running on the CPU"
+                          : "CUDA was requested but this build's LibTorch has no CUDA support; running on the CPU";
+  }
+  return choice;
+}
+
+DevicePreference parseDevicePreference(const std::string& text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  if (lower == "auto") return DevicePreference::Auto;
+  if (lower == "cpu") return DevicePreference::Cpu;
+  if (lower == "cuda" || lower == "gpu") return DevicePreference::Cuda;
+  throw std::invalid_argument("unknown device '" + text + "' (use auto, cpu or cuda)");
+}
+
+}  // namespace sam3::model

@@ -1,0 +1,240 @@
+#include "engine/sam3/Sam3Model.h"
+
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <filesystem>
+
+#include "engine/io/AtomicFile.h"
+#include "engine/io/Sha256.h"
+#include "engine/ops/OpsRegistry.h"
+#include "engine/prompt/InteractivePrompt.h"
+#include "engine/sam3/GeometryEncoderConfig.h"
+#include "engine/sam3/PositionEmbeddingSine.h"
+
+namespace sam3::model {
+namespace fs = std::filesystem;
+namespace {
+
+std::string shapeText(at::IntArrayRef sizes) { return c10::str(sizes); }
+
+void requireShape(const at::Tensor& t, const std::vector<int64_t>& shape, const std::string& what) {
+  if (!t.defined()) throw std::runtime_error(what + " is missing");
+  if (t.sizes().vec() != shape) {
+    throw std::runtime_error(what + " has shape " + shapeText(t.sizes()) + ", expected " + shapeText(shape));
+  }
+}
+
+// Loads one TorchScript archive; turns LibTorch's messages into one for the user.
+torch::jit::Module loadScript(const std::string& bundleDir, const BundleFile& file, c10::Device device,
+                              const char* role) {
+  const std::string path = (fs::path(bundleDir) / file.path).string();
+  try {
+    torch::jit::Module module = torch::jit::load(path, device);
+    module.eval();
+    return module;
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    const auto unknown = what.find("Unknown builtin op: ");
+    if (unknown != std::string::npos) {
+      const std::string op = what.substr(unknown + 20, what.find_first_of(".\n", unknown + 20) - unknown - 20);
+      throw BundleError(path + ": the " + role + " uses the operator " + op +
+                        ", which this build of SAM3 Annotate does not provide (was the bundle exported for another version?)");
+    }
+    throw BundleError(path + ": cannot load the " + role + " TorchScript archive: " + what.substr(0, what.find('\n')));
+  }
+}
+
+c10::Dict<c10::IValue, c10::IValue> callForDict(torch::jit::Module& module, std::vector<c10::IValue> inputs,
+                                                const char* role) {
+  c10::IValue out;
+  try {
+    out = module.forward(std::move(inputs));
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw std::runtime_error(std::string("the ") + role + " failed: " + what.substr(0, what.find('\n')));
+  }
+  if (!out.isGenericDict()) throw std::runtime_error(std::string("the ") + role + " must return a dict of tensors");
+  return out.toGenericDict();
+}
+
+at::Tensor entry(const c10::Dict<c10::IValue, c10::IValue>& dict, const std::string& name, const char* role) {
+  const auto it = dict.find(name);
+  if (it == dict.end() || !it->value().isTensor()) {
+    throw std::runtime_error(std::string("the ") + role + " returned no tensor \"" + name + "\"");
+  }
+  return it->value().toTensor();
+}
+
+}  // namespace
+
+InteractiveHeadsConfig interactiveConfigFromJson(const nlohmann::json& args) {
+  InteractiveHeadsConfig c;
+  c.embedDim = args.value("embed_dim", c.embedDim);
+  c.imageEmbeddingSize = args.value("image_embedding_size", c.imageEmbeddingSize);
+  c.inputImageSize = args.value("input_image_size", c.inputImageSize);
+  c.maskInChans = args.value("mask_in_chans", c.maskInChans);
+  c.numHeads = args.value("num_heads", c.numHeads);
+  c.mlpDim = args.value("mlp_dim", c.mlpDim);
+  c.depth = args.value("depth", c.depth);
+  c.attentionDownsample = args.value("attention_downsample", c.attentionDownsample);
+  c.numMultimaskOutputs = args.value("num_multimask_outputs", c.numMultimaskOutputs);
+  c.stabilityDelta = args.value("stability_delta", c.stabilityDelta);
+  c.stabilityThreshold = args.value("stability_threshold", c.stabilityThreshold);
+  if (c.imageEmbeddingSize * 4 != prompt::kMaskPromptSize || c.inputImageSize != 1008) {
+    throw std::invalid_argument("interactive: image_embedding_size must be 72 and input_image_size 1008");
+  }
+  if (c.embedDim <= 0 || c.embedDim % 8 != 0 || c.numHeads <= 0 || (c.embedDim / c.attentionDownsample) % c.numHeads != 0 ||
+      c.maskInChans % 4 != 0 || c.numMultimaskOutputs != 3) {
+    throw std::invalid_argument("interactive: inconsistent sizes (embed_dim a multiple of 8, heads dividing the attention "
+                                "width, mask_in_chans a multiple of 4, 3 multimask outputs)");
+  }
+  return c;
+}
+
+std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::Device device, const std::string& stampPath) {
+  ops::ensureOpsRegistered();
+  std::unique_ptr<Sam3Model> model(new Sam3Model());
+  model->m_manifest = BundleManifest::read(bundleDir);
+  const BundleManifest& m = model->m_manifest;
+  model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
+  model->m_device = device;
+  verifyBundleFiles(m, bundleDir, stampPath);
+  for (const std::string& op : m.requiredOps) {
+    if (!c10::Dispatcher::singleton().findSchema({op, ""}).has_value()) {
+      throw BundleError(bundleDir + ": the bundle needs the operator " + op + ", which this build does not provide");
+    }
+  }
+
+  // Native modules first: a weights problem is cheaper to report than a graph load.
+  const std::string weightsPath = (fs::path(bundleDir) / m.weights.path).string();
+  try {
+    GeometryEncoderConfig geometryConfig = GeometryEncoderConfig::fromConstructorArgs(m.geometryEncoderArgs);
+    geometryConfig.validate();
+    const InteractiveHeadsConfig interactiveConfig = interactiveConfigFromJson(m.interactiveArgs);
+    StateDict all = loadStateDict(weightsPath);
+    model->m_geometry = std::make_unique<GeometryEncoder>(geometryConfig, selectPrefix(all, "detector.geometry_encoder."),
+                                                          weightsPath);
+    StateDict tracker;
+    for (const auto& [key, tensor] : all)
+      if (key.rfind("tracker.", 0) == 0) tracker[key] = tensor;
+    model->m_interactive = std::make_unique<InteractiveHeads>(interactiveConfig, std::move(tracker), weightsPath);
+    const auto features = all.find("text.visual.features");
+    const auto mask = all.find("text.visual.mask");
+    if (features == all.end() || mask == all.end()) {
+      throw WeightError(weightsPath + ": missing text.visual.features / text.visual.mask (the \"visual\" prompt)");
+    }
+    const int64_t c = geometryConfig.dModel;
+    if (features->second.dim() != 3 || features->second.size(1) != 1 || features->second.size(2) != c ||
+        mask->second.dim() != 2 || mask->second.size(0) != 1 || mask->second.size(1) != features->second.size(0)) {
+      throw WeightError(weightsPath + ": text.visual.features must be [L, 1, " + std::to_string(c) +
+                        "] and text.visual.mask [1, L]");
+    }
+    model->m_visualText = features->second.to(at::kFloat);
+    model->m_visualTextMask = mask->second.to(at::kBool);
+  } catch (const BundleError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw BundleError(std::string("cannot use the bundle's weights: ") + e.what());
+  }
+
+  model->m_backbone = loadScript(bundleDir, m.backbone, device, "backbone");
+  model->m_groundingHead = loadScript(bundleDir, m.groundingHead, device, "grounding head");
+  if (m.textEncoder) {
+    model->m_textEncoder = loadScript(bundleDir, *m.textEncoder, device, "text encoder");
+    try {
+      model->m_tokenizer = text::BpeTokenizer::fromFile((fs::path(bundleDir) / m.vocabulary->path).string());
+    } catch (const std::exception& e) {
+      throw BundleError(std::string("cannot read the bundle's tokenizer vocabulary: ") + e.what());
+    }
+  }
+  return model;
+}
+
+ImageEmbedding Sam3Model::encodeImage(const at::Tensor& preprocessed) {
+  c10::InferenceMode guard;
+  requireShape(preprocessed, {1, 3, m_manifest.inputSize, m_manifest.inputSize}, "the preprocessed image");
+  ++m_backboneRuns;
+  const auto out = callForDict(m_backbone, {preprocessed.to(m_device)}, "backbone");
+  ImageEmbedding embedding;
+  for (const char* name : kDetectorLevels) embedding[name] = entry(out, name, "backbone").to(at::kCPU, at::kFloat).contiguous();
+  const at::Tensor t0 = entry(out, "tracker_fpn_0", "backbone").to(at::kCPU, at::kFloat);
+  const at::Tensor t1 = entry(out, "tracker_fpn_1", "backbone").to(at::kCPU, at::kFloat);
+  const at::Tensor t2 = entry(out, "tracker_fpn_2", "backbone").to(at::kCPU, at::kFloat);
+  const int64_t ct = m_interactive->config().embedDim, g = m_interactive->config().imageEmbeddingSize;
+  requireShape(t0, {1, ct, 4 * g, 4 * g}, "backbone output tracker_fpn_0");
+  requireShape(t1, {1, ct, 2 * g, 2 * g}, "backbone output tracker_fpn_1");
+  requireShape(t2, {1, ct, g, g}, "backbone output tracker_fpn_2");
+  embedding[kTrackerS0] = m_interactive->convS0(t0).contiguous();
+  embedding[kTrackerS1] = m_interactive->convS1(t1).contiguous();
+  embedding[kTrackerEmbeddings] = m_interactive->addNoMemoryEmbedding(t2).contiguous();
+  checkEmbedding(embedding);
+  return embedding;
+}
+
+void Sam3Model::checkEmbedding(const ImageEmbedding& e) const {
+  const int64_t cd = m_geometry->config().dModel, ct = m_interactive->config().embedDim;
+  const int64_t g = m_interactive->config().imageEmbeddingSize;
+  auto get = [&](const char* name) {
+    const auto it = e.find(name);
+    return it == e.end() ? at::Tensor() : it->second;
+  };
+  for (int i = 0; i < 3; ++i) {
+    const int64_t side = g * (4 >> i);
+    requireShape(get(kDetectorLevels[i]), {1, cd, side, side}, kDetectorLevels[i]);
+  }
+  requireShape(get(kTrackerEmbeddings), {1, ct, g, g}, kTrackerEmbeddings);
+  requireShape(get(kTrackerS0), {1, ct / 8, 4 * g, 4 * g}, kTrackerS0);
+  requireShape(get(kTrackerS1), {1, ct / 4, 2 * g, 2 * g}, kTrackerS1);
+}
+
+InteractiveImage Sam3Model::interactiveImage(const ImageEmbedding& e) const {
+  return m_interactive->prepareImageFromDecoderInputs(e.at(kTrackerEmbeddings), e.at(kTrackerS0), e.at(kTrackerS1));
+}
+
+GeometryImageContext Sam3Model::geometryImage(const ImageEmbedding& e) const {
+  c10::InferenceMode guard;
+  const at::Tensor level = e.at(kDetectorLevels[2]);  // [1, C, 72, 72]
+  const int64_t h = level.size(2), w = level.size(3);
+  const at::Tensor features = level.flatten(2).permute({2, 0, 1}).contiguous();  // [HW, 1, C]
+  const GeometryEncoderConfig& config = m_geometry->config();
+  const at::Tensor positions =
+      PositionEmbeddingSine(config.posNumFeats, config.posTemperature).imageEncoding(h, w).flatten(2).permute({2, 0, 1}).contiguous();
+  return m_geometry->prepareImage(features, positions, h, w);
+}
+
+std::pair<at::Tensor, at::Tensor> Sam3Model::textPrompt(const std::string& phrase) const {
+  c10::InferenceMode guard;
+  if (phrase.empty()) return {m_visualText, m_visualTextMask};
+  if (!m_textEncoder) throw std::runtime_error("this model bundle has no text encoder: search with exemplar boxes");
+  const std::vector<int64_t> ids = m_tokenizer->tokenize(phrase);
+  const at::Tensor tokens = at::tensor(ids, at::kLong).view({1, -1});
+  const auto out = callForDict(*m_textEncoder, {tokens.to(m_device)}, "text encoder");
+  const at::Tensor features = entry(out, "features", "text encoder").to(at::kCPU, at::kFloat);
+  const at::Tensor mask = entry(out, "mask", "text encoder").to(at::kCPU).to(at::kBool);
+  requireShape(features, {int64_t(ids.size()), 1, m_geometry->config().dModel}, "text encoder output features");
+  requireShape(mask, {1, int64_t(ids.size())}, "text encoder output mask");
+  return {features, mask};
+}
+
+GroundingOutput Sam3Model::ground(const ImageEmbedding& e, const at::Tensor& prompt, const at::Tensor& promptMask) const {
+  c10::InferenceMode guard;
+  std::vector<c10::IValue> inputs;
+  for (const char* name : kDetectorLevels) inputs.emplace_back(e.at(name).to(m_device));
+  inputs.emplace_back(prompt.to(m_device));
+  inputs.emplace_back(promptMask.to(m_device));
+  const auto out = callForDict(m_groundingHead, std::move(inputs), "grounding head");
+  GroundingOutput g;
+  g.logits = entry(out, "pred_logits", "grounding head").to(at::kCPU, at::kFloat).reshape({-1});
+  g.boxes = entry(out, "pred_boxes", "grounding head").to(at::kCPU, at::kFloat);
+  g.maskLogits = entry(out, "pred_masks", "grounding head").to(at::kCPU, at::kFloat);
+  g.presence = entry(out, "presence_logit", "grounding head").to(at::kCPU, at::kFloat).reshape({});
+  const int64_t q = g.logits.size(0), side = prompt::kMaskPromptSize;
+  requireShape(g.boxes, {1, q, 4}, "grounding head output pred_boxes");
+  requireShape(g.maskLogits, {1, q, side, side}, "grounding head output pred_masks");
+  g.boxes = g.boxes[0];
+  g.maskLogits = g.maskLogits[0];
+  g.scores = at::sigmoid(g.logits) * at::sigmoid(g.presence);
+  return g;
+}
+
+}  // namespace sam3::model

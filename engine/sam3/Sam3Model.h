@@ -1,0 +1,82 @@
+#pragma once
+// A loaded SAM3 model bundle (contract: engine/sam3/BUNDLE.md): the TorchScript backbone and
+// grounding head (and optional text encoder) on the chosen device, the native geometry
+// encoder and interactive heads on the CPU, and the checks that tie them together. Engine-only
+// (LibTorch); the app reaches it through Sam3Segmenter.
+
+#include <torch/script.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/sam3/BpeTokenizer.h"
+#include "engine/sam3/BundleManifest.h"
+#include "engine/sam3/EmbeddingCache.h"
+#include "engine/sam3/GeometryEncoder.h"
+#include "engine/sam3/InteractiveHeads.h"
+
+namespace sam3::model {
+
+struct GroundingOutput {
+  at::Tensor logits;      // [Q] per-query logits
+  at::Tensor boxes;       // [Q, 4] normalized cx, cy, w, h
+  at::Tensor maskLogits;  // [Q, 288, 288]
+  at::Tensor presence;    // [] presence logit of the image
+  at::Tensor scores;      // [Q] sigmoid(logits) * sigmoid(presence)
+};
+
+class Sam3Model {
+ public:
+  // Names of the cached per-image tensors.
+  static constexpr const char* kDetectorLevels[3] = {"detector_fpn_0", "detector_fpn_1", "detector_fpn_2"};
+  static constexpr const char* kTrackerEmbeddings = "tracker_embeddings";
+  static constexpr const char* kTrackerS0 = "tracker_s0";
+  static constexpr const char* kTrackerS1 = "tracker_s1";
+
+  // Reads, verifies (sha256; `stampPath` remembers verified files) and loads a bundle. Throws
+  // BundleError with a message for the user: missing or damaged files, a newer format, ops
+  // this build lacks, weights that do not fit the manifest.
+  static std::unique_ptr<Sam3Model> load(const std::string& bundleDir, c10::Device device, const std::string& stampPath);
+
+  const BundleManifest& manifest() const { return m_manifest; }
+  const std::string& fingerprint() const { return m_fingerprint; }  // sha256 of manifest.json
+  c10::Device device() const { return m_device; }
+  bool hasText() const { return m_textEncoder.has_value(); }
+  const InteractiveHeads& interactiveHeads() const { return *m_interactive; }
+  const GeometryEncoder& geometryEncoder() const { return *m_geometry; }
+  int backboneRuns() const { return m_backboneRuns.load(); }
+
+  // Runs the backbone on a preprocessed [1,3,1008,1008] image and keeps what the prompts need.
+  ImageEmbedding encodeImage(const at::Tensor& preprocessed);
+  // Throws std::runtime_error when names or shapes are not this model's (a stale or foreign
+  // cache entry).
+  void checkEmbedding(const ImageEmbedding& embedding) const;
+  InteractiveImage interactiveImage(const ImageEmbedding& embedding) const;
+  GeometryImageContext geometryImage(const ImageEmbedding& embedding) const;
+
+  // Text tokens for the grounding prompt: the phrase through the text encoder, or for "" the
+  // stored features of "visual" (what SAM3 uses for exemplar-only prompts). [L,1,C] + [1,L].
+  std::pair<at::Tensor, at::Tensor> textPrompt(const std::string& text) const;
+  GroundingOutput ground(const ImageEmbedding& embedding, const at::Tensor& prompt, const at::Tensor& promptMask) const;
+
+ private:
+  Sam3Model() = default;
+
+  BundleManifest m_manifest;
+  std::string m_fingerprint;
+  c10::Device m_device = c10::kCPU;
+  mutable torch::jit::Module m_backbone, m_groundingHead;
+  mutable std::optional<torch::jit::Module> m_textEncoder;
+  std::optional<text::BpeTokenizer> m_tokenizer;
+  std::unique_ptr<GeometryEncoder> m_geometry;
+  std::unique_ptr<InteractiveHeads> m_interactive;
+  at::Tensor m_visualText, m_visualTextMask;
+  std::atomic<int> m_backboneRuns{0};
+};
+
+// The "interactive" section of the manifest -> the heads' configuration.
+InteractiveHeadsConfig interactiveConfigFromJson(const nlohmann::json& args);
+
+}  // namespace sam3::model

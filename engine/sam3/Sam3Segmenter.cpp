@@ -1,0 +1,290 @@
+#include "engine/sam3/Sam3Segmenter.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "engine/io/FastHash.h"
+#include "engine/prompt/GeometryPromptBuilder.h"
+#include "engine/sam3/DeviceChoice.h"
+#include "engine/sam3/ImagePreprocess.h"
+#include "engine/sam3/InteractivePredictor.h"
+#include "engine/sam3/MaskPostprocess.h"
+#include "engine/sam3/Sam3Model.h"
+#include "engine/segment/ImageConversion.h"
+
+namespace sam3::segment {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+mask::BinaryMask toBinaryMask(const at::Tensor& boolMask) {
+  const at::Tensor bytes = boolMask.to(at::kByte).contiguous();
+  const auto* data = bytes.data_ptr<uint8_t>();
+  return mask::BinaryMask(int(bytes.size(0)), int(bytes.size(1)), std::vector<uint8_t>(data, data + bytes.numel()));
+}
+
+std::string messageOf(const std::exception& e) {
+  if (const auto* torchError = dynamic_cast<const c10::Error*>(&e)) {
+    const std::string what = torchError->what_without_backtrace();
+    return what.substr(0, what.find('\n'));
+  }
+  return e.what();
+}
+
+}  // namespace
+
+struct Sam3Segmenter::State {
+  Sam3SegmenterOptions options;
+  model::DeviceChoice device;
+  std::unique_ptr<model::Sam3Model> model;
+  std::unique_ptr<model::EmbeddingCache> cache;
+  // The current image.
+  std::string key;
+  int height = 0, width = 0;
+  model::ImageEmbedding embedding;
+  model::InteractiveImage interactive;
+  std::optional<model::GeometryImageContext> geometry;
+  Sam3EngineStats last;
+
+  std::string contentKey(const cv::Mat& bgr) const {
+    const cv::Mat pixels = bgr.isContinuous() ? bgr : bgr.clone();
+    return io::fastHashHex128(pixels.data, pixels.total() * pixels.elemSize()) + "-" + std::to_string(bgr.cols) + "x" +
+           std::to_string(bgr.rows) + "-" + model->fingerprint().substr(0, 16) + "-" +
+           std::to_string(model->manifest().inputSize);
+  }
+
+  // The embedding of `bgr` from the caches, or from the backbone (then cached). Throws.
+  model::ImageEmbedding embed(const cv::Mat& bgr, const std::string& imageKey, std::string& source) {
+    const int diskHitsBefore = cache->stats().diskHits;
+    if (std::optional<model::ImageEmbedding> cached = cache->find(imageKey)) {
+      try {
+        model->checkEmbedding(*cached);
+        source = cache->stats().diskHits > diskHitsBefore ? "disk" : "memory";
+        return std::move(*cached);
+      } catch (const std::exception&) {
+        cache->forget(imageKey);  // a foreign or stale entry: recompute
+        ++last.corruptCacheEntries;
+      }
+    }
+    source = "backbone";
+    const model::BundleManifest& m = model->manifest();
+    model::ImageEmbedding fresh = model->encodeImage(model::preprocessImage(bgr, m.inputSize, m.mean, m.std));
+    cache->store(imageKey, fresh);
+    return fresh;
+  }
+};
+
+Sam3Segmenter::Sam3Segmenter(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+Sam3Segmenter::~Sam3Segmenter() = default;
+
+std::unique_ptr<Sam3Segmenter> Sam3Segmenter::open(const Sam3SegmenterOptions& options, std::string& error) {
+  auto state = std::make_unique<State>();
+  state->options = options;
+  try {
+    state->device = model::chooseDevice(model::parseDevicePreference(options.device));
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(options.threads > 0 ? options.threads : std::max(1, cores - 1));
+    std::string stamp;
+    if (!options.cacheDirectory.empty()) {
+      const std::string bundle = fs::absolute(options.bundleDirectory).string();
+      stamp = (fs::path(options.cacheDirectory) / "verified" / (io::fastHashHex128(bundle.data(), bundle.size()) + ".json")).string();
+    }
+    state->model = model::Sam3Model::load(options.bundleDirectory, state->device.device, stamp);
+    state->cache = std::make_unique<model::EmbeddingCache>(
+        model::EmbeddingCacheOptions{options.memoryEntries, options.cacheDirectory, options.cacheBudgetBytes});
+  } catch (const std::exception& e) {
+    error = messageOf(e);
+    return nullptr;
+  }
+  return std::unique_ptr<Sam3Segmenter>(new Sam3Segmenter(std::move(state)));
+}
+
+std::string Sam3Segmenter::name() const { return "SAM3 (" + m_state->model->manifest().name + ")"; }
+
+Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText()}; }
+
+std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
+  (void)imageKey;  // the cache is addressed by content, so a renamed file still hits
+  State& s = *m_state;
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
+  const auto start = Clock::now();
+  try {
+    const cv::Mat bgr = toBgr8(image);
+    const std::string key = s.contentKey(bgr);
+    if (key == s.key && !s.embedding.empty()) return {};
+    reportProgress("encoding image", -1.0);
+    std::string source;
+    model::ImageEmbedding embedding = s.embed(bgr, key, source);
+    s.interactive = s.model->interactiveImage(embedding);
+    s.embedding = std::move(embedding);
+    s.geometry.reset();
+    s.key = key;
+    s.height = bgr.rows;
+    s.width = bgr.cols;
+    s.last.lastEmbeddingSource = source;
+    s.last.lastEmbeddingMilliseconds = millisecondsSince(start);
+    reportProgress("image ready", 1.0);
+  } catch (const std::exception& e) {
+    s.key.clear();
+    s.embedding.clear();
+    return "SAM3 could not encode the image: " + messageOf(e);
+  }
+  return {};
+}
+
+Prediction Sam3Segmenter::predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
+  const auto start = Clock::now();
+  State& s = *m_state;
+  Prediction result;
+  if (s.embedding.empty()) {
+    result.error = "no image is set";
+    return result;
+  }
+  if (prompt.empty()) {
+    result.error = "the prompt is empty: add a click, a box or a mask";
+    return result;
+  }
+  if (cancelled(cancel)) {
+    result.error = "cancelled";
+    return result;
+  }
+  try {
+    const bool multimask = prompt.clicks.size() == 1 && !prompt.box && prompt.maskLogits.empty();
+    const model::InteractiveResult r =
+        model::InteractivePredictor(s.model->interactiveHeads()).predict(s.interactive, prompt, s.height, s.width, multimask);
+    const at::Tensor order = std::get<1>(r.iou.sort(/*dim=*/0, /*descending=*/true));
+    for (int64_t i = 0; i < order.size(0); ++i) {
+      const int64_t m = order[i].item<int64_t>();
+      result.candidates.push_back({toBinaryMask(r.masks[m]), r.iou[m].item<double>()});
+    }
+    const at::Tensor best = r.lowResLogits[order[0].item<int64_t>()].contiguous();
+    result.lowResLogits.assign(best.data_ptr<float>(), best.data_ptr<float>() + best.numel());
+  } catch (const std::exception& e) {
+    result.candidates.clear();
+    result.error = "SAM3 prediction failed: " + messageOf(e);
+  }
+  result.milliseconds = millisecondsSince(start);
+  return result;
+}
+
+FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel) {
+  const auto start = Clock::now();
+  State& s = *m_state;
+  FindSimilarResult result;
+  if (s.embedding.empty()) {
+    result.error = "no image is set";
+    return result;
+  }
+  if (request.exemplars.empty() && request.text.empty()) {
+    result.error = "draw an exemplar box around one object (or type what to find)";
+    return result;
+  }
+  if (!request.text.empty() && !s.model->hasText()) {
+    result.error = "this model bundle has no text encoder: search with exemplar boxes";
+    return result;
+  }
+  try {
+    c10::InferenceMode guard;
+    reportProgress("encoding exemplars", 0.1);
+    if (!s.geometry) s.geometry = s.model->geometryImage(s.embedding);
+    prompt::GeometryPromptBuilder builder(s.width, s.height);
+    for (const Exemplar& e : request.exemplars) builder.addBox(e.box[0], e.box[1], e.box[2], e.box[3], e.positive);
+    const model::GeometryEncoding geometry = s.model->geometryEncoder().encode(builder.build(), *s.geometry);
+    const auto [text, textMask] = s.model->textPrompt(request.text);
+    if (cancelled(cancel)) {
+      result.error = "cancelled";
+      return result;
+    }
+    reportProgress("finding objects", 0.3);
+    const model::GroundingOutput g = s.model->ground(s.embedding, at::cat({text, geometry.embeddings}, 0),
+                                                     at::cat({textMask, geometry.mask}, 1));
+    const at::Tensor sorted = std::get<1>(g.scores.sort(0, /*descending=*/true));
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < sorted.size(0) && int(kept.size()) < request.maxInstances; ++i) {
+      const int64_t q = sorted[i].item<int64_t>();
+      if (g.scores[q].item<double>() > request.threshold) kept.push_back(q);
+    }
+    if (cancelled(cancel)) {
+      result.error = "cancelled";
+      return result;
+    }
+    reportProgress("upsampling masks", 0.7);
+    if (!kept.empty()) {
+      const at::Tensor index = at::tensor(kept, at::kLong);
+      const at::Tensor masks = model::upsampleToMask(g.maskLogits.index_select(0, index).unsqueeze(0), s.height, s.width)[0];
+      const at::Tensor boxes = g.boxes.index_select(0, index);
+      for (size_t i = 0; i < kept.size(); ++i) {
+        const auto b = boxes[int64_t(i)];
+        const double cx = b[0].item<double>() * s.width, cy = b[1].item<double>() * s.height;
+        const double w = b[2].item<double>() * s.width, h = b[3].item<double>() * s.height;
+        result.instances.push_back({toBinaryMask(masks[int64_t(i)]),
+                                    {std::clamp(cx - w / 2, 0.0, double(s.width)), std::clamp(cy - h / 2, 0.0, double(s.height)),
+                                     std::clamp(cx + w / 2, 0.0, double(s.width)), std::clamp(cy + h / 2, 0.0, double(s.height))},
+                                    g.scores[kept[i]].item<double>()});
+      }
+    }
+    reportProgress("done", 1.0);
+  } catch (const std::exception& e) {
+    result.instances.clear();
+    result.error = "SAM3 search failed: " + messageOf(e);
+  }
+  result.milliseconds = millisecondsSince(start);
+  return result;
+}
+
+std::string Sam3Segmenter::preEncode(const cv::Mat& image, const CancelFlag& cancel) {
+  State& s = *m_state;
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
+  try {
+    const cv::Mat bgr = toBgr8(image);
+    const std::string key = s.contentKey(bgr);
+    if (s.cache->contains(key)) return {};
+    if (cancelled(cancel)) return "cancelled";
+    const model::BundleManifest& m = s.model->manifest();
+    s.cache->store(key, s.model->encodeImage(model::preprocessImage(bgr, m.inputSize, m.mean, m.std)));
+  } catch (const std::exception& e) {
+    return "SAM3 could not encode the image: " + messageOf(e);
+  }
+  return {};
+}
+
+bool Sam3Segmenter::isEncoded(const cv::Mat& image) const {
+  if (!checkSegmentableImage(image).empty()) return false;
+  return m_state->cache->contains(m_state->contentKey(toBgr8(image)));
+}
+
+Sam3EngineStats Sam3Segmenter::stats() const {
+  Sam3EngineStats out = m_state->last;
+  const model::EmbeddingCacheStats c = m_state->cache->stats();
+  out.backboneRuns = m_state->model->backboneRuns();
+  out.memoryHits = c.memoryHits;
+  out.diskHits = c.diskHits;
+  out.corruptCacheEntries += c.corruptEntries;
+  return out;
+}
+
+std::string Sam3Segmenter::deviceDescription() const { return m_state->device.description; }
+std::string Sam3Segmenter::deviceReason() const { return m_state->device.reason; }
+
+std::string Sam3Segmenter::statusText() const {
+  const State& s = *m_state;
+  std::string text = name() + " on " + s.device.description;
+  if (!s.last.lastEmbeddingSource.empty()) {
+    const std::string& source = s.last.lastEmbeddingSource;
+    text += source == "backbone" ? " · image encoded in " : source == "disk" ? " · embedding from disk cache in " : " · embedding from memory in ";
+    text += std::to_string(int(s.last.lastEmbeddingMilliseconds + 0.5)) + " ms";
+  }
+  if (!s.device.reason.empty()) text += " · " + s.device.reason;
+  return text;
+}
+
+}  // namespace sam3::segment
