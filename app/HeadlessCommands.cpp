@@ -1,5 +1,7 @@
 #include "HeadlessCommands.h"
 
+#include "SegmentCommand.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -19,7 +21,8 @@
 namespace sam3::app {
 namespace {
 
-const QStringList kCommands = {QStringLiteral("validate-coco"), QStringLiteral("export"), QStringLiteral("import-coco")};
+const QStringList kCommands = {QStringLiteral("validate-coco"), QStringLiteral("export"), QStringLiteral("import-coco"),
+                               QStringLiteral("segment")};
 
 void print(const QString& line) { std::fprintf(stdout, "%s\n", qPrintable(line)); }
 void printError(const QString& line) { std::fprintf(stderr, "sam3-annotate: %s\n", qPrintable(line)); }
@@ -144,6 +147,7 @@ int runHeadlessCommand(const QStringList& arguments) {
     if (command == QLatin1String("validate-coco")) return validateCoco(parser, arguments);
     if (command == QLatin1String("export")) return exportProject(parser, arguments);
     if (command == QLatin1String("import-coco")) return importCoco(parser, arguments);
+    if (command == QLatin1String("segment")) return runSegmentCommand(parser, arguments);
   } catch (const std::exception& e) {
     printError(QString::fromUtf8(e.what()));
     return 1;

@@ -1,5 +1,5 @@
 #pragma once
-// Subcommands that run without a display: validate-coco, export, import-coco.
+// Subcommands that run without a display: validate-coco, export, import-coco, segment.
 
 #include <QStringList>
 

@@ -68,7 +68,8 @@ int main(int argc, char* argv[]) {
       QStringLiteral("commands"),
       QApplication::translate("main", "Headless commands (each has --help): validate-coco FILE; "
                                       "export --project P --format coco|coco-polygons|yolo-seg|png|instance-png --out OUT; "
-                                      "import-coco --project P --coco FILE."),
+                                      "import-coco --project P --coco FILE; "
+                                      "segment --image IMG [--bundle DIR] --point x,y,1 | --box x0,y0,x1,y1 [--find-similar] --out PNG."),
       QStringLiteral("[command ...]"));
   parser.process(*app);
 

@@ -32,15 +32,20 @@ torch::jit::Module loadScript(const std::string& bundleDir, const BundleFile& fi
     torch::jit::Module module = torch::jit::load(path, device);
     module.eval();
     return module;
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    const auto unknown = what.find("Unknown builtin op: ");
+  } catch (const std::exception& e) {  // c10::Error, or torch::jit::ErrorReport for unknown ops
+    const auto* torchError = dynamic_cast<const c10::Error*>(&e);
+    const std::string what = torchError ? torchError->what_without_backtrace() : e.what();
+    const std::string marker = "Unknown builtin op: ";
+    const auto unknown = what.find(marker);
     if (unknown != std::string::npos) {
-      const std::string op = what.substr(unknown + 20, what.find_first_of(".\n", unknown + 20) - unknown - 20);
+      const size_t start = unknown + marker.size();
+      const std::string op = what.substr(start, what.find_first_of(".\n", start) - start);
       throw BundleError(path + ": the " + role + " uses the operator " + op +
                         ", which this build of SAM3 Annotate does not provide (was the bundle exported for another version?)");
     }
-    throw BundleError(path + ": cannot load the " + role + " TorchScript archive: " + what.substr(0, what.find('\n')));
+    const size_t first = what.find_first_not_of('\n');
+    throw BundleError(path + ": cannot load the " + role + " TorchScript archive: " +
+                      what.substr(first == std::string::npos ? 0 : first, what.find('\n', first) - first));
   }
 }
 

@@ -35,6 +35,24 @@ bool pythonHasTorch() {
   return hasTorch;
 }
 
+QString makeFixtureBundle(const QString& dir, bool withVariants) {
+  QStringList arguments{qEnvironmentVariable("SAM3_SOURCE_DIR") + QStringLiteral("/tools/make_fixture_bundle.py"), dir,
+                        QStringLiteral("--ops-library"), qEnvironmentVariable("SAM3_OPS_LIBRARY")};
+  const QString vocabulary = goldenDir() + QStringLiteral("/tokenizer/bpe_simple_vocab_16e6.txt.gz");
+  if (!goldenDir().isEmpty() && QFileInfo::exists(vocabulary)) arguments << QStringLiteral("--vocabulary") << vocabulary;
+  if (withVariants) arguments << QStringLiteral("--variants");
+  QProcess python;
+  python.setProcessChannelMode(QProcess::MergedChannels);
+  python.start(systemPython(), arguments);
+  if (!python.waitForFinished(300000)) return QStringLiteral("make_fixture_bundle.py did not finish");
+  if (python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0) {
+    return QStringLiteral("make_fixture_bundle.py failed: ") + QString::fromUtf8(python.readAll());
+  }
+  return {};
+}
+
+bool fixtureHasText(const QString& dir) { return QFileInfo::exists(dir + QStringLiteral("/text_encoder.pt")); }
+
 QString errorOf(const std::function<void()>& f) {
   try {
     f();

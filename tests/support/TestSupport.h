@@ -14,6 +14,11 @@ QString outputDir();
 QString systemPython();
 bool pythonHasTorch();
 
+// Writes the tiny SAM3 fixture bundle (tools/make_fixture_bundle.py) into `dir`, with a text
+// encoder when the golden tokenizer vocabulary is available. Returns "" or the failure.
+QString makeFixtureBundle(const QString& dir, bool withVariants = false);
+bool fixtureHasText(const QString& dir);
+
 // The message of the exception `f` throws (c10::Error without its native backtrace), or an
 // empty string when it throws nothing.
 QString errorOf(const std::function<void()>& f);

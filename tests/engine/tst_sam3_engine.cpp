@@ -1,0 +1,471 @@
+// The SAM3 engine end to end on the fixture bundle (tools/make_fixture_bundle.py): shapes,
+// candidates and thresholds against the model's own outputs, the memory and disk caches
+// (backbone runs counted), damaged cache entries, pre-encoding, cancellation, the CPU fallback,
+// and bad bundles that must be refused with a clear message.
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/classic/ClassicSegmenter.h"
+#include "engine/io/AtomicFile.h"
+#include "engine/io/Sha256.h"
+#include "engine/prompt/GeometryPromptBuilder.h"
+#include "engine/sam3/ImagePreprocess.h"
+#include "engine/sam3/InteractivePredictor.h"
+#include "engine/sam3/MaskPostprocess.h"
+#include "engine/sam3/Sam3Model.h"
+#include "engine/sam3/Sam3Segmenter.h"
+#include "engine/segment/ImageConversion.h"
+#include "support/TestSupport.h"
+
+using namespace sam3;
+namespace fs = std::filesystem;
+
+namespace {
+
+cv::Mat drawImage(int width, int height, int seed) {
+  cv::Mat image(height, width, CV_8UC3);
+  cv::randu(image, cv::Scalar(40, 60, 40), cv::Scalar(120, 140, 110));
+  cv::RNG rng(static_cast<uint64_t>(seed));
+  for (int i = 0; i < 6; ++i) {
+    cv::circle(image, cv::Point(rng.uniform(0, width), rng.uniform(0, height)), rng.uniform(10, height / 4),
+               cv::Scalar(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)), cv::FILLED);
+  }
+  return image;
+}
+
+std::string fileHash(const fs::path& p) { return io::Sha256::hexOfFile(p.string()); }
+
+// A copy of the fixture bundle with `edit` applied to its manifest.
+QString variantOf(const QString& bundle, const QString& parent, const QString& name,
+                  const std::function<void(const fs::path&, nlohmann::json&)>& edit) {
+  const fs::path dir = fs::path(parent.toStdString()) / name.toStdString();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& item : fs::directory_iterator(bundle.toStdString())) {
+    if (item.is_regular_file()) fs::copy_file(item.path(), dir / item.path().filename());
+  }
+  nlohmann::json manifest = nlohmann::json::parse(io::readWholeFile((dir / "manifest.json").string()));
+  edit(dir, manifest);
+  io::writeFileAtomically((dir / "manifest.json").string(), manifest.dump(1));
+  return QString::fromStdString(dir.string());
+}
+
+void rehash(const fs::path& dir, nlohmann::json& manifest, const char* role) {
+  manifest["files"][role]["sha256"] = fileHash(dir / manifest["files"][role]["path"].get<std::string>());
+}
+
+}  // namespace
+
+class TestSam3Engine : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_work;
+  QString m_bundle;
+
+  std::unique_ptr<segment::Sam3Segmenter> open(const QString& cacheDir = {}, const QString& device = QStringLiteral("cpu")) {
+    segment::Sam3SegmenterOptions options;
+    options.bundleDirectory = m_bundle.toStdString();
+    options.cacheDirectory = cacheDir.toStdString();
+    options.device = device.toStdString();
+    std::string error;
+    auto engine = segment::Sam3Segmenter::open(options, error);
+    if (!engine) qWarning("open failed: %s", error.c_str());
+    return engine;
+  }
+
+  QString openError(const QString& bundle) {
+    segment::Sam3SegmenterOptions options;
+    options.bundleDirectory = bundle.toStdString();
+    std::string error;
+    auto engine = segment::Sam3Segmenter::open(options, error);
+    return engine ? QString() : QString::fromStdString(error);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    m_bundle = m_work.filePath(QStringLiteral("fixture.sam3bundle"));
+    const QString error = test::makeFixtureBundle(m_bundle, /*withVariants=*/true);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+  }
+
+  void loadsAndDescribesItself() {
+    auto engine = open();
+    QVERIFY(engine);
+    QVERIFY(engine->name().find("fixture") != std::string::npos);
+    const segment::Capabilities caps = engine->capabilities();
+    QVERIFY(caps.multimask && caps.findSimilar);
+    QCOMPARE(caps.text, test::fixtureHasText(m_bundle));
+    QCOMPARE(engine->deviceDescription(), std::string("CPU"));
+    QVERIFY(engine->statusText().find("on CPU") != std::string::npos);
+  }
+
+  void cudaRequestFallsBackToCpuWithAReason() {
+    auto engine = open({}, QStringLiteral("cuda"));
+    QVERIFY(engine);
+    if (engine->deviceDescription() != "CPU") QSKIP("a CUDA device is present: no fallback to check");
+    QVERIFY(engine->deviceReason().find("CUDA was requested") != std::string::npos);
+    QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
+    QVERIFY(engine->setImage(drawImage(96, 64, 1), "x").empty());  // and it works
+    segment::Sam3SegmenterOptions bad;
+    bad.bundleDirectory = m_bundle.toStdString();
+    bad.device = "tpu";
+    std::string error;
+    QVERIFY(!segment::Sam3Segmenter::open(bad, error));
+    QVERIFY(error.find("unknown device") != std::string::npos);
+  }
+
+  void clicksGiveCandidatesEqualToTheModel() {
+    auto engine = open();
+    const cv::Mat image = drawImage(320, 200, 2);
+    QVERIFY(engine->setImage(image, "a").empty());
+    prompt::InteractivePrompt click;
+    click.clicks = {{100.5, 80.5, true}};
+    const segment::Prediction one = engine->predict(click);
+    QVERIFY2(one.error.empty(), one.error.c_str());
+    QCOMPARE(one.candidates.size(), size_t(3));  // an ambiguous single click
+    for (size_t i = 0; i < 3; ++i) {
+      QCOMPARE(one.candidates[i].mask.height(), 200);
+      QCOMPARE(one.candidates[i].mask.width(), 320);
+      if (i > 0) QVERIFY(one.candidates[i - 1].score >= one.candidates[i].score);
+    }
+    QCOMPARE(one.lowResLogits.size(), size_t(288 * 288));
+
+    // The same prompt straight through the model: identical masks and scores.
+    auto model = model::Sam3Model::load(m_bundle.toStdString(), c10::kCPU, "");
+    const model::BundleManifest& m = model->manifest();
+    const auto embedding = model->encodeImage(model::preprocessImage(segment::toBgr8(image), 1008, m.mean, m.std));
+    const auto direct = model::InteractivePredictor(model->interactiveHeads())
+                            .predict(model->interactiveImage(embedding), click, 200, 320, true, nullptr, true);
+    const at::Tensor order = std::get<1>(direct.iou.sort(0, true));
+    for (int64_t i = 0; i < 3; ++i) {
+      const int64_t k = order[i].item<int64_t>();
+      QCOMPARE(one.candidates[size_t(i)].score, direct.iou[k].item<double>());
+      const at::Tensor expected = (direct.upsampledLogits[k] > 0).to(at::kByte).contiguous();
+      QVERIFY(std::equal(one.candidates[size_t(i)].mask.data(), one.candidates[size_t(i)].mask.data() + 200 * 320,
+                         expected.data_ptr<uint8_t>()));
+    }
+
+    // Box + clicks: one mask; the previous logits as a mask prompt are accepted.
+    prompt::InteractivePrompt refine;
+    refine.box = std::array<double, 4>{40, 30, 200, 160};
+    refine.clicks = {{100, 80, true}, {180, 150, false}};
+    refine.maskLogits = one.lowResLogits;
+    const segment::Prediction refined = engine->predict(refine);
+    QVERIFY2(refined.error.empty(), refined.error.c_str());
+    QCOMPARE(refined.candidates.size(), size_t(1));
+    QVERIFY(engine->predict(prompt::InteractivePrompt{}).error.find("empty") != std::string::npos);
+    prompt::InteractivePrompt badMask;
+    badMask.maskLogits = {1.f, 2.f};
+    QVERIFY(engine->predict(badMask).error.find("288x288") != std::string::npos);
+  }
+
+  void reopeningAnImageDoesNotRunTheBackbone() {
+    auto engine = open();
+    const cv::Mat a = drawImage(160, 120, 3), b = drawImage(160, 120, 4);
+    QVERIFY(engine->setImage(a, "a").empty());
+    QVERIFY(engine->setImage(b, "b").empty());
+    QCOMPARE(engine->stats().backboneRuns, 2);
+    QVERIFY(engine->setImage(a, "a-renamed").empty());  // content-addressed: the name does not matter
+    QCOMPARE(engine->stats().backboneRuns, 2);
+    QCOMPARE(engine->stats().lastEmbeddingSource, std::string("memory"));
+    QVERIFY(engine->stats().memoryHits >= 1);
+    cv::Mat changed = a.clone();
+    changed.at<cv::Vec3b>(5, 5)[0] ^= 1;  // one bit of one pixel
+    QVERIFY(engine->setImage(changed, "a").empty());
+    QCOMPARE(engine->stats().backboneRuns, 3);
+  }
+
+  void diskCacheSurvivesARestart() {
+    QTemporaryDir cache;
+    const cv::Mat image = drawImage(200, 150, 5);
+    prompt::InteractivePrompt p;
+    p.clicks = {{60, 50, true}, {120, 90, false}};
+    segment::Prediction before;
+    {
+      auto engine = open(cache.path());
+      QVERIFY(engine->setImage(image, "x").empty());
+      QCOMPARE(engine->stats().backboneRuns, 1);
+      before = engine->predict(p);
+    }
+    auto restarted = open(cache.path());
+    QVERIFY(restarted->setImage(image, "x").empty());
+    QCOMPARE(restarted->stats().backboneRuns, 0);
+    QCOMPARE(restarted->stats().diskHits, 1);
+    QCOMPARE(restarted->stats().lastEmbeddingSource, std::string("disk"));
+    QVERIFY(restarted->statusText().find("disk cache") != std::string::npos);
+    const segment::Prediction after = restarted->predict(p);
+    QVERIFY(after.candidates.at(0).mask == before.candidates.at(0).mask);
+    QCOMPARE(after.candidates[0].score, before.candidates[0].score);
+  }
+
+  void damagedCacheEntriesAreRecomputed_data() {
+    QTest::addColumn<int>("damage");
+    QTest::newRow("flipped data byte") << 0;
+    QTest::newRow("truncated") << 1;
+    QTest::newRow("garbage") << 2;
+  }
+
+  void damagedCacheEntriesAreRecomputed() {
+    QFETCH(int, damage);
+    QTemporaryDir cache;
+    const cv::Mat image = drawImage(120, 90, 6);
+    open(cache.path())->setImage(image, "x");
+    QStringList entries = QDir(cache.path()).entryList({QStringLiteral("*.sam3emb")}, QDir::Files);
+    QCOMPARE(entries.size(), 1);
+    const std::string path = (cache.path() + QLatin1Char('/') + entries.first()).toStdString();
+    std::string bytes = io::readWholeFile(path);
+    if (damage == 0) bytes[bytes.size() - 1000] ^= 0x40;
+    if (damage == 1) bytes.resize(bytes.size() / 2);
+    if (damage == 2) bytes = "not a cache entry";
+    io::writeFileAtomically(path, bytes);
+
+    auto engine = open(cache.path());
+    QVERIFY(engine->setImage(image, "x").empty());
+    QCOMPARE(engine->stats().backboneRuns, 1);  // recomputed
+    QVERIFY(engine->stats().corruptCacheEntries >= 1);
+    auto again = open(cache.path());  // and rewritten intact
+    again->setImage(image, "x");
+    QCOMPARE(again->stats().backboneRuns, 0);
+  }
+
+  void diskCacheStaysWithinItsBudget() {
+    QTemporaryDir cache;
+    segment::Sam3SegmenterOptions options;
+    options.bundleDirectory = m_bundle.toStdString();
+    options.cacheDirectory = cache.path().toStdString();
+    options.cacheBudgetBytes = 40ull << 20;  // about two fixture entries
+    std::string error;
+    auto engine = segment::Sam3Segmenter::open(options, error);
+    for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(drawImage(64, 48, 10 + i), "x").empty());
+    uint64_t total = 0;
+    for (const QFileInfo& f : QDir(cache.path()).entryInfoList({QStringLiteral("*.sam3emb")}, QDir::Files)) total += uint64_t(f.size());
+    QVERIFY2(total <= options.cacheBudgetBytes, qPrintable(QString::number(total)));
+    QVERIFY(QDir(cache.path()).entryList({QStringLiteral("*.sam3emb")}, QDir::Files).size() >= 1);
+  }
+
+  void preEncodingFillsTheCacheWithoutChangingTheImage() {
+    QTemporaryDir cache;
+    auto engine = open(cache.path());
+    const cv::Mat current = drawImage(100, 80, 20), next = drawImage(100, 80, 21);
+    QVERIFY(engine->setImage(current, "current").empty());
+    QVERIFY(!engine->isEncoded(next));
+    auto cancel = std::make_shared<std::atomic<bool>>(true);
+    QCOMPARE(engine->preEncode(next, cancel), std::string("cancelled"));
+    QVERIFY(!engine->isEncoded(next));
+    QVERIFY(engine->preEncode(next).empty());
+    QVERIFY(engine->isEncoded(next));
+    QCOMPARE(engine->stats().backboneRuns, 2);
+    QVERIFY(engine->preEncode(next).empty());  // already there: no work
+    QCOMPARE(engine->stats().backboneRuns, 2);
+    prompt::InteractivePrompt p;  // the current image is still the one predicted on
+    p.box = std::array<double, 4>{10, 10, 60, 50};
+    QCOMPARE(engine->predict(p).candidates.at(0).mask.width(), 100);
+    QVERIFY(engine->setImage(next, "next").empty());
+    QCOMPARE(engine->stats().backboneRuns, 2);
+  }
+
+  void findSimilarAppliesTheScoreThreshold() {
+    auto engine = open();
+    const cv::Mat image = drawImage(300, 200, 7);
+    QVERIFY(engine->setImage(image, "x").empty());
+    segment::FindSimilarRequest request;
+    request.exemplars = {{{40, 30, 120, 110}, true}, {{200, 100, 260, 180}, false}};
+    request.threshold = 0.0;
+    const segment::FindSimilarResult all = engine->findSimilar(request);
+    QVERIFY2(all.error.empty(), all.error.c_str());
+    QCOMPARE(all.instances.size(), size_t(16));  // every query of the fixture's head
+
+    // The scores are sigmoid(logit) * sigmoid(presence) of the model's own outputs.
+    auto model = model::Sam3Model::load(m_bundle.toStdString(), c10::kCPU, "");
+    const model::BundleManifest& m = model->manifest();
+    const auto embedding = model->encodeImage(model::preprocessImage(segment::toBgr8(image), 1008, m.mean, m.std));
+    prompt::GeometryPromptBuilder builder(300, 200);
+    builder.addBox(40, 30, 120, 110, true);
+    builder.addBox(200, 100, 260, 180, false);
+    const auto geometry = model->geometryEncoder().encode(builder.build(), model->geometryImage(embedding));
+    const auto [text, textMask] = model->textPrompt("");
+    const model::GroundingOutput g =
+        model->ground(embedding, at::cat({text, geometry.embeddings}, 0), at::cat({textMask, geometry.mask}, 1));
+    const at::Tensor expected = std::get<0>(g.scores.sort(0, true));
+    for (size_t i = 0; i < all.instances.size(); ++i) {
+      QVERIFY(std::abs(all.instances[i].score - expected[int64_t(i)].item<double>()) < 1e-6);
+      const auto& box = all.instances[i].box;
+      QVERIFY(box[0] >= 0 && box[2] <= 300 && box[1] >= 0 && box[3] <= 200 && box[0] <= box[2]);
+      QCOMPARE(all.instances[i].mask.height(), 200);
+    }
+    // The best instance's mask is its upsampled logits > 0 (sigmoid > 0.5).
+    const int64_t best = std::get<1>(g.scores.sort(0, true))[0].item<int64_t>();
+    const at::Tensor bestMask =
+        (model::upsampleLogits(g.maskLogits[best].view({1, 1, 288, 288}), 200, 300)[0][0] > 0).to(at::kByte).contiguous();
+    QVERIFY(std::equal(all.instances[0].mask.data(), all.instances[0].mask.data() + 200 * 300, bestMask.data_ptr<uint8_t>()));
+
+    const double cut = expected[5].item<double>();
+    request.threshold = cut;
+    const segment::FindSimilarResult some = engine->findSimilar(request);
+    QCOMPARE(int(some.instances.size()), (expected > cut).sum().item<int>());
+    for (const auto& instance : some.instances) QVERIFY(instance.score > cut);
+    request.threshold = 0.0;
+    request.maxInstances = 3;
+    QCOMPARE(engine->findSimilar(request).instances.size(), size_t(3));
+  }
+
+  void findSimilarByText() {
+    auto engine = open();
+    QVERIFY(engine->setImage(drawImage(200, 150, 8), "x").empty());
+    segment::FindSimilarRequest request;
+    request.text = "a yellow flower";
+    request.threshold = 0.0;
+    const segment::FindSimilarResult result = engine->findSimilar(request);
+    if (!test::fixtureHasText(m_bundle)) {
+      QVERIFY(result.error.find("no text encoder") != std::string::npos);
+      QSKIP("golden tokenizer vocabulary absent: the fixture has no text encoder");
+    }
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    QCOMPARE(result.instances.size(), size_t(16));
+    request.text = "a red car";
+    QVERIFY(engine->findSimilar(request).instances.at(0).score != result.instances.at(0).score);  // the text matters
+  }
+
+  void cancellationAndErrorsAreValues() {
+    auto engine = open();
+    prompt::InteractivePrompt p;
+    p.clicks = {{5, 5, true}};
+    QVERIFY(engine->predict(p).error.find("no image") != std::string::npos);
+    segment::FindSimilarRequest request;
+    request.exemplars = {{{1, 1, 20, 20}, true}};
+    QVERIFY(engine->findSimilar(request).error.find("no image") != std::string::npos);
+    QVERIFY(!engine->setImage(cv::Mat(), "empty").empty());
+    QVERIFY(engine->setImage(drawImage(90, 60, 9), "x").empty());
+    auto cancel = std::make_shared<std::atomic<bool>>(true);
+    QCOMPARE(engine->predict(p, cancel).error, std::string("cancelled"));
+    QCOMPARE(engine->findSimilar(request, cancel).error, std::string("cancelled"));
+    QVERIFY(engine->findSimilar(segment::FindSimilarRequest{}).error.find("exemplar") != std::string::npos);
+    p.clicks = {{std::nan(""), 5, true}};
+    QVERIFY(engine->predict(p).error.find("SAM3 prediction failed") != std::string::npos);
+  }
+
+  void badBundlesAreRefusedClearly() {
+    const QString parent = m_work.filePath(QStringLiteral("variants"));
+    QCOMPARE(openError(m_work.filePath(QStringLiteral("nowhere"))).contains(QStringLiteral("not a model bundle directory")), true);
+    QDir().mkpath(m_work.filePath(QStringLiteral("empty")));
+    QVERIFY(openError(m_work.filePath(QStringLiteral("empty"))).contains(QStringLiteral("no manifest.json")));
+
+    const QString missing = variantOf(m_bundle, parent, QStringLiteral("missing"), [](const fs::path& dir, nlohmann::json&) {
+      fs::remove(dir / "grounding_head.pt");
+    });
+    QVERIFY2(openError(missing).contains(QStringLiteral("missing file grounding_head.pt")), qPrintable(openError(missing)));
+
+    const QString wrongHash = variantOf(m_bundle, parent, QStringLiteral("hash"), [](const fs::path& dir, nlohmann::json&) {
+      std::ofstream(dir / "weights.safetensors", std::ios::app) << "x";
+    });
+    QVERIFY(openError(wrongHash).contains(QStringLiteral("does not match its sha256")));
+
+    const QString future = variantOf(m_bundle, parent, QStringLiteral("future"), [](const fs::path&, nlohmann::json& m) {
+      m["version"] = 7;
+    });
+    QVERIFY(openError(future).contains(QStringLiteral("version 7 is newer than this build reads")));
+
+    const QString missingOp = variantOf(m_bundle, parent, QStringLiteral("missing-op"), [&](const fs::path& dir, nlohmann::json& m) {
+      fs::copy_file(fs::path(m_bundle.toStdString()) / "variants" / "backbone_missing_op.pt", dir / "backbone.pt",
+                    fs::copy_options::overwrite_existing);
+      rehash(dir, m, "backbone");
+    });
+    QVERIFY2(openError(missingOp).contains(QStringLiteral("fixture_only::identity")), qPrintable(openError(missingOp)));
+    QVERIFY2(openError(missingOp).contains(QStringLiteral("does not provide")), qPrintable(openError(missingOp)));
+
+    const QString needsOp = variantOf(m_bundle, parent, QStringLiteral("needs-op"), [](const fs::path&, nlohmann::json& m) {
+      m["ops"].push_back("sam3::not_an_op");
+    });
+    QVERIFY(openError(needsOp).contains(QStringLiteral("needs the operator sam3::not_an_op")));
+
+    const QString truncated = variantOf(m_bundle, parent, QStringLiteral("truncated"), [](const fs::path& dir, nlohmann::json& m) {
+      const fs::path weights = dir / "weights.safetensors";
+      fs::resize_file(weights, fs::file_size(weights) / 2);
+      rehash(dir, m, "weights");
+    });
+    QVERIFY2(openError(truncated).contains(QStringLiteral("weights")), qPrintable(openError(truncated)));
+
+    const QString shapes = variantOf(m_bundle, parent, QStringLiteral("shapes"), [](const fs::path&, nlohmann::json& m) {
+      m["interactive"]["embed_dim"] = 64;  // the weights are 32 wide
+    });
+    QVERIFY2(openError(shapes).contains(QStringLiteral("tracker.")), qPrintable(openError(shapes)));
+
+    const QString brokenJson = variantOf(m_bundle, parent, QStringLiteral("json"), [](const fs::path&, nlohmann::json&) {});
+    io::writeFileAtomically((fs::path(brokenJson.toStdString()) / "manifest.json").string(), "{\"format\": ");
+    QVERIFY(openError(brokenJson).contains(QStringLiteral("not valid JSON")));
+
+    // After all that, the classic engine is untouched and works.
+    segment::ClassicSegmenter classic;
+    QVERIFY(classic.setImage(drawImage(120, 90, 1), "x").empty());
+    prompt::InteractivePrompt p;
+    p.box = std::array<double, 4>{10, 10, 60, 60};
+    QVERIFY(classic.predict(p).error.empty());
+  }
+
+  void segmentCommandLine() {
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString image = m_work.filePath(QStringLiteral("cli.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), drawImage(240, 160, 30)));
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, QStringList{QStringLiteral("segment"), QStringLiteral("--image")} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    QString out;
+    const QString mask = m_work.filePath(QStringLiteral("cli_mask.png"));
+    QCOMPARE(run({image, QStringLiteral("--box"), QStringLiteral("20,20,120,120"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("predicted in")), qPrintable(out));
+    QCOMPARE(cv::imread(mask.toStdString(), cv::IMREAD_GRAYSCALE).cols, 240);
+
+    const QString cache = m_work.filePath(QStringLiteral("cli-cache"));
+    const QStringList sam3{QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"), cache};
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--point"), QStringLiteral("50,60,1"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("image encoded in")) && out.contains(QStringLiteral("3 candidate(s)")), qPrintable(out));
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--point"), QStringLiteral("50,60,1"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("from disk cache")), qPrintable(out));
+    const QString instances = m_work.filePath(QStringLiteral("cli_instances.png"));
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("20,20,80,80"),
+                                                         QStringLiteral("--threshold"), QStringLiteral("0"), QStringLiteral("--out"), instances}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("found 16 objects")), qPrintable(out));
+
+    QCOMPARE(run({image, QStringLiteral("--bundle"), m_work.filePath(QStringLiteral("nowhere")), QStringLiteral("--point"),
+                  QStringLiteral("5,5"), QStringLiteral("--out"), mask}, out), 1);
+    QVERIFY(out.contains(QStringLiteral("cannot use the model bundle")));
+    const QString corrupt = m_work.filePath(QStringLiteral("corrupt.png"));
+    io::writeFileAtomically(corrupt.toStdString(), "\x89PNG broken");
+    QCOMPARE(run({corrupt, QStringLiteral("--point"), QStringLiteral("5,5"), QStringLiteral("--out"), mask}, out), 1);
+    QVERIFY(out.contains(QStringLiteral("cannot read the image")));
+    QCOMPARE(run({image, QStringLiteral("--point"), QStringLiteral("5;5"), QStringLiteral("--out"), mask}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("--point needs")));
+  }
+
+  void verifiedFilesAreNotHashedAgain() {
+    QTemporaryDir cache;
+    model::BundleManifest manifest = model::BundleManifest::read(m_bundle.toStdString());
+    const std::string stamp = (cache.path() + QStringLiteral("/stamp.json")).toStdString();
+    model::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp);
+    QVERIFY(QFile::exists(QString::fromStdString(stamp)));
+    // A lie in the manifest goes unnoticed only while size and mtime match the stamp's record
+    // of the same hash: changing the recorded hash forces a re-check, which fails.
+    manifest.weights.sha256 = std::string(64, '0');
+    QVERIFY(test::errorOf([&] { model::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp); })
+                .contains(QStringLiteral("does not match")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSam3Engine)
+#include "tst_sam3_engine.moc"

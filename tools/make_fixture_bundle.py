@@ -1,0 +1,334 @@
+#!/usr/bin/python3
+"""Writes a tiny SAM3 model bundle with the real bundle's contract (engine/sam3/BUNDLE.md):
+same file roles, TorchScript signatures, output names, tensor names and spatial shapes, with
+small channel widths and random weights. Used by the tests and benchmarks; runs on Debian's
+python3-torch 1.13.
+
+usage: make_fixture_bundle.py OUT_DIR --ops-library libsam3_ops.so [--vocabulary bpe.txt.gz]
+                              [--variants] [--seed N]
+  --vocabulary  also write a text encoder and copy this CLIP BPE vocabulary into the bundle
+  --variants    also write variants/backbone_missing_op.pt (calls an operator C++ lacks)
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import struct
+import sys
+from typing import Dict
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import Tensor, nn
+except ImportError:
+    sys.exit("make_fixture_bundle.py needs Debian's python3-torch (apt-get install python3-torch)")
+
+DET_C = 32      # detector width (geometry encoder d_model)
+TRK_C = 32      # tracker width (interactive heads embed_dim)
+HIDDEN = 16
+QUERIES = 16
+GRID = 72       # 1008 / 14
+VOCAB = 49408   # CLIP BPE vocabulary size (ids 49406/49407 are start/end of text)
+TEXT_LEN = 32
+
+
+class FixtureBackbone(nn.Module):
+    """Patch embedding + three-level necks for the detector and the tracker."""
+
+    def __init__(self):
+        super().__init__()
+        self.patch_embed = nn.Conv2d(3, HIDDEN, kernel_size=14, stride=14)
+        self.det0 = nn.Conv2d(HIDDEN, DET_C, 1)
+        self.det1 = nn.Conv2d(HIDDEN, DET_C, 1)
+        self.det2 = nn.Conv2d(HIDDEN, DET_C, 1)
+        self.trk0 = nn.Conv2d(HIDDEN, TRK_C, 1)
+        self.trk1 = nn.Conv2d(HIDDEN, TRK_C, 1)
+        self.trk2 = nn.Conv2d(HIDDEN, TRK_C, 1)
+
+    def forward(self, image: Tensor) -> Dict[str, Tensor]:
+        x = torch.tanh(self.patch_embed(image))
+        x4 = F.interpolate(x, scale_factor=4.0, mode="bilinear", align_corners=False)
+        x2 = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+        return {
+            "detector_fpn_0": self.det0(x4), "detector_fpn_1": self.det1(x2), "detector_fpn_2": self.det2(x),
+            "tracker_fpn_0": self.trk0(x4), "tracker_fpn_1": self.trk1(x2), "tracker_fpn_2": self.trk2(x),
+        }
+
+
+class FixtureGroundingHead(nn.Module):
+    """Prompt-conditioned queries -> boxes, logits (with roi_align-pooled evidence), masks, presence."""
+
+    def __init__(self):
+        super().__init__()
+        self.query_embed = nn.Parameter(torch.randn(QUERIES, DET_C) * 0.5)
+        self.prompt_proj = nn.Linear(DET_C, DET_C)
+        self.box_head = nn.Linear(DET_C, 4)
+        self.class_head = nn.Linear(DET_C, 1)
+        self.pool_head = nn.Linear(DET_C, 1)
+        self.mask_embed = nn.Linear(DET_C, DET_C)
+        self.pixel_proj = nn.Conv2d(DET_C, DET_C, 1)
+        self.presence_head = nn.Linear(DET_C, 1)
+
+    def forward(self, fpn0: Tensor, fpn1: Tensor, fpn2: Tensor, prompt: Tensor, prompt_mask: Tensor) -> Dict[str, Tensor]:
+        valid = (~prompt_mask[0]).to(prompt.dtype).unsqueeze(-1)
+        summary = (prompt[:, 0, :] * valid).sum(0) / valid.sum().clamp(min=1.0)
+        q = self.query_embed + self.prompt_proj(summary)
+        boxes = torch.sigmoid(self.box_head(q))
+        h = float(fpn2.shape[-2])
+        w = float(fpn2.shape[-1])
+        cx, cy, bw, bh = boxes.unbind(-1)
+        rois = torch.stack([torch.zeros_like(cx), (cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w,
+                            (cy + bh / 2) * h], dim=1)
+        pooled = torch.ops.sam3.roi_align(fpn2, rois, 1.0, 7, 7, -1, False)
+        logits = self.class_head(q) + self.pool_head(pooled.mean(dim=[2, 3]))
+        pixels = self.pixel_proj(fpn0 + F.interpolate(fpn1, size=[fpn0.shape[-2], fpn0.shape[-1]], mode="nearest"))[0]
+        masks = torch.einsum("qc,chw->qhw", self.mask_embed(q), pixels)
+        presence = self.presence_head(summary).view(1, 1)
+        return {"pred_logits": logits.unsqueeze(0), "pred_boxes": boxes.unsqueeze(0),
+                "pred_masks": masks.unsqueeze(0), "presence_logit": presence}
+
+
+class FixtureTextEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.token_embedding = nn.Embedding(VOCAB, DET_C)
+        self.proj = nn.Linear(DET_C, DET_C)
+
+    def forward(self, tokens: Tensor) -> Dict[str, Tensor]:
+        features = self.proj(self.token_embedding(tokens))
+        return {"features": features.transpose(0, 1).contiguous(), "mask": tokens == 0}
+
+
+class MissingOpBackbone(nn.Module):
+    def forward(self, image: Tensor) -> Dict[str, Tensor]:
+        return {"detector_fpn_0": torch.ops.fixture_only.identity(image)}
+
+
+def geometry_weights(c, ff, layers, roi):
+    """Every key of SAM3's SequenceGeometryEncoder with its shape (no prefix)."""
+    s = {"label_embed.weight": [2, c], "cls_embed.weight": [1, c]}
+
+    def linear(name, out, inp):
+        s[name + ".weight"] = [out, inp]
+        s[name + ".bias"] = [out]
+
+    def norm(name):
+        s[name + ".weight"] = [c]
+        s[name + ".bias"] = [c]
+
+    linear("points_direct_project", c, 2)
+    linear("points_pool_project", c, c)
+    linear("points_pos_enc_project", c, c)
+    linear("boxes_direct_project", c, 4)
+    s["boxes_pool_project.weight"] = [c, c, roi, roi]
+    s["boxes_pool_project.bias"] = [c]
+    linear("boxes_pos_enc_project", c, c + 2)
+    linear("final_proj", c, c)
+    norm("norm")
+    norm("img_pre_norm")
+    for i in range(layers):
+        p = "encode.%d." % i
+        for attn in ("self_attn", "cross_attn_image"):
+            s[p + attn + ".in_proj_weight"] = [3 * c, c]
+            s[p + attn + ".in_proj_bias"] = [3 * c]
+            linear(p + attn + ".out_proj", c, c)
+        linear(p + "linear1", ff, c)
+        linear(p + "linear2", c, ff)
+        for n in ("norm1", "norm2", "norm3"):
+            norm(p + n)
+    norm("encode_norm")
+    return s
+
+
+def interactive_weights(c, mask_in, mlp_dim, depth, downsample):
+    """Every key of the tracker's prompt encoder and mask decoder (with prefixes)."""
+    enc, dec = "tracker.sam_prompt_encoder.", "tracker.sam_mask_decoder."
+    inner = c // downsample
+    s = {"tracker.no_mem_embed": [1, 1, c], enc + "pe_layer.positional_encoding_gaussian_matrix": [2, c // 2]}
+
+    def linear(name, out, inp):
+        s[name + ".weight"] = [out, inp]
+        s[name + ".bias"] = [out]
+
+    def norm(name, n):
+        s[name + ".weight"] = [n]
+        s[name + ".bias"] = [n]
+
+    def mlp(name, hidden, out):
+        linear(name + ".layers.0", hidden, c)
+        linear(name + ".layers.1", hidden, hidden)
+        linear(name + ".layers.2", out, hidden)
+
+    def attention(name, width):
+        for proj in ("q_proj", "k_proj", "v_proj"):
+            linear(name + "." + proj, width, c)
+        linear(name + ".out_proj", c, width)
+
+    for i in range(4):
+        s[enc + "point_embeddings.%d.weight" % i] = [1, c]
+    s[enc + "not_a_point_embed.weight"] = [1, c]
+    s[enc + "no_mask_embed.weight"] = [1, c]
+    s[enc + "mask_downscaling.0.weight"] = [mask_in // 4, 1, 2, 2]
+    s[enc + "mask_downscaling.0.bias"] = [mask_in // 4]
+    norm(enc + "mask_downscaling.1", mask_in // 4)
+    s[enc + "mask_downscaling.3.weight"] = [mask_in, mask_in // 4, 2, 2]
+    s[enc + "mask_downscaling.3.bias"] = [mask_in]
+    norm(enc + "mask_downscaling.4", mask_in)
+    s[enc + "mask_downscaling.6.weight"] = [c, mask_in, 1, 1]
+    s[enc + "mask_downscaling.6.bias"] = [c]
+    tokens = 4
+    s[dec + "iou_token.weight"] = [1, c]
+    s[dec + "mask_tokens.weight"] = [tokens, c]
+    s[dec + "obj_score_token.weight"] = [1, c]
+    s[dec + "conv_s0.weight"] = [c // 8, c, 1, 1]
+    s[dec + "conv_s0.bias"] = [c // 8]
+    s[dec + "conv_s1.weight"] = [c // 4, c, 1, 1]
+    s[dec + "conv_s1.bias"] = [c // 4]
+    s[dec + "output_upscaling.0.weight"] = [c, c // 4, 2, 2]
+    s[dec + "output_upscaling.0.bias"] = [c // 4]
+    norm(dec + "output_upscaling.1", c // 4)
+    s[dec + "output_upscaling.3.weight"] = [c // 4, c // 8, 2, 2]
+    s[dec + "output_upscaling.3.bias"] = [c // 8]
+    for i in range(tokens):
+        mlp(dec + "output_hypernetworks_mlps.%d" % i, c, c // 8)
+    mlp(dec + "iou_prediction_head", c, tokens)
+    mlp(dec + "pred_obj_score_head", c, 1)
+    t = dec + "transformer."
+    for i in range(depth):
+        layer = t + "layers.%d." % i
+        attention(layer + "self_attn", c)
+        attention(layer + "cross_attn_token_to_image", inner)
+        attention(layer + "cross_attn_image_to_token", inner)
+        linear(layer + "mlp.lin1", mlp_dim, c)
+        linear(layer + "mlp.lin2", c, mlp_dim)
+        for n in ("norm1", "norm2", "norm3", "norm4"):
+            norm(layer + n, c)
+    attention(t + "final_attn_token_to_image", inner)
+    norm(t + "norm_final_attn", c)
+    return s
+
+
+def random_tensor(name, shape):
+    if name.endswith("positional_encoding_gaussian_matrix"):
+        return torch.randn(shape)
+    parts = name.split(".")
+    if len(parts) >= 2 and "norm" in parts[-2]:
+        return (1.0 if name.endswith("weight") else 0.0) + 0.05 * torch.randn(shape)
+    fan_in = 1
+    for d in shape[1:]:
+        fan_in *= d
+    return torch.randn(shape) / max(1.0, fan_in) ** 0.5
+
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    blobs, offset = [], 0
+    codes = {torch.float32: "F32", torch.uint8: "U8", torch.bool: "BOOL", torch.int64: "I64"}
+    for name in sorted(tensors):
+        t = tensors[name].contiguous()
+        data = t.numpy().tobytes()
+        header[name] = {"dtype": codes[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def geometry_constructor_args(c, ff, layers, heads, roi):
+    attention = {"num_heads": heads, "dropout": 0.1, "embed_dim": c, "batch_first": False, "bias": True,
+                 "add_bias_kv": False, "add_zero_attn": False, "kdim": None, "vdim": None}
+    return {
+        "PositionEmbeddingSine": {"num_pos_feats": c, "normalize": True, "scale": None, "temperature": 10000,
+                                  "precompute_resolution": None},
+        "TransformerEncoderLayer": {"activation": "relu", "d_model": c, "dim_feedforward": ff, "dropout": 0.1,
+                                    "pos_enc_at_attn": False, "pre_norm": True,
+                                    "pos_enc_at_cross_attn_queries": False, "pos_enc_at_cross_attn_keys": True},
+        "self_attention": attention,
+        "cross_attention": attention,
+        "SequenceGeometryEncoder": {"encode_boxes_as_points": False, "points_direct_project": True, "points_pool": True,
+                                    "points_pos_enc": True, "boxes_direct_project": True, "boxes_pool": True,
+                                    "boxes_pos_enc": True, "d_model": c, "num_layers": layers, "roi_size": roi,
+                                    "add_cls": True, "add_post_encode_proj": True, "mask_encoder": None,
+                                    "add_mask_label": False, "use_act_ckpt": False},
+        "LayerNorm_eps(all)": 1e-05,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out_dir")
+    parser.add_argument("--ops-library", required=True, help="libsam3_ops.so (registers torch.ops.sam3.*)")
+    parser.add_argument("--vocabulary", help="CLIP BPE vocabulary (bpe_simple_vocab_16e6.txt.gz) to add a text encoder")
+    parser.add_argument("--variants", action="store_true", help="also write broken variants for tests")
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args()
+
+    torch.ops.load_library(args.ops_library)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out_dir, exist_ok=True)
+    out = lambda name: os.path.join(args.out_dir, name)
+
+    with torch.no_grad():
+        torch.jit.script(FixtureBackbone().eval()).save(out("backbone.pt"))
+        torch.jit.script(FixtureGroundingHead().eval()).save(out("grounding_head.pt"))
+
+        ff, layers, heads, roi = 64, 1, 2, 7
+        weights = {}
+        for name, shape in geometry_weights(DET_C, ff, layers, roi).items():
+            weights["detector.geometry_encoder." + name] = random_tensor(name, shape)
+        for name, shape in interactive_weights(TRK_C, 16, 64, 2, 2).items():
+            weights[name] = random_tensor(name, shape)
+        weights["text.visual.features"] = torch.randn(TEXT_LEN, 1, DET_C) * 0.5
+        weights["text.visual.mask"] = torch.arange(TEXT_LEN).view(1, TEXT_LEN) >= 3  # sot, "visual", eot
+        write_safetensors(out("weights.safetensors"), weights, {"producer": "tools/make_fixture_bundle.py"})
+
+        files = {"backbone": "backbone.pt", "grounding_head": "grounding_head.pt", "weights": "weights.safetensors"}
+        if args.vocabulary:
+            torch.jit.script(FixtureTextEncoder().eval()).save(out("text_encoder.pt"))
+            shutil.copyfile(args.vocabulary, out("bpe_simple_vocab_16e6.txt.gz"))
+            files["text_encoder"] = "text_encoder.pt"
+            files["vocabulary"] = "bpe_simple_vocab_16e6.txt.gz"
+
+    manifest = {
+        "format": "sam3-annotate-bundle",
+        "version": 1,
+        "name": "fixture",
+        "producer": {"torch": torch.__version__, "exporter": "tools/make_fixture_bundle.py"},
+        "image": {"size": 1008, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},
+        "files": {role: {"path": path, "sha256": sha256(out(path))} for role, path in files.items()},
+        "ops": ["sam3::roi_align"],
+        "geometry_encoder": geometry_constructor_args(DET_C, ff, layers, heads, roi),
+        "interactive": {"embed_dim": TRK_C, "image_embedding_size": GRID, "input_image_size": 1008,
+                        "mask_in_chans": 16, "num_heads": 2, "mlp_dim": 64, "depth": 2, "attention_downsample": 2,
+                        "num_multimask_outputs": 3},
+        "grounding": {"queries": QUERIES, "score_threshold": 0.5},
+    }
+    with open(out("manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+
+    if args.variants:
+        lib = torch.library.Library("fixture_only", "DEF")
+        lib.define("identity(Tensor x) -> Tensor")
+        lib.impl("identity", lambda x: x.clone(), "CPU")
+        os.makedirs(out("variants"), exist_ok=True)
+        torch.jit.script(MissingOpBackbone()).save(out("variants/backbone_missing_op.pt"))
+    print("wrote", args.out_dir)
+
+
+if __name__ == "__main__":
+    main()
