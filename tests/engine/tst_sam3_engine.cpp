@@ -453,6 +453,22 @@ class TestSam3Engine : public QObject {
     QVERIFY(out.contains(QStringLiteral("--point needs")));
   }
 
+  void exporterRefusesWithoutItsPrerequisites() {
+    // Debian's python3-torch is 1.13 without the official sam3 package: the exporter must stop
+    // with exit code 2 and say what is missing, writing nothing.
+    QProcess python;
+    python.setProcessChannelMode(QProcess::MergedChannels);
+    const QString out = m_work.filePath(QStringLiteral("exported.sam3bundle"));
+    python.start(test::systemPython(), {qEnvironmentVariable("SAM3_SOURCE_DIR") + QStringLiteral("/tools/export_sam3_bundle.py"),
+                                        QStringLiteral("--checkpoint"), m_work.filePath(QStringLiteral("sam3.pt")),
+                                        QStringLiteral("--out"), out});
+    QVERIFY(python.waitForFinished(120000));
+    const QString output = QString::fromUtf8(python.readAll());
+    QCOMPARE(python.exitCode(), 2);
+    QVERIFY2(output.contains(QStringLiteral("torch")) && output.contains(QStringLiteral("sam3")), qPrintable(output));
+    QVERIFY(!QFileInfo::exists(out));
+  }
+
   void verifiedFilesAreNotHashedAgain() {
     QTemporaryDir cache;
     model::BundleManifest manifest = model::BundleManifest::read(m_bundle.toStdString());
