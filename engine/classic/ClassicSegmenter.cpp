@@ -131,7 +131,7 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
   }
   cv::Mat background, foreground;
   try {
-    cv::grabCut(working, labels, cv::Rect(), background, foreground, 4, cv::GC_INIT_WITH_MASK);
+    cv::grabCut(working, labels, cv::Rect(), background, foreground, kGrabCutIterations, cv::GC_INIT_WITH_MASK);
   } catch (const cv::Exception& e) {
     result.error = std::string("GrabCut failed: ") + e.what();
     return result;

@@ -15,6 +15,8 @@ class ClassicSegmenter : public Segmenter {
  public:
   // GrabCut works on the region of interest at most this many pixels on its long side.
   static constexpr int kWorkingSize = 320;
+  // GrabCut iterations: the labels barely change after the third on prompts of this kind.
+  static constexpr int kGrabCutIterations = 3;
 
   std::string name() const override { return "classic"; }
   Capabilities capabilities() const override { return {false, true, false}; }
