@@ -45,8 +45,8 @@ class Sam3Segmenter : public Segmenter {
 
   // Computes and caches another image's embedding without changing the current image (the
   // folder's next images, while the user works). "" on success or when already cached.
-  std::string preEncode(const cv::Mat& image, const CancelFlag& cancel = {});
-  bool isEncoded(const cv::Mat& image) const;
+  std::string preEncode(const cv::Mat& image, const CancelFlag& cancel = {}) override;
+  bool isEncoded(const cv::Mat& image) const override;
 
   Sam3EngineStats stats() const;
   std::string deviceDescription() const;

@@ -85,6 +85,18 @@ class Segmenter {
   // Engines without capabilities().findSimilar answer with an error.
   virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) = 0;
 
+  // Engines with an expensive per-image step (SAM3's backbone) compute and cache it for an
+  // image that is not the current one, for background pre-encoding. "" = done or nothing to do.
+  virtual std::string preEncode(const cv::Mat& image, const CancelFlag& cancel = {}) {
+    (void)image;
+    (void)cancel;
+    return {};
+  }
+  virtual bool isEncoded(const cv::Mat& image) const {
+    (void)image;
+    return false;
+  }
+
   // One line for the status bar: device, cache state, why a fallback was taken.
   virtual std::string statusText() const { return name(); }
   void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }

@@ -2,6 +2,8 @@
 
 #include <QFileInfo>
 
+#include "engine/mask/MaskEditing.h"
+#include "ui/document/CategoryCommand.h"
 #include "ui/document/ObjectCommands.h"
 #include "ui/AppLogging.h"
 #include "engine/io/ProjectFile.h"
@@ -78,6 +80,7 @@ bool Document::open(const QString& path, const std::function<bool()>& recover, Q
   if (hadJournal && !recovered && m_journal) m_journal->clear();
   m_recoveredUnsaved = recovered;
   for (const auto& entry : m_project.images()) Q_EMIT objectsChanged(entry.first);
+  Q_EMIT categoriesChanged();
   return true;
 }
 
@@ -98,26 +101,170 @@ int Document::defaultCategory() {
   if (!m_project.categories().empty()) return m_project.categories().begin()->first;
   const int id = m_project.putCategory({0, "object", {60, 220, 120}, ""});  // a green that few photos are made of
   if (m_journal) m_journal->putCategory(*m_project.category(id));
+  Q_EMIT categoriesChanged();
   return id;
 }
 
 int64_t Document::addObject(annotation::AnnotationObject object) {
   object.id = m_project.nextObjectId();  // fixed now, so redo re-creates the same id
   const int64_t id = object.id;
-  m_undo.push(new AddObjectCommand(this, std::move(object)));
+  const QString text = tr("Add object %1").arg(id);
+  m_undo.push(new ReplaceObjectsCommand(this, text, {}, {std::move(object)}));
   return id;
 }
 
-void Document::removeObject(int64_t id) {
-  if (const annotation::AnnotationObject* object = m_project.object(id)) {
-    m_undo.push(new RemoveObjectCommand(this, *object));
+std::vector<int64_t> Document::addObjects(std::vector<annotation::AnnotationObject> objects, const QString& text) {
+  std::vector<int64_t> ids;
+  int64_t next = m_project.nextObjectId();
+  for (auto& object : objects) ids.push_back(object.id = next++);
+  if (!objects.empty()) m_undo.push(new ReplaceObjectsCommand(this, text, {}, std::move(objects)));
+  return ids;
+}
+
+void Document::removeObject(int64_t id) { removeObjects({id}); }
+
+void Document::removeObjects(const std::vector<int64_t>& ids) {
+  std::vector<annotation::AnnotationObject> before;
+  for (int64_t id : ids)
+    if (const annotation::AnnotationObject* object = m_project.object(id)) before.push_back(*object);
+  if (before.empty()) return;
+  const QString text = before.size() == 1 ? tr("Delete object %1").arg(before.front().id)
+                                          : tr("Delete %n objects", nullptr, int(before.size()));
+  m_undo.push(new ReplaceObjectsCommand(this, text, std::move(before), {}));
+}
+
+bool Document::isLocked(const annotation::AnnotationObject& object) {
+  return object.attributes.is_object() && object.attributes.value("locked", false);
+}
+
+bool Document::changeCategory(const std::vector<int64_t>& ids, int categoryId) {
+  if (!m_project.category(categoryId)) return false;
+  std::vector<annotation::AnnotationObject> before, after;
+  for (int64_t id : ids) {
+    const annotation::AnnotationObject* object = m_project.object(id);
+    if (!object || object->categoryId == categoryId || isLocked(*object)) continue;
+    before.push_back(*object);
+    after.push_back(*object);
+    after.back().categoryId = categoryId;
   }
+  if (before.empty()) return false;
+  const QString name = QString::fromStdString(m_project.category(categoryId)->name);
+  m_undo.push(new ReplaceObjectsCommand(this, tr("Change class to %1").arg(name), std::move(before), std::move(after)));
+  return true;
+}
+
+bool Document::setMask(int64_t id, const mask::Rle& newMask, const QString& text) {
+  const annotation::AnnotationObject* object = m_project.object(id);
+  if (!object || isLocked(*object) || object->mask == newMask) return false;
+  annotation::AnnotationObject after = *object;
+  after.mask = newMask;
+  after.box.reset();
+  after.source = object->source == "manual" ? object->source : object->source + "+edited";
+  m_undo.push(new ReplaceObjectsCommand(this, text, {*object}, {std::move(after)}));
+  return true;
+}
+
+int64_t Document::mergeObjects(const std::vector<int64_t>& ids) {
+  std::vector<annotation::AnnotationObject> before;
+  for (int64_t id : ids) {
+    const annotation::AnnotationObject* object = m_project.object(id);
+    if (!object || isLocked(*object)) continue;
+    if (!before.empty() && (object->imageId != before.front().imageId || object->mask.height != before.front().mask.height ||
+                            object->mask.width != before.front().mask.width)) {
+      continue;  // only objects of the same image merge
+    }
+    before.push_back(*object);
+  }
+  if (before.size() < 2) return 0;
+  annotation::AnnotationObject merged = before.front();
+  for (size_t i = 1; i < before.size(); ++i) merged.mask = mask::unite(merged.mask, before[i].mask);
+  merged.box.reset();
+  m_undo.push(new ReplaceObjectsCommand(this, tr("Merge %n objects", nullptr, int(before.size())), before, {merged}));
+  return merged.id;
+}
+
+std::vector<int64_t> Document::splitObject(int64_t id) {
+  const annotation::AnnotationObject* object = m_project.object(id);
+  if (!object || isLocked(*object) || object->mask.counts.empty()) return {};
+  const std::vector<mask::BinaryMask> parts = mask::connectedParts(mask::decode(object->mask));
+  if (parts.size() < 2) return {};
+  std::vector<annotation::AnnotationObject> after;
+  std::vector<int64_t> ids;
+  int64_t next = m_project.nextObjectId();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    annotation::AnnotationObject part = *object;
+    part.id = i == 0 ? object->id : next++;
+    part.mask = mask::encode(parts[i]);
+    part.box.reset();
+    ids.push_back(part.id);
+    after.push_back(std::move(part));
+  }
+  m_undo.push(new ReplaceObjectsCommand(this, tr("Split object %1 into %2").arg(id).arg(parts.size()), {*object}, std::move(after)));
+  return ids;
+}
+
+bool Document::setLocked(int64_t id, bool locked) {
+  const annotation::AnnotationObject* object = m_project.object(id);
+  if (!object || isLocked(*object) == locked) return false;
+  annotation::AnnotationObject after = *object;
+  if (!after.attributes.is_object()) after.attributes = nlohmann::json::object();
+  after.attributes["locked"] = locked;
+  m_undo.push(new ReplaceObjectsCommand(this, locked ? tr("Lock object %1").arg(id) : tr("Unlock object %1").arg(id), {*object},
+                                        {std::move(after)}));
+  return true;
+}
+
+int Document::addCategory(const QString& name, const std::array<uint8_t, 3>& color) {
+  int id = 1;
+  for (const auto& entry : m_project.categories()) id = std::max(id, entry.first + 1);
+  annotation::Category category{id, name.toStdString(), color, ""};
+  m_undo.push(new CategoryCommand(this, tr("Add class %1").arg(name), std::nullopt, category));
+  return id;
+}
+
+bool Document::renameCategory(int id, const QString& name) {
+  const annotation::Category* category = m_project.category(id);
+  if (!category || name.trimmed().isEmpty() || category->name == name.toStdString()) return false;
+  annotation::Category after = *category;
+  after.name = name.trimmed().toStdString();
+  m_undo.push(new CategoryCommand(this, tr("Rename class to %1").arg(name), *category, after));
+  return true;
+}
+
+bool Document::recolorCategory(int id, const std::array<uint8_t, 3>& color) {
+  const annotation::Category* category = m_project.category(id);
+  if (!category || category->color == color) return false;
+  annotation::Category after = *category;
+  after.color = color;
+  m_undo.push(new CategoryCommand(this, tr("Recolour class %1").arg(QString::fromStdString(category->name)), *category, after));
+  return true;
+}
+
+void Document::setImageStatus(int imageId, annotation::ImageStatus status) {
+  annotation::ImageRecord* record = m_project.mutableImage(imageId);
+  if (!record || record->status == status) return;
+  record->status = status;
+  if (m_journal) m_journal->putImage(*record);
+  Q_EMIT imageStatusChanged(imageId);
 }
 
 void Document::putObjectDirect(const annotation::AnnotationObject& object) {
   m_project.putObject(object);
   if (m_journal) m_journal->putObject(object);
   Q_EMIT objectsChanged(object.imageId);
+}
+
+void Document::putCategoryDirect(const annotation::Category& category) {
+  m_project.putCategory(category);
+  if (m_journal) m_journal->putCategory(category);
+  Q_EMIT categoriesChanged();
+  for (const auto& entry : m_project.images()) Q_EMIT objectsChanged(entry.first);  // colours may have changed
+}
+
+void Document::removeCategoryDirect(int id) {
+  if (!m_project.removeCategory(id)) return;
+  if (m_journal) m_journal->removeCategory(id);
+  Q_EMIT categoriesChanged();
 }
 
 void Document::removeObjectDirect(int64_t id) {

@@ -8,6 +8,7 @@
 #include <QUndoStack>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "engine/annotation/Project.h"
 
@@ -34,7 +35,25 @@ class Document : public QObject {
 
   // Pushes an undoable "add object"; returns the new object's id.
   int64_t addObject(annotation::AnnotationObject object);
+  // Several objects in one undo step (accepting find-similar results); returns their ids.
+  std::vector<int64_t> addObjects(std::vector<annotation::AnnotationObject> objects, const QString& text);
   void removeObject(int64_t id);
+  void removeObjects(const std::vector<int64_t>& ids);
+  // One undo step each; ids that do not exist (or are locked, for edits) are ignored.
+  bool changeCategory(const std::vector<int64_t>& ids, int categoryId);
+  bool setMask(int64_t id, const mask::Rle& mask, const QString& text);  // a brush or eraser stroke
+  int64_t mergeObjects(const std::vector<int64_t>& ids);  // into the first; returns it, or 0
+  std::vector<int64_t> splitObject(int64_t id);           // disconnected parts; the largest keeps the id
+  bool setLocked(int64_t id, bool locked);
+  static bool isLocked(const annotation::AnnotationObject& object);
+
+  // Classes (undoable).
+  int addCategory(const QString& name, const std::array<uint8_t, 3>& color);
+  bool renameCategory(int id, const QString& name);
+  bool recolorCategory(int id, const std::array<uint8_t, 3>& color);
+
+  // Work status of an image (journaled, not an undo step: it is workflow state).
+  void setImageStatus(int imageId, annotation::ImageStatus status);
 
   // Project file. saveAs() writes atomically and starts journaling every edit to
   // `<path>.journal`; on failure the document stays dirty and `error` says why.
@@ -49,9 +68,13 @@ class Document : public QObject {
   // Used by the undo commands only.
   void putObjectDirect(const annotation::AnnotationObject& object);
   void removeObjectDirect(int64_t id);
+  void putCategoryDirect(const annotation::Category& category);
+  void removeCategoryDirect(int id);
 
  Q_SIGNALS:
   void objectsChanged(int imageId);
+  void categoriesChanged();
+  void imageStatusChanged(int imageId);
 
  private:
   void startJournal();

@@ -1,25 +1,23 @@
 #include "ui/document/ObjectCommands.h"
 
-#include <QCoreApplication>
-
 #include "ui/document/Document.h"
 
 namespace sam3::ui {
 
-AddObjectCommand::AddObjectCommand(Document* document, annotation::AnnotationObject object)
-    : m_document(document), m_object(std::move(object)) {
-  setText(QCoreApplication::translate("ObjectCommands", "Add object %1").arg(m_object.id));
+ReplaceObjectsCommand::ReplaceObjectsCommand(Document* document, const QString& text,
+                                             std::vector<annotation::AnnotationObject> before,
+                                             std::vector<annotation::AnnotationObject> after)
+    : m_document(document), m_before(std::move(before)), m_after(std::move(after)) {
+  setText(text);
 }
 
-void AddObjectCommand::redo() { m_document->putObjectDirect(m_object); }
-void AddObjectCommand::undo() { m_document->removeObjectDirect(m_object.id); }
-
-RemoveObjectCommand::RemoveObjectCommand(Document* document, annotation::AnnotationObject object)
-    : m_document(document), m_object(std::move(object)) {
-  setText(QCoreApplication::translate("ObjectCommands", "Delete object %1").arg(m_object.id));
+void ReplaceObjectsCommand::apply(Document* document, const std::vector<annotation::AnnotationObject>& remove,
+                                  const std::vector<annotation::AnnotationObject>& put) {
+  for (const auto& object : remove) document->removeObjectDirect(object.id);
+  for (const auto& object : put) document->putObjectDirect(object);
 }
 
-void RemoveObjectCommand::redo() { m_document->removeObjectDirect(m_object.id); }
-void RemoveObjectCommand::undo() { m_document->putObjectDirect(m_object); }
+void ReplaceObjectsCommand::redo() { apply(m_document, m_before, m_after); }
+void ReplaceObjectsCommand::undo() { apply(m_document, m_after, m_before); }
 
 }  // namespace sam3::ui

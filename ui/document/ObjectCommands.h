@@ -1,8 +1,9 @@
 #pragma once
-// Undo commands for objects: each captures the object's value in its constructor and applies
-// it in redo(), so undo/redo never depend on pointers into the document.
+// Undo commands for objects: each holds the values before and after (never pointers), so
+// add, delete, class change, mask stroke, merge and split are all one command each.
 
 #include <QUndoCommand>
+#include <vector>
 
 #include "engine/annotation/AnnotationObject.h"
 
@@ -10,26 +11,20 @@ namespace sam3::ui {
 
 class Document;
 
-class AddObjectCommand : public QUndoCommand {
+class ReplaceObjectsCommand : public QUndoCommand {
  public:
-  AddObjectCommand(Document* document, annotation::AnnotationObject object);
+  // redo(): removes `before` (by id) and puts `after`; undo() the reverse.
+  ReplaceObjectsCommand(Document* document, const QString& text, std::vector<annotation::AnnotationObject> before,
+                        std::vector<annotation::AnnotationObject> after);
   void redo() override;
   void undo() override;
 
  private:
-  Document* m_document;
-  annotation::AnnotationObject m_object;
-};
+  static void apply(Document* document, const std::vector<annotation::AnnotationObject>& remove,
+                    const std::vector<annotation::AnnotationObject>& put);
 
-class RemoveObjectCommand : public QUndoCommand {
- public:
-  RemoveObjectCommand(Document* document, annotation::AnnotationObject object);
-  void redo() override;
-  void undo() override;
-
- private:
   Document* m_document;
-  annotation::AnnotationObject m_object;
+  std::vector<annotation::AnnotationObject> m_before, m_after;
 };
 
 }  // namespace sam3::ui

@@ -1,28 +1,73 @@
 #include "ui/engine/EngineService.h"
 
+#include <QStandardPaths>
+
 #include "ui/engine/EngineWorker.h"
 
 namespace sam3::ui {
 
-EngineService::EngineService(QObject* parent) : QObject(parent), m_worker(new EngineWorker) {
+void registerEngineMetaTypes() {
   qRegisterMetaType<sam3::mask::BinaryMask>();
   qRegisterMetaType<sam3::prompt::InteractivePrompt>();
+  qRegisterMetaType<sam3::segment::Prediction>();
+  qRegisterMetaType<sam3::segment::FindSimilarRequest>();
+  qRegisterMetaType<sam3::segment::FindSimilarResult>();
+  qRegisterMetaType<sam3::ui::EngineDescription>();
+}
+
+EngineService::EngineService(QObject* parent, EngineFactory factory)
+    : QObject(parent), m_worker(new EngineWorker(std::move(factory))) {
+  registerEngineMetaTypes();
+  m_engine.name = tr("classic");
   m_thread.setObjectName(QStringLiteral("engine"));
   m_worker->moveToThread(&m_thread);
   connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
   connect(m_worker, &EngineWorker::predicted, this, &EngineService::onPredicted);
+  connect(m_worker, &EngineWorker::imageReady, this, &EngineService::onImageReady);
+  connect(m_worker, &EngineWorker::similarFound, this, [this](quint64 id, const segment::FindSimilarResult& result) {
+    if (id != m_latestSimilarId) return;
+    if (!result.error.empty() && result.instances.empty()) {
+      Q_EMIT similarFailed(id, QString::fromStdString(result.error));
+    } else {
+      Q_EMIT similarReady(id, result);
+    }
+  });
+  connect(m_worker, &EngineWorker::engineChanged, this, [this](const EngineDescription& description) {
+    m_engine = description;
+    Q_EMIT engineChanged(description);
+  });
+  connect(m_worker, &EngineWorker::engineLoadFailed, this, &EngineService::engineLoadFailed);
+  connect(m_worker, &EngineWorker::progress, this, &EngineService::progress);
+  connect(m_worker, &EngineWorker::preEncoded, this, &EngineService::preEncoded);
   m_thread.start(QThread::LowPriority);  // inference must not starve the GUI thread
+  QMetaObject::invokeMethod(m_worker, "start", Qt::QueuedConnection);
 }
 
 EngineService::~EngineService() {
+  ++m_worker->preEncodeGeneration;
   m_thread.quit();
   m_thread.wait();
+}
+
+QString EngineService::cacheDirectory() const {
+  return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/embeddings");
 }
 
 void EngineService::setImage(const QImage& image, const QString& key) {
   m_pending.reset();
   m_latestId = m_nextId++;  // anything still running belongs to the previous image
+  m_latestSimilarId = 0;
+  ++m_worker->preEncodeGeneration;
+  m_encoding = true;
+  m_encodingTimer.start();
+  Q_EMIT imageEncodingStarted(key);
   QMetaObject::invokeMethod(m_worker, "setImage", Qt::QueuedConnection, Q_ARG(QImage, image), Q_ARG(QString, key));
+}
+
+void EngineService::onImageReady(const QString& key, const QString& error, double milliseconds, const QString& status) {
+  m_encoding = false;
+  if (!status.isEmpty()) m_engine.status = status;
+  Q_EMIT imageReady(key, error, milliseconds);
 }
 
 quint64 EngineService::requestPrediction(const prompt::InteractivePrompt& prompt) {
@@ -36,13 +81,33 @@ quint64 EngineService::requestPrediction(const prompt::InteractivePrompt& prompt
   return id;
 }
 
+quint64 EngineService::requestFindSimilar(const segment::FindSimilarRequest& request) {
+  const quint64 id = m_nextId++;
+  m_latestSimilarId = id;
+  QMetaObject::invokeMethod(m_worker, "findSimilar", Qt::QueuedConnection, Q_ARG(quint64, id),
+                            Q_ARG(sam3::segment::FindSimilarRequest, request));
+  return id;
+}
+
+void EngineService::loadBundle(const QString& directory, const QString& device) {
+  QMetaObject::invokeMethod(m_worker, "loadBundle", Qt::QueuedConnection, Q_ARG(QString, directory), Q_ARG(QString, device),
+                            Q_ARG(QString, cacheDirectory()));
+}
+
+void EngineService::useClassic() { QMetaObject::invokeMethod(m_worker, "useClassic", Qt::QueuedConnection); }
+
+void EngineService::preEncode(const QStringList& paths) {
+  const quint64 generation = ++m_worker->preEncodeGeneration;
+  QMetaObject::invokeMethod(m_worker, "preEncode", Qt::QueuedConnection, Q_ARG(QStringList, paths), Q_ARG(quint64, generation));
+}
+
 void EngineService::send(quint64 requestId, const prompt::InteractivePrompt& prompt) {
   m_busy = true;
   QMetaObject::invokeMethod(m_worker, "predict", Qt::QueuedConnection, Q_ARG(quint64, requestId),
                             Q_ARG(sam3::prompt::InteractivePrompt, prompt));
 }
 
-void EngineService::onPredicted(quint64 requestId, const sam3::mask::BinaryMask& mask, double milliseconds, const QString& error) {
+void EngineService::onPredicted(quint64 requestId, const sam3::segment::Prediction& prediction) {
   m_busy = false;
   if (m_pending) {
     const auto next = *m_pending;
@@ -50,10 +115,10 @@ void EngineService::onPredicted(quint64 requestId, const sam3::mask::BinaryMask&
     send(next.first, next.second);
   }
   if (requestId != m_latestId) return;  // stale: a newer prompt is on its way
-  if (!error.isEmpty()) {
-    Q_EMIT predictionFailed(requestId, error);
+  if (!prediction.error.empty()) {
+    Q_EMIT predictionFailed(requestId, QString::fromStdString(prediction.error));
   } else {
-    Q_EMIT predictionReady(requestId, mask, milliseconds);
+    Q_EMIT predictionReady(requestId, prediction);
   }
 }
 

@@ -2,14 +2,17 @@
 // GUI-side front of the engine thread. Requests carry increasing ids; while one runs, a newer
 // request replaces any queued one (latest wins) and results of superseded requests are
 // dropped, so the overlay always converges on the newest prompt and the GUI never waits.
+// Also: switching engines (a SAM3 bundle, or back to classic), exemplar searches, progress of
+// long steps, and background pre-encoding of the folder's next images.
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 #include <optional>
 
-#include "engine/mask/BinaryMask.h"
-#include "engine/prompt/InteractivePrompt.h"
+#include "ui/engine/EngineTypes.h"
 
 namespace sam3::ui {
 
@@ -19,32 +22,53 @@ class EngineService : public QObject {
   Q_OBJECT
 
  public:
-  explicit EngineService(QObject* parent = nullptr);
+  explicit EngineService(QObject* parent = nullptr, EngineFactory factory = {});
   ~EngineService() override;
 
   void setImage(const QImage& image, const QString& key);
   quint64 requestPrediction(const prompt::InteractivePrompt& prompt);
+  quint64 requestFindSimilar(const segment::FindSimilarRequest& request);
+  void loadBundle(const QString& directory, const QString& device = QStringLiteral("auto"));
+  void useClassic();
+  // Encodes these images in the background, one at a time, after any user request; a new list
+  // (or a new current image) abandons the old one.
+  void preEncode(const QStringList& paths);
+
   bool busy() const { return m_busy; }
+  bool encodingImage() const { return m_encoding; }
+  qint64 encodingElapsedMs() const { return m_encoding ? m_encodingTimer.elapsed() : 0; }
+  const EngineDescription& engine() const { return m_engine; }
+  QString cacheDirectory() const;
 
  Q_SIGNALS:
-  void predictionReady(quint64 requestId, const sam3::mask::BinaryMask& mask, double milliseconds);
+  void predictionReady(quint64 requestId, const sam3::segment::Prediction& prediction);
   void predictionFailed(quint64 requestId, const QString& error);
+  void similarReady(quint64 requestId, const sam3::segment::FindSimilarResult& result);
+  void similarFailed(quint64 requestId, const QString& error);
+  void engineChanged(const sam3::ui::EngineDescription& description);
+  void engineLoadFailed(const QString& error);
+  void imageEncodingStarted(const QString& key);
+  void imageReady(const QString& key, const QString& error, double milliseconds);
+  void progress(const QString& stage, double fraction);
+  void preEncoded(const QString& path, const QString& error);
 
  private Q_SLOTS:
-  void onPredicted(quint64 requestId, const sam3::mask::BinaryMask& mask, double milliseconds, const QString& error);
+  void onPredicted(quint64 requestId, const sam3::segment::Prediction& prediction);
+  void onImageReady(const QString& key, const QString& error, double milliseconds, const QString& status);
 
  private:
   void send(quint64 requestId, const prompt::InteractivePrompt& prompt);
 
   QThread m_thread;
   EngineWorker* m_worker = nullptr;  // owned by m_thread (deleteLater on finish)
+  EngineDescription m_engine;
   quint64 m_nextId = 1;
   quint64 m_latestId = 0;
+  quint64 m_latestSimilarId = 0;
   bool m_busy = false;
+  bool m_encoding = false;
+  QElapsedTimer m_encodingTimer;
   std::optional<std::pair<quint64, prompt::InteractivePrompt>> m_pending;
 };
 
 }  // namespace sam3::ui
-
-Q_DECLARE_METATYPE(sam3::mask::BinaryMask)
-Q_DECLARE_METATYPE(sam3::prompt::InteractivePrompt)

@@ -1,17 +1,16 @@
 #pragma once
 // Lives on the engine thread and owns the segmentation engine; never touched from the GUI
-// thread except through queued calls.
+// thread except through queued calls. Every entry point reports failures as values: no
+// exception reaches the event loop. Background pre-encoding runs one image per event, so any
+// user request queued meanwhile is served first.
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
+#include <atomic>
 #include <memory>
 
-#include "engine/mask/BinaryMask.h"
-#include "engine/prompt/InteractivePrompt.h"
-
-namespace sam3::segment {
-class Segmenter;
-}
+#include "ui/engine/EngineTypes.h"
 
 namespace sam3::ui {
 
@@ -19,19 +18,38 @@ class EngineWorker : public QObject {
   Q_OBJECT
 
  public:
-  EngineWorker();
+  explicit EngineWorker(EngineFactory factory);
   ~EngineWorker() override;
 
+  // Set from the GUI thread: bumping it abandons queued pre-encoding and cancels long steps.
+  std::atomic<quint64> preEncodeGeneration{0};
+
  public Q_SLOTS:
+  void start();  // creates the engine (on the engine thread)
   void setImage(const QImage& image, const QString& key);
   void predict(quint64 requestId, const sam3::prompt::InteractivePrompt& prompt);
+  void findSimilar(quint64 requestId, const sam3::segment::FindSimilarRequest& request);
+  void loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory);
+  void useClassic();
+  void preEncode(const QStringList& paths, quint64 generation);
 
  Q_SIGNALS:
-  void imageReady(const QString& key, const QString& error);
-  void predicted(quint64 requestId, const sam3::mask::BinaryMask& mask, double milliseconds, const QString& error);
+  void engineChanged(const sam3::ui::EngineDescription& description);
+  void engineLoadFailed(const QString& error);
+  void imageReady(const QString& key, const QString& error, double milliseconds, const QString& status);
+  void predicted(quint64 requestId, const sam3::segment::Prediction& prediction);
+  void similarFound(quint64 requestId, const sam3::segment::FindSimilarResult& result);
+  void progress(const QString& stage, double fraction);
+  void preEncoded(const QString& path, const QString& error);
 
  private:
+  void install(std::unique_ptr<segment::Segmenter> engine);
+  void preEncodeNext(QStringList paths, quint64 generation);
+
+  EngineFactory m_factory;
   std::unique_ptr<segment::Segmenter> m_engine;
+  QImage m_image;  // the current image, to re-set it on a new engine
+  QString m_key;
 };
 
 }  // namespace sam3::ui
