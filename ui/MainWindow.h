@@ -1,30 +1,53 @@
 #pragma once
-// The main window: canvas in the centre, menus, toolbar and status bar.
+// The main window: canvas in the centre; docks for objects, classes, images and the undo
+// history; toolbar with the tools; status bar with engine, device, latency and progress.
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
+#include <QTimer>
 #include <functional>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include "engine/mask/BinaryMask.h"
+#include "engine/segment/Segmenter.h"
+#include "ui/ImageFolder.h"
+#include "ui/canvas/OverlayRenderer.h"
+#include "ui/engine/EngineTypes.h"
 
 class QLabel;
 class QActionGroup;
+class QMessageBox;
+class QProgressBar;
+class QToolBar;
 
 namespace sam3::ui {
 
 class BoxTool;
+class BrushTool;
+class CanvasTool;
+class ClassesDock;
 class Document;
 class EngineService;
+class ExportDialog;
 class ImageCanvas;
+class ImagesDock;
+class ObjectsDock;
+class PanTool;
 class PointTool;
 class PromptSession;
+class SelectTool;
+class SimilarTool;
+
+enum class ToolKind { Point, Box, Brush, Eraser, Similar, Select, Pan };
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  explicit MainWindow(QWidget* parent = nullptr, EngineFactory engineFactory = {});
   ~MainWindow() override;
 
   ImageCanvas* canvas() const { return m_canvas; }
@@ -34,22 +57,62 @@ class MainWindow : public QMainWindow {
   // and puts the reason in `error` (and the status bar).
   bool openImage(const QString& path, QString* error = nullptr);
   bool openSample(int index);
+  // Opens every image of a folder (natural order) and shows the first one.
+  bool openFolder(const QString& directory, QString* error = nullptr);
+  bool nextImage();
+  bool previousImage();
+  bool nextUnfinishedImage();
+  void markImageDone(bool done);
+  const ImageFolder& folder() const { return m_folder; }
 
   Document* document() const { return m_document; }
   EngineService* engineService() const { return m_engine; }
   PromptSession* promptSession() const { return m_session; }
-  const mask::BinaryMask& liveMask() const { return m_liveMask; }
+  ObjectsDock* objectsDock() const { return m_objectsDock; }
+  ClassesDock* classesDock() const { return m_classesDock; }
+  ImagesDock* imagesDock() const { return m_imagesDock; }
+  BrushTool* brushTool() const { return m_brushTool.get(); }
+  SimilarTool* similarTool() const { return m_similarTool.get(); }
+  const mask::BinaryMask& liveMask() const;
+  int candidateCount() const { return int(m_prediction.candidates.size()); }
+  int candidateIndex() const { return m_candidateIndex; }
+  void cycleCandidate();
+  const std::vector<segment::Instance>& similarCandidates() const { return m_similar; }
   int currentImageId() const { return m_imageId; }
-  void selectPointTool();
-  void selectBoxTool();
+  int currentCategory() const { return m_currentCategory; }
+  const std::set<int64_t>& selection() const { return m_selected; }
+  ToolKind currentTool() const { return m_tool; }
+
+  void selectTool(ToolKind tool);
+  void selectPointTool() { selectTool(ToolKind::Point); }
+  void selectBoxTool() { selectTool(ToolKind::Box); }
   // Accepts the live prediction as a new object (one undo step); false when there is none.
   bool acceptLiveMask();
+  bool acceptSimilarCandidates();
   void clearPrompt();
+  void setSelection(const std::set<int64_t>& ids);
+  void chooseCategoryRow(int row);  // digits 1-9
+  void deleteSelection();
+  bool mergeSelection();
+  bool splitSelection();
+  // Brush strokes edit the selected object (or make a new one) by default; as a prompt they
+  // go to the engine instead.
+  void setBrushAsPrompt(bool asPrompt);
+  void applyStroke(const std::vector<std::pair<double, double>>& points, double radius, bool erase);
+  void setOverlayStyle(const OverlayStyle& style);
+
+  ExportDialog* openExportDialog();
+  void setDemoMode(bool on);
+  bool demoMode() const { return m_demo; }
+  void resetDemo();
 
   // Project files. openProject() asks `recover` whether to replay a journal of unsaved edits
   // (the GUI asks the user) and shows the project's first image.
   bool saveProjectAs(const QString& path, QString* error);
   bool openProject(const QString& path, const std::function<bool()>& recover, QString* error);
+  // Opens an image, a folder or a project by what the path is.
+  bool openPath(const QString& path, QString* error = nullptr);
+  void loadBundle(const QString& directory);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -58,34 +121,72 @@ class MainWindow : public QMainWindow {
 
  private Q_SLOTS:
   void chooseImage();
+  void chooseFolder();
+  void chooseBundle();
   void showAbout();
   void updateZoomLabel(double scale);
   void updateCursorLabel(const QPointF& imagePos, bool inside);
 
  private:
   void createActions();
+  void createDocks();
   void restoreSettings();
   void onPromptChanged();
-  void refreshOverlay();
+  void refreshObjects();   // the objects layer and the objects dock
+  void refreshLive();      // the live prediction layer
+  void refreshCandidates();
+  void refreshImageBadges();
   void updateTitle();
   void saveProjectInteractive(bool chooseFile);
   void openProjectInteractive();
+  void showEngineError(const QString& message, const QString& detail = {});
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void showFolderImage(int index);
+  void requestSimilar();
+  void selectAt(const QPointF& imagePos, bool toggle);
+  void rejectCandidateAt(const QPointF& imagePos);
+  void applyTheme(const QString& theme);
+  QString statusOf(const QString& path) const;
 
   ImageCanvas* m_canvas = nullptr;
   QLabel* m_imageLabel = nullptr;
   QLabel* m_cursorLabel = nullptr;
   QLabel* m_zoomLabel = nullptr;
   QLabel* m_engineLabel = nullptr;
+  QLabel* m_latencyLabel = nullptr;
+  QProgressBar* m_busyBar = nullptr;
+  QTimer m_busyTimer;
   QString m_currentPath;
   Document* m_document = nullptr;
   EngineService* m_engine = nullptr;
   PromptSession* m_session = nullptr;
+  ObjectsDock* m_objectsDock = nullptr;
+  ClassesDock* m_classesDock = nullptr;
+  ImagesDock* m_imagesDock = nullptr;
+  QToolBar* m_toolbar = nullptr;
+  QMenu* m_recentMenu = nullptr;
+  QPointer<QMessageBox> m_errorBox;
+  QPointer<ExportDialog> m_exportDialog;
   std::unique_ptr<PointTool> m_pointTool;
   std::unique_ptr<BoxTool> m_boxTool;
-  QActionGroup* m_toolGroup = nullptr;
-  QAction* m_pointAction = nullptr;
-  QAction* m_boxAction = nullptr;
-  mask::BinaryMask m_liveMask;
+  std::unique_ptr<BrushTool> m_brushTool, m_eraserTool;
+  std::unique_ptr<SimilarTool> m_similarTool;
+  std::unique_ptr<SelectTool> m_selectTool;
+  std::unique_ptr<PanTool> m_panTool;
+  std::map<ToolKind, QAction*> m_toolActions;
+  ToolKind m_tool = ToolKind::Point;
+  ImageFolder m_folder;
+  segment::Prediction m_prediction;
+  int m_candidateIndex = 0;
+  std::vector<segment::Instance> m_similar;
+  std::set<int64_t> m_selected, m_hidden;
+  std::set<QString> m_encoded;  // images whose embedding is cached (SAM3)
+  int m_currentCategory = 0;
+  OverlayStyle m_style;
+  bool m_brushAsPrompt = false;
+  bool m_demo = false;
+  QByteArray m_stateBeforeDemo;
   int m_imageId = 0;
 };
 

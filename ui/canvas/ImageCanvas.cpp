@@ -8,6 +8,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 
 namespace sam3::ui {
 namespace {
@@ -27,12 +28,30 @@ void ImageCanvas::setImage(const QImage& image) {
   // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
   m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
                                     : image.convertToFormat(QImage::Format_RGB32);
+  m_levels.assign(1, m_image);
+  // Halvings by area averaging until the long side is small; memory +1/3 of the image.
+  while (std::max(m_levels.back().width(), m_levels.back().height()) > 1024) {
+    const QImage& prev = m_levels.back();
+    const cv::Mat src(prev.height(), prev.width(), CV_8UC4, const_cast<uchar*>(prev.constBits()), size_t(prev.bytesPerLine()));
+    QImage half(std::max(1, prev.width() / 2), std::max(1, prev.height() / 2), prev.format());
+    cv::Mat dst(half.height(), half.width(), CV_8UC4, half.bits(), size_t(half.bytesPerLine()));
+    cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_AREA);
+    m_levels.push_back(std::move(half));
+  }
+  for (QImage& layer : m_layers) layer = QImage();
   fitToWindow();
 }
 
-void ImageCanvas::setOverlay(const QImage& overlay) {
-  m_overlay = overlay;
+void ImageCanvas::setLayer(Layer layer, const QImage& overlay) {
+  m_layers[size_t(layer)] = overlay;
   update();
+}
+
+const QImage& ImageCanvas::levelFor(double scale, int* level) const {
+  int l = 0;
+  while (l + 1 < int(m_levels.size()) && scale * double(1 << (l + 1)) <= 1.0) ++l;
+  *level = l;
+  return m_levels[size_t(l)];
 }
 
 void ImageCanvas::setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview) {
@@ -124,9 +143,19 @@ void ImageCanvas::paintEvent(QPaintEvent* event) {
   const QRect sourcePixels = source.toAlignedRect().intersected(m_image.rect());
   const QRectF target(mapFromImage(sourcePixels.topLeft()), QSizeF(sourcePixels.size()) * m_scale);
   painter.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 2.0);
-  painter.drawImage(target, m_image, sourcePixels);
-  if (!m_overlay.isNull()) painter.drawImage(target, m_overlay, sourcePixels);
+  // The same image region in another raster (a pyramid level, an overlay) of that raster's size.
+  auto regionIn = [&](const QImage& raster) {
+    const double kx = double(raster.width()) / m_image.width(), ky = double(raster.height()) / m_image.height();
+    return QRectF(sourcePixels.x() * kx, sourcePixels.y() * ky, sourcePixels.width() * kx, sourcePixels.height() * ky);
+  };
+  int level = 0;
+  const QImage& pixels = levelFor(m_scale, &level);
+  painter.drawImage(target, pixels, regionIn(pixels));
+  for (const QImage& overlay : m_layers) {
+    if (!overlay.isNull()) painter.drawImage(target, overlay, regionIn(overlay));
+  }
   paintMarkers(painter);
+  if (m_tool) m_tool->paintOverlay(painter, {[this](const QPointF& p) { return mapFromImage(p); }, m_scale});
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent* event) {
@@ -136,6 +165,11 @@ void ImageCanvas::resizeEvent(QResizeEvent* event) {
 
 void ImageCanvas::wheelEvent(QWheelEvent* event) {
   const QPoint delta = event->angleDelta();
+  if (m_tool && m_tool->wheel(delta.y(), event->modifiers())) {
+    update();
+    event->accept();
+    return;
+  }
   if (event->modifiers() & Qt::ShiftModifier) {
     panBy(QPointF(delta.y() / 2.0, 0));  // horizontal scroll
   } else if (delta.y() != 0) {
@@ -168,7 +202,10 @@ void ImageCanvas::mouseMoveEvent(QMouseEvent* event) {
   if (hasImage()) {
     const QPointF p = mapToImage(event->position());
     Q_EMIT cursorMoved(p, QRectF(m_image.rect()).contains(p));
-    if (m_tool && !m_panning) m_tool->move(p, event->buttons());
+    if (m_tool && !m_panning) {
+      m_tool->move(p, event->buttons());
+      if (m_tool->tracksHover()) update();
+    }
   }
   QWidget::mouseMoveEvent(event);
 }

@@ -1,11 +1,15 @@
 #pragma once
 // The central view: shows one image with zoom (wheel, keys, fit, 1:1) and pan (middle button or
-// space + drag). Only the visible part of the image is scaled on each paint.
+// space + drag). Level-of-detail rendering: the image is kept as a pyramid of halvings and each
+// paint scales only the visible part of the coarsest level that still has enough pixels, so a
+// 100-megapixel image pans as smoothly as a small one. Overlays are drawn as layers.
 
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
+#include <array>
 #include <optional>
+#include <vector>
 
 #include "engine/prompt/InteractivePrompt.h"
 
@@ -19,8 +23,11 @@ class ImageCanvas : public QWidget {
  public:
   explicit ImageCanvas(QWidget* parent = nullptr);
 
+  enum class Layer { Objects, Live, Candidates, Count };
+
   void setImage(const QImage& image);
   const QImage& image() const { return m_image; }
+  int pyramidLevels() const { return int(m_levels.size()); }
   bool hasImage() const { return !m_image.isNull(); }
 
   double zoom() const { return m_scale; }
@@ -30,8 +37,9 @@ class ImageCanvas : public QWidget {
 
   // The tool that receives left/right mouse events (not owned; nullptr = none).
   void setTool(CanvasTool* tool) { m_tool = tool; }
-  // Image-sized ARGB overlay drawn over the image (objects and the live prediction).
-  void setOverlay(const QImage& overlay);
+  // ARGB overlay drawn over the whole image (any resolution: it is stretched to the image).
+  void setLayer(Layer layer, const QImage& overlay);
+  const QImage& layer(Layer layer) const { return m_layers[size_t(layer)]; }
   // Prompt markers: include/exclude clicks, the box, and the box being dragged.
   void setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview);
 
@@ -45,6 +53,7 @@ class ImageCanvas : public QWidget {
   void zoomOut();
   // Zooms to `scale`, keeping the image point under `widgetAnchor` fixed.
   void setZoom(double scale, const QPointF& widgetAnchor);
+  void panBy(const QPointF& delta);
 
  Q_SIGNALS:
   void zoomChanged(double scale);
@@ -61,12 +70,12 @@ class ImageCanvas : public QWidget {
   void keyReleaseEvent(QKeyEvent* event) override;
 
  private:
-  void panBy(const QPointF& delta);
-
   void paintMarkers(QPainter& painter) const;
+  const QImage& levelFor(double scale, int* level) const;
 
   QImage m_image;
-  QImage m_overlay;
+  std::vector<QImage> m_levels;  // [0] = m_image, then halvings
+  std::array<QImage, size_t(Layer::Count)> m_layers;
   CanvasTool* m_tool = nullptr;
   prompt::InteractivePrompt m_markers;
   std::optional<QRectF> m_previewBox;

@@ -6,6 +6,7 @@
 #include <QRectF>
 #include <optional>
 
+#include "engine/mask/BinaryMask.h"
 #include "engine/prompt/InteractivePrompt.h"
 
 namespace sam3::ui {
@@ -20,6 +21,10 @@ class PromptSession : public QObject {
   const std::optional<QRectF>& previewBox() const { return m_preview; }
 
   void addClick(const QPointF& imagePos, bool positive);
+  // A brush stroke used as a prompt: painted areas are added (or erased) in a mask the size
+  // of the image, which becomes the mask prompt (SAM3: logits; classic: seeds).
+  void paint(const mask::BinaryMask& stroke, bool erase);
+  const mask::BinaryMask& paintedMask() const { return m_painted; }
   void setBox(const QRectF& box);
   void setPreviewBox(const std::optional<QRectF>& box);
   void clear();
@@ -30,6 +35,7 @@ class PromptSession : public QObject {
 
  private:
   prompt::InteractivePrompt m_prompt;
+  mask::BinaryMask m_painted;
   std::optional<QRectF> m_preview;
 };
 

@@ -1,0 +1,155 @@
+#include "ui/ExportDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "engine/io/AtomicFile.h"
+#include "engine/io/CocoExport.h"
+#include "engine/io/MaskExport.h"
+
+namespace sam3::ui {
+namespace {
+
+enum Format { CocoRle, CocoPolygons, YoloSeg, ObjectPngs, InstancePngs };
+
+// The project restricted to one image (its objects and every class), for per-image exports.
+annotation::Project onlyImage(const annotation::Project& all, int imageId) {
+  annotation::Project one;
+  for (const auto& entry : all.categories()) one.putCategory(entry.second);
+  one.putImage(*all.image(imageId));
+  for (const annotation::AnnotationObject* object : all.objectsOfImage(imageId)) one.putObject(*object);
+  return one;
+}
+
+}  // namespace
+
+ExportDialog::ExportDialog(const annotation::Project& project, const QString& suggestedPath, QWidget* parent)
+    : QDialog(parent), m_project(project) {
+  setWindowTitle(tr("Export Annotations"));
+  m_format = new QComboBox(this);
+  m_format->addItems({tr("COCO JSON, RLE masks (lossless)"), tr("COCO JSON, polygons"), tr("YOLO segmentation (folder)"),
+                      tr("PNG mask per object (folder)"), tr("Instance PNG per image (folder)")});
+  m_path = new QLineEdit(suggestedPath, this);
+  auto* browse = new QPushButton(tr("Browse…"), this);
+  m_progress = new QProgressBar(this);
+  m_progress->setRange(0, std::max<int>(1, int(m_project.images().size())));
+  m_progress->setValue(0);
+  m_status = new QLabel(tr("%n image(s), %1 object(s)", nullptr, int(m_project.images().size())).arg(m_project.objects().size()), this);
+  m_export = new QPushButton(tr("Export"), this);
+  m_export->setDefault(true);
+  m_cancel = new QPushButton(tr("Close"), this);
+
+  auto* pathRow = new QHBoxLayout;
+  pathRow->addWidget(m_path, 1);
+  pathRow->addWidget(browse);
+  auto* form = new QFormLayout;
+  form->addRow(tr("Format:"), m_format);
+  form->addRow(tr("Destination:"), pathRow);
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch(1);
+  buttons->addWidget(m_export);
+  buttons->addWidget(m_cancel);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(m_progress);
+  layout->addWidget(m_status);
+  layout->addLayout(buttons);
+
+  connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
+  connect(m_export, &QPushButton::clicked, this, &ExportDialog::start);
+  connect(m_cancel, &QPushButton::clicked, this, [this] {
+    if (running()) {
+      m_cancelFlag->store(true);
+      m_status->setText(tr("Cancelling after the current image…"));
+    } else {
+      reject();
+    }
+  });
+  auto* poll = new QTimer(this);
+  poll->setInterval(50);
+  connect(poll, &QTimer::timeout, this, [this] { if (running()) m_progress->setValue(m_done->load()); });
+  poll->start();
+  connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
+    m_result = m_watcher.result();
+    const bool ok = !m_result.startsWith(QLatin1Char('!'));
+    if (!ok) m_result.remove(0, 1);
+    m_progress->setValue(m_done->load());
+    m_status->setText(m_result);
+    m_export->setEnabled(true);
+    m_cancel->setText(tr("Close"));
+    Q_EMIT finished(ok, m_result);
+  });
+}
+
+ExportDialog::~ExportDialog() {
+  m_cancelFlag->store(true);
+  m_watcher.waitForFinished();  // the job holds no pointer to us, but finish before the widgets go
+}
+
+void ExportDialog::browse() {
+  const bool file = m_format->currentIndex() <= CocoPolygons;
+  const QString path = file ? QFileDialog::getSaveFileName(this, tr("Export to"), m_path->text(), tr("COCO JSON (*.json)"))
+                            : QFileDialog::getExistingDirectory(this, tr("Export to folder"), m_path->text());
+  if (!path.isEmpty()) m_path->setText(path);
+}
+
+void ExportDialog::start() {
+  const QString target = m_path->text().trimmed();
+  if (target.isEmpty()) {
+    m_status->setText(tr("Choose a destination first."));
+    return;
+  }
+  const int format = m_format->currentIndex();
+  m_cancelFlag->store(false);
+  m_done->store(0);
+  m_export->setEnabled(false);
+  m_cancel->setText(tr("Cancel"));
+  m_status->setText(tr("Exporting…"));
+  const annotation::Project project = m_project;
+  auto cancel = m_cancelFlag;
+  auto done = m_done;
+  m_watcher.setFuture(QtConcurrent::run([project, target, format, cancel, done]() -> QString {
+    try {
+      if (format == CocoRle || format == CocoPolygons) {
+        io::CocoExportOptions options;
+        if (format == CocoPolygons) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
+        const io::CocoExportResult result = io::exportCoco(project, options, [&](size_t finished, size_t) {
+          done->store(int(finished));
+          return !cancel->load();
+        });
+        io::writeFileAtomically(target.toStdString(), result.coco.dump() + "\n");
+        const QString summary = QObject::tr("Wrote %1 annotations of %2 images to %3")
+                                    .arg(result.coco["annotations"].size()).arg(result.coco["images"].size()).arg(target);
+        return cancel->load() ? QObject::tr("Cancelled; kept the part exported so far. ") + summary : summary;
+      }
+      QDir().mkpath(target);
+      size_t files = 0;
+      for (const auto& entry : project.images()) {
+        if (cancel->load()) return QObject::tr("Cancelled after %1 files in %2; they are kept").arg(files).arg(target);
+        const annotation::Project one = onlyImage(project, entry.first);
+        io::MaskExportReport report;
+        if (format == YoloSeg) report = io::exportYoloSegmentation(one, target.toStdString());
+        if (format == ObjectPngs) report = io::exportObjectPngs(one, target.toStdString());
+        if (format == InstancePngs) report = io::exportInstancePngs(one, target.toStdString());
+        files += report.filesWritten;
+        done->fetch_add(1);
+      }
+      return QObject::tr("Wrote %1 files to %2").arg(files).arg(target);
+    } catch (const std::exception& e) {
+      return QStringLiteral("!") + QObject::tr("Export failed: %1").arg(QString::fromUtf8(e.what()));
+    }
+  }));
+}
+
+}  // namespace sam3::ui

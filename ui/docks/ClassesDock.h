@@ -1,0 +1,35 @@
+#pragma once
+// Classes: the list (digits 1-9 select the first nine), with add, rename and recolour. The
+// current class is what new objects get; with objects selected, choosing a class changes theirs.
+
+#include <QDockWidget>
+
+#include "engine/annotation/Project.h"
+
+class QListWidget;
+
+namespace sam3::ui {
+
+class ClassesDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  explicit ClassesDock(QWidget* parent = nullptr);
+
+  void refresh(const annotation::Project& project, int currentCategory);
+  QListWidget* list() const { return m_list; }
+
+ Q_SIGNALS:
+  void categoryChosen(int id);
+  void addRequested();
+  void renameRequested(int id);
+  void recolorRequested(int id);
+
+ private:
+  int currentId() const;
+
+  QListWidget* m_list;
+  bool m_updating = false;
+};
+
+}  // namespace sam3::ui

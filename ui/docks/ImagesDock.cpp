@@ -1,0 +1,77 @@
+#include "ui/docks/ImagesDock.h"
+
+#include <QFileInfo>
+#include <QImageReader>
+#include <QListWidget>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace sam3::ui {
+
+constexpr int kThumbnail = 96;
+
+ImagesDock::ImagesDock(QWidget* parent) : QDockWidget(tr("Images"), parent), m_list(new QListWidget(this)) {
+  setObjectName(QStringLiteral("imagesDock"));
+  m_list->setViewMode(QListView::ListMode);
+  m_list->setIconSize(QSize(kThumbnail, kThumbnail * 3 / 4));
+  m_list->setUniformItemSizes(true);
+  m_list->setAccessibleName(tr("Images of the folder"));
+  setWidget(m_list);
+  connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+    if (!m_updating && row >= 0) Q_EMIT imageActivated(row);
+  });
+}
+
+ImagesDock::~ImagesDock() { ++m_generation; }
+
+void ImagesDock::setImages(const QStringList& paths) {
+  m_updating = true;
+  m_paths = paths;
+  m_list->clear();
+  for (int i = 0; i < paths.size(); ++i) {
+    new QListWidgetItem(m_list);
+    updateText(i);
+  }
+  m_updating = false;
+  loadThumbnails(paths, ++m_generation);
+}
+
+void ImagesDock::loadThumbnails(const QStringList& paths, quint64 generation) {
+  QPointer<ImagesDock> self(this);
+  // Decoding stays off the GUI thread; each thumbnail is posted back as it is ready.
+  (void)QtConcurrent::run([self, paths, generation] {
+    for (int i = 0; i < paths.size(); ++i) {
+      if (!self || self->m_generation != generation) return;
+      QImageReader reader(paths[i]);
+      reader.setAutoTransform(true);
+      const QSize size = reader.size();
+      if (size.isValid()) reader.setScaledSize(size.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio));
+      const QImage thumb = reader.read();
+      QMetaObject::invokeMethod(self, [self, i, thumb, generation] {
+        if (!self || self->m_generation != generation || i >= self->m_list->count()) return;
+        self->m_list->item(i)->setIcon(QIcon(QPixmap::fromImage(thumb)));
+      }, Qt::QueuedConnection);
+    }
+  });
+}
+
+void ImagesDock::setStatus(const QString& path, const QString& status) {
+  m_status[path] = status;
+  const int row = m_paths.indexOf(path);
+  if (row >= 0) updateText(row);
+}
+
+void ImagesDock::updateText(int row) {
+  const QString& path = m_paths[row];
+  const QString status = m_status.value(path, tr("new"));
+  m_list->item(row)->setText(QFileInfo(path).fileName() + QStringLiteral("\n") + status);
+  m_list->item(row)->setToolTip(path);
+}
+
+void ImagesDock::setCurrent(int index) {
+  m_updating = true;
+  m_list->setCurrentRow(index);
+  m_updating = false;
+}
+
+}  // namespace sam3::ui
