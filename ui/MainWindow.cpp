@@ -176,7 +176,10 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
     refreshObjects();
   });
   connect(m_document, &Document::categoriesChanged, this, [this] {
-    if (!m_document->project().category(m_currentCategory)) m_currentCategory = 0;
+    if (!m_document->project().category(m_currentCategory)) {
+      const auto& categories = m_document->project().categories();
+      m_currentCategory = categories.empty() ? 0 : categories.begin()->first;
+    }
     m_classesDock->refresh(m_document->project(), m_currentCategory);
   });
   connect(m_document, &Document::imageStatusChanged, this, [this] { refreshImageBadges(); });
@@ -195,6 +198,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   createDocks();
   createActions();
   resize(1280, 860);
+  m_currentCategory = m_document->defaultCategory();  // digits and new objects need a class
   restoreSettings();
 }
 
@@ -825,19 +829,21 @@ void MainWindow::createActions() {
   struct ToolSpec {
     ToolKind kind;
     QString text;
+    QString label;  // toolbar
     Qt::Key key;
     const char* icon;
   };
-  const ToolSpec specs[] = {{ToolKind::Point, tr("&Point (left include, right/Shift exclude)"), Qt::Key_P, "edit-select"},
-                            {ToolKind::Box, tr("&Box"), Qt::Key_B, "draw-rectangle"},
-                            {ToolKind::Brush, tr("B&rush"), Qt::Key_R, "draw-brush"},
-                            {ToolKind::Eraser, tr("&Eraser"), Qt::Key_E, "draw-eraser"},
-                            {ToolKind::Similar, tr("&Find Similar (drag exemplars)"), Qt::Key_F, "edit-find"},
-                            {ToolKind::Select, tr("&Select / Edit"), Qt::Key_V, "edit-select-all"},
-                            {ToolKind::Pan, tr("P&an"), Qt::Key_H, "transform-move"}};
+  const ToolSpec specs[] = {{ToolKind::Point, tr("&Point (left include, right/Shift exclude)"), tr("Point"), Qt::Key_P, "edit-select"},
+                            {ToolKind::Box, tr("&Box"), tr("Box"), Qt::Key_B, "draw-rectangle"},
+                            {ToolKind::Brush, tr("B&rush"), tr("Brush"), Qt::Key_R, "draw-brush"},
+                            {ToolKind::Eraser, tr("&Eraser"), tr("Eraser"), Qt::Key_E, "draw-eraser"},
+                            {ToolKind::Similar, tr("&Find Similar (drag exemplars)"), tr("Similar"), Qt::Key_F, "edit-find"},
+                            {ToolKind::Select, tr("&Select / Edit"), tr("Select"), Qt::Key_V, "edit-select-all"},
+                            {ToolKind::Pan, tr("P&an"), tr("Pan"), Qt::Key_H, "transform-move"}};
   for (const ToolSpec& spec : specs) {
     QAction* a = toolsMenu->addAction(QIcon::fromTheme(QString::fromLatin1(spec.icon)), spec.text, this,
                                       [this, kind = spec.kind] { selectTool(kind); });
+    a->setIconText(spec.label);
     a->setShortcut(QKeySequence(spec.key));
     a->setCheckable(true);
     group->addAction(a);
@@ -936,9 +942,12 @@ void MainWindow::createActions() {
   m_toolbar->addAction(fit);
   m_toolbar->addAction(actual);
   m_toolbar->addAction(reset);
-  for (QAction* a : m_toolbar->actions()) {  // text labels where the icon theme has no icon
-    if (a->icon().isNull() && !a->isSeparator()) a->setIconText(a->text().remove(QLatin1Char('&')).section(QLatin1Char(' '), 0, 1));
-  }
+  openAction->setIconText(tr("Open"));
+  openFolderAction->setIconText(tr("Folder"));
+  previous->setIconText(tr("Previous"));
+  next->setIconText(tr("Next"));
+  fit->setIconText(tr("Fit"));
+  actual->setIconText(tr("1:1"));
 }
 
 void MainWindow::restoreSettings() {

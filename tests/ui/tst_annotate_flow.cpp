@@ -2,6 +2,7 @@
 // events (offscreen): click -> a prediction arrives from the engine thread -> Enter adds an
 // object -> undo removes it -> redo restores it; a box drag; overlay pixels in the class colour.
 
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -43,6 +44,7 @@ class TestAnnotateFlow : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void init() { QSettings().clear(); }
 
   void clickAcceptUndoRedo() {
     MainWindow window;

@@ -1,6 +1,7 @@
 // The main window opens the bundled sample like `sam3-annotate --sample 0` does, and really
 // renders it: the offscreen grab shows the image's pixels, not a blank widget.
 
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -18,6 +19,7 @@ class TestMainWindow : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void init() { QSettings().clear(); }
 
   void showsSampleImage() {
     MainWindow window;

@@ -2,6 +2,8 @@
 
 #include "ui/document/Document.h"
 
+#include <set>
+
 namespace sam3::ui {
 
 ReplaceObjectsCommand::ReplaceObjectsCommand(Document* document, const QString& text,
@@ -13,7 +15,12 @@ ReplaceObjectsCommand::ReplaceObjectsCommand(Document* document, const QString& 
 
 void ReplaceObjectsCommand::apply(Document* document, const std::vector<annotation::AnnotationObject>& remove,
                                   const std::vector<annotation::AnnotationObject>& put) {
-  for (const auto& object : remove) document->removeObjectDirect(object.id);
+  // Ids that stay (a class change, a stroke) are replaced in place, never removed first: views
+  // would otherwise see them vanish for a moment and drop them from the selection.
+  std::set<int64_t> kept;
+  for (const auto& object : put) kept.insert(object.id);
+  for (const auto& object : remove)
+    if (!kept.count(object.id)) document->removeObjectDirect(object.id);
   for (const auto& object : put) document->putObjectDirect(object);
 }
 

@@ -1,0 +1,92 @@
+#pragma once
+// A deterministic engine for GUI tests: discs around the first include click (or the filled
+// box), optional extra candidates, an optional delay and an optional failure; find-similar
+// returns a row of discs.
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <thread>
+
+#include "engine/segment/Segmenter.h"
+#include "ui/engine/EngineTypes.h"
+
+namespace sam3::test {
+
+struct FakeEngineConfig {
+  int delayMs = 0;
+  int candidates = 1;
+  std::string failWith;
+};
+
+class FakeSegmenter : public segment::Segmenter {
+ public:
+  explicit FakeSegmenter(std::shared_ptr<FakeEngineConfig> config) : m_config(std::move(config)) {}
+
+  std::string name() const override { return "fake"; }
+  segment::Capabilities capabilities() const override { return {m_config->candidates > 1, true, false}; }
+  std::string setImage(const cv::Mat& image, const std::string&) override {
+    m_height = image.rows;
+    m_width = image.cols;
+    return {};
+  }
+
+  static mask::BinaryMask disc(int h, int w, double cx, double cy, double r) {
+    mask::BinaryMask m(h, w);
+    for (int y = std::max(0, int(cy - r)); y < std::min(h, int(cy + r) + 1); ++y)
+      for (int x = std::max(0, int(cx - r)); x < std::min(w, int(cx + r) + 1); ++x)
+        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) m.set(y, x, true);
+    return m;
+  }
+
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag&) override {
+    if (m_config->delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->delayMs));
+    segment::Prediction p;
+    if (!m_config->failWith.empty()) {
+      p.error = m_config->failWith;
+      return p;
+    }
+    if (prompt.box) {
+      const auto& b = *prompt.box;
+      mask::BinaryMask m(m_height, m_width);
+      for (int y = std::max(0, int(std::min(b[1], b[3]))); y < std::min(m_height, int(std::max(b[1], b[3]))); ++y)
+        for (int x = std::max(0, int(std::min(b[0], b[2]))); x < std::min(m_width, int(std::max(b[0], b[2]))); ++x) m.set(y, x, true);
+      p.candidates.push_back({std::move(m), 0.95});
+      return p;
+    }
+    for (const prompt::Click& c : prompt.clicks) {
+      if (!c.positive) continue;
+      for (int i = 0; i < m_config->candidates; ++i) p.candidates.push_back({disc(m_height, m_width, c.x, c.y, 20 + 10 * i), 0.9 - 0.1 * i});
+      return p;
+    }
+    if (!prompt.maskLogits.empty()) {  // painted prompt: a disc in the middle
+      p.candidates.push_back({disc(m_height, m_width, m_width / 2.0, m_height / 2.0, 25), 0.5});
+      return p;
+    }
+    p.error = "no include click";
+    return p;
+  }
+
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag&) override {
+    segment::FindSimilarResult r;
+    if (request.exemplars.empty()) {
+      r.error = "no exemplar";
+      return r;
+    }
+    for (int i = 0; i < 3; ++i) {
+      const double cx = 60 + 80 * i, cy = 60;
+      r.instances.push_back({disc(m_height, m_width, cx, cy, 15), {cx - 15, cy - 15, cx + 15, cy + 15}, 0.9 - 0.1 * i});
+    }
+    return r;
+  }
+
+ private:
+  std::shared_ptr<FakeEngineConfig> m_config;
+  int m_height = 0, m_width = 0;
+};
+
+inline ui::EngineFactory fakeEngine(std::shared_ptr<FakeEngineConfig> config) {
+  return [config] { return std::make_unique<FakeSegmenter>(config); };
+}
+
+}  // namespace sam3::test

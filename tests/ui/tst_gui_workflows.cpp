@@ -1,0 +1,471 @@
+// The GUI's workflows through the real main window with QTest events (offscreen), on a fake
+// engine so each step is deterministic: brush strokes and their undo, class change by digit
+// key, folders with next/previous, candidates (Tab), find similar, select/merge/split, the
+// export dialog (COCO accepted by the validator), engine errors, a bad bundle, the
+// responsiveness of the GUI during a 2-second engine call, a screenshot with the class colour,
+// and a seeded monkey test of 2,000+ random actions checked against the document invariants.
+
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+#include <random>
+
+#include "FakeSegmenter.h"
+#include "engine/io/AtomicFile.h"
+#include "engine/io/CocoValidator.h"
+#include "engine/mask/Rle.h"
+#include "support/TestSupport.h"
+#include "ui/ExportDialog.h"
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/docks/ClassesDock.h"
+#include "ui/docks/ImagesDock.h"
+#include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
+#include "ui/tools/BrushTool.h"
+#include "ui/tools/PromptSession.h"
+
+using namespace sam3;
+using ui::MainWindow;
+using ui::ToolKind;
+
+namespace {
+
+QPoint at(MainWindow& w, QPointF imagePos) { return w.canvas()->mapFromImage(imagePos).toPoint(); }
+
+QStringList writeFolder(const QString& dir, int count) {
+  QStringList paths;
+  for (int i = 0; i < count; ++i) {
+    QImage image(320, 240, QImage::Format_RGB32);
+    image.fill(QColor(40 + 30 * i, 90, 60));
+    QPainter painter(&image);
+    painter.setBrush(QColor(220, 120, 40));
+    painter.drawEllipse(QPointF(100 + 20 * i, 120), 40, 40);
+    painter.end();
+    const QString path = dir + QStringLiteral("/img%1.png").arg(i + 1);
+    image.save(path);
+    paths << path;
+  }
+  return paths;
+}
+
+void drag(MainWindow& w, QPointF from, QPointF to, Qt::MouseButton button = Qt::LeftButton) {
+  QWidget* canvas = w.canvas();
+  QTest::mousePress(canvas, button, Qt::NoModifier, at(w, from));
+  for (int i = 1; i <= 4; ++i) {
+    const QPointF p = from + (to - from) * (i / 4.0);
+    QMouseEvent move(QEvent::MouseMove, QPointF(at(w, p)), canvas->mapToGlobal(QPointF(at(w, p))), Qt::NoButton, button, Qt::NoModifier);
+    QCoreApplication::sendEvent(canvas, &move);
+  }
+  QTest::mouseRelease(canvas, button, Qt::NoModifier, at(w, to));
+}
+
+struct Harness {
+  std::shared_ptr<test::FakeEngineConfig> config = std::make_shared<test::FakeEngineConfig>();
+  std::unique_ptr<MainWindow> window;
+  QTemporaryDir dir;
+  QStringList images;
+
+  bool start(int imageCount = 3) {
+    window = std::make_unique<MainWindow>(nullptr, test::fakeEngine(config));
+    images = writeFolder(dir.path(), imageCount);
+    window->resize(1000, 700);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get())) return false;
+    return window->openFolder(dir.path());
+  }
+  bool click(QPointF p, Qt::MouseButton button = Qt::LeftButton) {
+    QSignalSpy ready(window->engineService(), &ui::EngineService::predictionReady);
+    QTest::mouseClick(window->canvas(), button, Qt::NoModifier, at(*window, p));
+    return ready.wait(10000);
+  }
+  const annotation::Project& project() const { return window->document()->project(); }
+};
+
+}  // namespace
+
+class TestGuiWorkflows : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void init() { QSettings().clear(); }
+
+  void brushStrokeAddsAreaAndOneUndoRemovesIt() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    const int64_t id = h.project().objectsOfImage(w.currentImageId()).front()->id;
+    const int64_t before = mask::area(h.project().object(id)->mask);
+    w.setSelection({id});
+    QTest::keyClick(&w, Qt::Key_R);  // brush
+    QCOMPARE(w.currentTool(), ToolKind::Brush);
+    drag(w, {150, 120}, {220, 120});
+    const int64_t after = mask::area(h.project().object(id)->mask);
+    QVERIFY2(after > before + 1000, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+    QTest::keyClick(&w, Qt::Key_E);  // eraser, one stroke through the middle
+    drag(w, {100, 80}, {100, 160});
+    const int64_t erased = mask::area(h.project().object(id)->mask);
+    QVERIFY(erased < after);
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(mask::area(h.project().object(id)->mask), after);  // exactly the eraser stroke undone
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(mask::area(h.project().object(id)->mask), before);  // exactly the brush stroke undone
+    // Brush radius keys.
+    const double radius = w.brushTool()->radius();
+    QTest::keyClick(&w, Qt::Key_BracketRight);
+    QVERIFY(w.brushTool()->radius() > radius);
+    // Painting with nothing selected makes a new object.
+    w.setSelection({});
+    QTest::keyClick(&w, Qt::Key_R);
+    drag(w, {250, 40}, {290, 60});
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
+    // As a prompt, a stroke goes to the engine instead.
+    w.setBrushAsPrompt(true);
+    w.setSelection({});
+    QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
+    drag(w, {140, 100}, {180, 140});
+    QVERIFY(ready.wait(10000));
+    QVERIFY(!w.promptSession()->prompt().maskLogits.empty());
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
+  }
+
+  void digitKeysChooseTheClass() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    w.document()->addCategory(QStringLiteral("cat"), {255, 0, 255});
+    w.document()->addCategory(QStringLiteral("dog"), {0, 255, 255});
+    QCOMPARE(w.classesDock()->list()->count(), 3);  // the default class + 2
+    QTest::keyClick(&w, Qt::Key_3);
+    const int dog = h.project().categoryByName("dog")->id;
+    QCOMPARE(w.currentCategory(), dog);
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    const int64_t id = h.project().objects().begin()->first;
+    QCOMPARE(h.project().object(id)->categoryId, dog);
+    // With the object selected, a digit changes its class (one undo step).
+    w.selectTool(ToolKind::Select);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
+    QCOMPARE(w.selection(), std::set<int64_t>{id});
+    QTest::keyClick(&w, Qt::Key_2);
+    QCOMPARE(h.project().object(id)->categoryId, h.project().categoryByName("cat")->id);
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(h.project().object(id)->categoryId, dog);
+  }
+
+  void nextAndPreviousKeepEachImagesObjects() {
+    Harness h;
+    QVERIFY(h.start(3));
+    MainWindow& w = *h.window;
+    QCOMPARE(w.imagesDock()->list()->count(), 3);
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    const int first = w.currentImageId();
+    QTest::keyClick(&w, Qt::Key_D);
+    QCOMPARE(w.currentImagePath(), h.images[1]);
+    QVERIFY(w.currentImageId() != first);
+    QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
+    QVERIFY(h.click({120, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QVERIFY(h.click({200, 60}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QTest::keyClick(&w, Qt::Key_PageDown);
+    QCOMPARE(w.currentImagePath(), h.images[2]);
+    QVERIFY(!w.nextImage());  // the last one
+    QTest::keyClick(&w, Qt::Key_A);
+    QTest::keyClick(&w, Qt::Key_PageUp);
+    QCOMPARE(w.currentImagePath(), h.images[0]);
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(1));
+    QTest::keyClick(&w, Qt::Key_D);
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
+    // Status badges and "next unfinished".
+    QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("progress")));
+    w.markImageDone(true);
+    QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("done")));
+    QTest::keyClick(&w, Qt::Key_N);
+    QCOMPARE(w.currentImagePath(), h.images[2]);
+    QTest::keyClick(&w, Qt::Key_N);
+    QCOMPARE(w.currentImagePath(), h.images[0]);  // skips the done one
+  }
+
+  void tabCyclesCandidatesAndErrorsKeepThePrompt() {
+    Harness h;
+    h.config->candidates = 3;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));
+    QCOMPARE(w.candidateCount(), 3);
+    const int64_t first = w.liveMask().area();
+    QTest::keyClick(&w, Qt::Key_Tab);
+    QCOMPARE(w.candidateIndex(), 1);
+    QVERIFY(w.liveMask().area() > first);
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(mask::area(h.project().objects().begin()->second.mask), w.liveMask().empty() ? mask::area(h.project().objects().begin()->second.mask) : -1);
+    h.config->failWith = "out of memory on the device";
+    QSignalSpy failed(w.engineService(), &ui::EngineService::predictionFailed);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {200, 100}));
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("out of memory")));
+    QCOMPARE(w.promptSession()->prompt().clicks.size(), size_t(1));  // the work in progress is kept
+  }
+
+  void findSimilarCandidatesAcceptRejectAndUndo() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTest::keyClick(&w, Qt::Key_F);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    drag(w, {40, 40}, {80, 80});
+    QVERIFY(found.wait(10000));
+    QCOMPARE(w.similarCandidates().size(), size_t(3));
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {140, 60}));  // reject the middle one
+    QCOMPARE(w.similarCandidates().size(), size_t(2));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
+    QVERIFY(w.similarCandidates().empty());
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for the batch
+    QVERIFY(h.project().objects().empty());
+  }
+
+  void selectMergeSplitDelete() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({60, 60}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QVERIFY(h.click({200, 60}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    w.selectTool(ToolKind::Select);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {60, 60}));
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::ShiftModifier, at(w, {200, 60}));
+    QCOMPARE(w.selection().size(), size_t(2));
+    QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);  // split the two discs again
+    QCOMPARE(h.project().objects().size(), size_t(2));
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {200, 60}));
+    QTest::keyClick(&w, Qt::Key_Delete);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    // A locked object is not deleted.
+    const int64_t remaining = h.project().objects().begin()->first;
+    QVERIFY(w.document()->setLocked(remaining, true));
+    w.setSelection({remaining});
+    QTest::keyClick(&w, Qt::Key_Delete);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    for (int i = 0; i < 4; ++i) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // lock, delete, split, merge
+    QCOMPARE(h.project().objects().size(), size_t(2));  // back to the two accepted objects
+  }
+
+  void exportDialogWritesValidCoco() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QTest::keyClick(&w, Qt::Key_D);
+    QVERIFY(h.click({150, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    ui::ExportDialog* dialog = w.openExportDialog();
+    QVERIFY(dialog);
+    const QString out = h.dir.filePath(QStringLiteral("coco.json"));
+    dialog->pathEdit()->setText(out);
+    QSignalSpy finished(dialog, &ui::ExportDialog::finished);
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    const nlohmann::json coco = nlohmann::json::parse(io::readWholeFile(out.toStdString()));
+    QCOMPARE(coco["annotations"].size(), size_t(2));
+    for (const auto& problem : io::validateCoco(coco)) QVERIFY2(problem.severity != io::CocoProblem::Severity::Error, problem.message.c_str());
+    // A folder format, image by image.
+    dialog->formatBox()->setCurrentIndex(4);
+    dialog->pathEdit()->setText(h.dir.filePath(QStringLiteral("instances")));
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QVERIFY(!QDir(h.dir.filePath(QStringLiteral("instances"))).entryList({QStringLiteral("*.png")}).isEmpty());
+  }
+
+  void guiStaysResponsiveDuringATwoSecondEngineCall() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    h.config->delayMs = 2000;
+    QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
+    QVERIFY(clock.elapsed() < 500);  // the click returned at once
+    // While the engine sleeps, the event loop keeps running: timers fire on time and the
+    // canvas still zooms.
+    qint64 worstGap = 0, last = clock.elapsed();
+    int ticks = 0;
+    QTimer timer;
+    timer.setInterval(20);
+    QObject::connect(&timer, &QTimer::timeout, [&] {
+      worstGap = std::max(worstGap, clock.elapsed() - last);
+      last = clock.elapsed();
+      ++ticks;
+    });
+    timer.start();
+    const double zoom = w.canvas()->zoom();
+    QTest::keyClick(&w, Qt::Key_Plus, Qt::ControlModifier);
+    QVERIFY(w.canvas()->zoom() > zoom);
+    QVERIFY(ready.wait(10000));
+    QVERIFY2(clock.elapsed() >= 1900, "the fake engine did not take its two seconds");
+    QVERIFY2(ticks >= 40, qPrintable(QString::number(ticks)));
+    QVERIFY2(worstGap < 250, qPrintable(QStringLiteral("worst event-loop gap %1 ms").arg(worstGap)));
+    QVERIFY(!w.liveMask().empty());
+  }
+
+  void badBundleKeepsTheCurrentEngine() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QSignalSpy failed(w.engineService(), &ui::EngineService::engineLoadFailed);
+    w.loadBundle(h.dir.filePath(QStringLiteral("missing.sam3bundle")));
+    QVERIFY(failed.wait(20000));
+    QVERIFY(failed.first().at(0).toString().contains(QStringLiteral("not a model bundle")));
+    QCOMPARE(w.engineService()->engine().name, QStringLiteral("fake"));
+    QVERIFY(h.click({100, 120}));  // still segments
+  }
+
+  void sam3BundleInTheGui() {
+    // The real engine on the fixture bundle: load it from the GUI, click, and watch the next
+    // images of the folder get encoded in the background.
+    if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    QTemporaryDir bundleDir;
+    const QString bundle = bundleDir.filePath(QStringLiteral("fixture.sam3bundle"));
+    const QString error = test::makeFixtureBundle(bundle);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTemporaryDir folder;
+    const QStringList images = writeFolder(folder.path(), 3);
+    MainWindow w;  // the default engine factory: classic first
+    w.resize(1000, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFolder(folder.path()));
+    QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
+    QSignalSpy preEncoded(w.engineService(), &ui::EngineService::preEncoded);
+    w.loadBundle(bundle);
+    QVERIFY(changed.wait(60000));
+    QVERIFY(w.engineService()->engine().name.contains(QStringLiteral("SAM3")));
+    QVERIFY(w.engineService()->engine().capabilities.multimask);
+    QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(w.candidateCount(), 3);  // SAM's three masks for a single click
+    QTest::keyClick(&w, Qt::Key_D);   // the next image starts the look-ahead encoding
+    QTRY_VERIFY_WITH_TIMEOUT(preEncoded.size() >= 2, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.imagesDock()->status(images[2]) == QStringLiteral("encoded"), 60000);
+    QSettings().remove(QStringLiteral("engine/bundle"));
+  }
+
+  void screenshotShowsTheClassColour() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    const int magenta = w.document()->addCategory(QStringLiteral("magenta"), {255, 0, 255});
+    QTest::keyClick(&w, Qt::Key_2);
+    QCOMPARE(w.currentCategory(), magenta);
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    w.setOverlayStyle({255, false});  // opaque fill: the pixels are exactly the class colour
+    QCoreApplication::processEvents();
+    const QImage shot = w.grab().toImage();
+    const QString path = test::outputDir() + QStringLiteral("/gui_class_colour.png");
+    QVERIFY(shot.save(path));
+    const QPoint inside = w.canvas()->mapTo(&w, at(w, {100, 120}));
+    const QColor pixel = shot.pixelColor(inside * shot.devicePixelRatio());
+    QVERIFY2(pixel == QColor(255, 0, 255), qPrintable(pixel.name()));
+    const QPoint outside = w.canvas()->mapTo(&w, at(w, {280, 200}));
+    QVERIFY(shot.pixelColor(outside * shot.devicePixelRatio()) != QColor(255, 0, 255));
+  }
+
+  void demoModeAndReset() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    w.setDemoMode(true);
+    QVERIFY(w.demoMode());
+    QVERIFY(w.currentImagePath().startsWith(QLatin1Char(':')));  // the bundled samples
+    QVERIFY(h.click({300, 300}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    w.resetDemo();
+    QVERIFY(h.project().objects().empty());
+    QVERIFY(!w.document()->undoStack()->canUndo());
+    w.setDemoMode(false);
+    QVERIFY(!w.demoMode());
+  }
+
+  void monkeyKeepsTheDocumentConsistent() {
+    Harness h;
+    h.config->candidates = 2;
+    QVERIFY(h.start(3));
+    MainWindow& w = *h.window;
+    const annotation::Project initial = h.project();
+    std::mt19937 rng(20261124);
+    auto pick = [&](int n) { return int(rng() % unsigned(n)); };
+    auto point = [&] { return QPointF(5 + pick(310), 5 + pick(230)); };
+    const ToolKind tools[] = {ToolKind::Point, ToolKind::Box, ToolKind::Brush, ToolKind::Eraser,
+                              ToolKind::Similar, ToolKind::Select, ToolKind::Pan};
+    const Qt::Key keys[] = {Qt::Key_Return, Qt::Key_Escape, Qt::Key_Tab, Qt::Key_1, Qt::Key_2, Qt::Key_D, Qt::Key_A,
+                            Qt::Key_N, Qt::Key_Delete, Qt::Key_BracketLeft, Qt::Key_BracketRight};
+    int actions = 0;
+    for (; actions < 2200; ++actions) {
+      switch (pick(10)) {
+        case 0: w.selectTool(tools[pick(7)]); break;
+        case 1:
+        case 9:  // clicks, and now and then a moment for the engine to answer
+          QTest::mouseClick(w.canvas(), pick(4) ? Qt::LeftButton : Qt::RightButton, Qt::NoModifier, at(w, point()));
+          if (pick(3) == 0) QTest::qWait(2);
+          break;
+        case 2: drag(w, point(), point(), pick(5) ? Qt::LeftButton : Qt::RightButton); break;
+        case 3: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier); break;
+        case 4: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
+        case 5: QTest::keyClick(&w, keys[pick(int(std::size(keys)))]); break;
+        case 6: w.acceptLiveMask(); break;
+        case 7: if (pick(4) == 0) { w.mergeSelection(); } else { w.splitSelection(); } break;
+        default: QCoreApplication::processEvents(); break;
+      }
+      if (w.demoMode() || !w.isVisible()) QFAIL("an action left the window");
+    }
+    // Let queued predictions land, then check the invariants.
+    QTest::qWait(200);
+    QCoreApplication::processEvents();
+    const annotation::Project& p = h.project();
+    std::set<int64_t> ids;
+    for (const auto& [id, object] : p.objects()) {
+      QCOMPARE(object.id, id);
+      QVERIFY(ids.insert(id).second);
+      QVERIFY(p.image(object.imageId));
+      QVERIFY(p.category(object.categoryId));
+      QCOMPARE(object.mask.height, p.image(object.imageId)->height);
+      QCOMPARE(object.mask.width, p.image(object.imageId)->width);
+      QVERIFY(id < p.nextObjectId());
+    }
+    const annotation::Project end = p;
+    QUndoStack* undo = w.document()->undoStack();
+    const int steps = undo->index();
+    qInfo("%d actions, %zu objects, %d undo steps", actions, p.objects().size(), steps);
+    undo->setIndex(0);
+    QCOMPARE(p.objects(), initial.objects());  // undo to the start restores the initial state
+    QCOMPARE(p.categories(), initial.categories());
+    undo->setIndex(steps);
+    QCOMPARE(p.objects(), end.objects());      // and redo brings every edit back
+  }
+};
+
+QTEST_MAIN(TestGuiWorkflows)
+#include "tst_gui_workflows.moc"
