@@ -170,10 +170,16 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
       refreshImageBadges();
     }
   });
-  connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
-    if (imageId != m_imageId) return;
+  // Redraws are coalesced: a command touching 500 objects emits 500 changes but redraws once,
+  // when control returns to the event loop.
+  m_objectsRefresh.setSingleShot(true);
+  m_objectsRefresh.setInterval(0);
+  connect(&m_objectsRefresh, &QTimer::timeout, this, [this] {
     for (auto it = m_selected.begin(); it != m_selected.end();) it = m_document->project().object(*it) ? std::next(it) : m_selected.erase(it);
     refreshObjects();
+  });
+  connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
+    if (imageId == m_imageId) m_objectsRefresh.start();
   });
   connect(m_document, &Document::categoriesChanged, this, [this] {
     if (!m_document->project().category(m_currentCategory)) {

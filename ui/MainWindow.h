@@ -157,6 +157,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_latencyLabel = nullptr;
   QProgressBar* m_busyBar = nullptr;
   QTimer m_busyTimer;
+  QTimer m_objectsRefresh;
   QString m_currentPath;
   Document* m_document = nullptr;
   EngineService* m_engine = nullptr;

@@ -17,6 +17,7 @@ const QColor kBackdrop(38, 40, 46);
 }  // namespace
 
 ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
+  for (auto& layer : m_layers) layer.assign(1, QImage());
   setFocusPolicy(Qt::StrongFocus);
   setMouseTracking(true);
   setAttribute(Qt::WA_OpaquePaintEvent);
@@ -24,34 +25,46 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
   setAccessibleName(tr("Image canvas"));
 }
 
-void ImageCanvas::setImage(const QImage& image) {
-  // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
-  m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
-                                    : image.convertToFormat(QImage::Format_RGB32);
-  m_levels.assign(1, m_image);
-  // Halvings by area averaging until the long side is small; memory +1/3 of the image.
-  while (std::max(m_levels.back().width(), m_levels.back().height()) > 1024) {
-    const QImage& prev = m_levels.back();
+namespace {
+
+// [image, half, quarter, ...] down to a long side of at most 1024, by area averaging (on
+// premultiplied pixels for overlays, which averages correctly).
+std::vector<QImage> buildPyramid(const QImage& image) {
+  std::vector<QImage> levels{image};
+  while (std::max(levels.back().width(), levels.back().height()) > 1024) {
+    const QImage& prev = levels.back();
     const cv::Mat src(prev.height(), prev.width(), CV_8UC4, const_cast<uchar*>(prev.constBits()), size_t(prev.bytesPerLine()));
     QImage half(std::max(1, prev.width() / 2), std::max(1, prev.height() / 2), prev.format());
     cv::Mat dst(half.height(), half.width(), CV_8UC4, half.bits(), size_t(half.bytesPerLine()));
     cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_AREA);
-    m_levels.push_back(std::move(half));
+    levels.push_back(std::move(half));
   }
-  for (QImage& layer : m_layers) layer = QImage();
+  return levels;
+}
+
+}  // namespace
+
+void ImageCanvas::setImage(const QImage& image) {
+  // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
+  m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
+                                    : image.convertToFormat(QImage::Format_RGB32);
+  m_levels = buildPyramid(m_image);  // memory: +1/3 of the image
+  for (auto& layer : m_layers) layer.assign(1, QImage());
   fitToWindow();
 }
 
 void ImageCanvas::setLayer(Layer layer, const QImage& overlay) {
-  m_layers[size_t(layer)] = overlay;
+  m_layers[size_t(layer)] = overlay.isNull() ? std::vector<QImage>{QImage()}
+                                             : buildPyramid(overlay.convertToFormat(QImage::Format_ARGB32_Premultiplied));
   update();
 }
 
-const QImage& ImageCanvas::levelFor(double scale, int* level) const {
-  int l = 0;
-  while (l + 1 < int(m_levels.size()) && scale * double(1 << (l + 1)) <= 1.0) ++l;
-  *level = l;
-  return m_levels[size_t(l)];
+const QImage& ImageCanvas::levelFor(const std::vector<QImage>& pyramid, double scale) const {
+  // Pixels of level 0 per image pixel, then halving per level.
+  const double base = double(pyramid.front().width()) / std::max(1, m_image.width());
+  size_t l = 0;
+  while (l + 1 < pyramid.size() && scale / (base / double(1 << (l + 1))) <= 1.0) ++l;
+  return pyramid[l];
 }
 
 void ImageCanvas::setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview) {
@@ -148,11 +161,12 @@ void ImageCanvas::paintEvent(QPaintEvent* event) {
     const double kx = double(raster.width()) / m_image.width(), ky = double(raster.height()) / m_image.height();
     return QRectF(sourcePixels.x() * kx, sourcePixels.y() * ky, sourcePixels.width() * kx, sourcePixels.height() * ky);
   };
-  int level = 0;
-  const QImage& pixels = levelFor(m_scale, &level);
+  const QImage& pixels = levelFor(m_levels, m_scale);
   painter.drawImage(target, pixels, regionIn(pixels));
-  for (const QImage& overlay : m_layers) {
-    if (!overlay.isNull()) painter.drawImage(target, overlay, regionIn(overlay));
+  for (const auto& layer : m_layers) {
+    if (layer.empty() || layer.front().isNull()) continue;
+    const QImage& overlay = levelFor(layer, m_scale);
+    painter.drawImage(target, overlay, regionIn(overlay));
   }
   paintMarkers(painter);
   if (m_tool) m_tool->paintOverlay(painter, {[this](const QPointF& p) { return mapFromImage(p); }, m_scale});

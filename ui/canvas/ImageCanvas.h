@@ -39,7 +39,7 @@ class ImageCanvas : public QWidget {
   void setTool(CanvasTool* tool) { m_tool = tool; }
   // ARGB overlay drawn over the whole image (any resolution: it is stretched to the image).
   void setLayer(Layer layer, const QImage& overlay);
-  const QImage& layer(Layer layer) const { return m_layers[size_t(layer)]; }
+  const QImage& layer(Layer layer) const { return m_layers[size_t(layer)].front(); }
   // Prompt markers: include/exclude clicks, the box, and the box being dragged.
   void setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview);
 
@@ -71,11 +71,12 @@ class ImageCanvas : public QWidget {
 
  private:
   void paintMarkers(QPainter& painter) const;
-  const QImage& levelFor(double scale, int* level) const;
+  // The coarsest level of `pyramid` that still has at least one pixel per screen pixel.
+  const QImage& levelFor(const std::vector<QImage>& pyramid, double scale) const;
 
   QImage m_image;
   std::vector<QImage> m_levels;  // [0] = m_image, then halvings
-  std::array<QImage, size_t(Layer::Count)> m_layers;
+  std::array<std::vector<QImage>, size_t(Layer::Count)> m_layers;  // each a pyramid too
   CanvasTool* m_tool = nullptr;
   prompt::InteractivePrompt m_markers;
   std::optional<QRectF> m_previewBox;

@@ -44,7 +44,11 @@ void EngineWorker::setImage(const QImage& image, const QString& key) {
   QElapsedTimer timer;
   timer.start();
   try {
-    m_image = image.convertToFormat(QImage::Format_ARGB32);  // bytes B,G,R,A in memory
+    // RGB32 and ARGB32 are bytes B,G,R,A in memory already: share, do not copy (a 100 MP image
+    // is 400 MB per copy).
+    m_image = image.format() == QImage::Format_RGB32 || image.format() == QImage::Format_ARGB32
+                  ? image
+                  : image.convertToFormat(QImage::Format_ARGB32);
     m_key = key;
     const std::string error = m_engine->setImage(viewOf(m_image), key.toStdString());
     Q_EMIT imageReady(key, QString::fromStdString(error), double(timer.nsecsElapsed()) / 1e6,
