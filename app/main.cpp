@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 #include <memory>
 
@@ -51,9 +52,9 @@ int main(int argc, char* argv[]) {
       "main", "Label images with points, boxes and brushes using Segment Anything Model 3."));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("image"),
-                               QApplication::translate("main", "Image file to open."),
-                               QStringLiteral("[image]"));
+  parser.addPositionalArgument(QStringLiteral("path"),
+                               QApplication::translate("main", "Image, folder of images or project (*.sam3proj) to open."),
+                               QStringLiteral("[path]"));
   const QCommandLineOption sampleOption(
       QStringLiteral("sample"),
       QApplication::translate("main", "Open bundled sample image <n> (0 or 1)."),
@@ -62,8 +63,23 @@ int main(int argc, char* argv[]) {
       QStringLiteral("screenshot"),
       QApplication::translate("main", "Render the window to <png> once shown, then quit."),
       QStringLiteral("png"));
+  const QCommandLineOption bundleOption(
+      QStringLiteral("bundle"),
+      QApplication::translate("main", "Use the SAM3 model bundle in <dir> (falls back to the classic engine, saying why)."),
+      QStringLiteral("dir"));
+  const QCommandLineOption deviceOption(
+      QStringLiteral("device"), QApplication::translate("main", "Device for SAM3: auto, cpu or cuda (default: auto)."),
+      QStringLiteral("device"));
+  const QCommandLineOption classicOption(QStringLiteral("classic"),
+                                         QApplication::translate("main", "Start with the classic engine even if a bundle was used last time."));
+  const QCommandLineOption demoOption(
+      QStringLiteral("demo"), QApplication::translate("main", "Demo mode: full screen, big buttons, sample images, one-click reset."));
   parser.addOption(sampleOption);
   parser.addOption(screenshotOption);
+  parser.addOption(bundleOption);
+  parser.addOption(deviceOption);
+  parser.addOption(classicOption);
+  parser.addOption(demoOption);
   parser.addPositionalArgument(
       QStringLiteral("commands"),
       QApplication::translate("main", "Headless commands (each has --help): validate-coco FILE; "
@@ -77,12 +93,15 @@ int main(int argc, char* argv[]) {
   qCInfo(lcApp).noquote() << "SAM3 Annotate" << QApplication::applicationVersion() << "log:" << logPath;
   const sam3::EngineEnvironment env = sam3::initializeEngine();
 
+  if (parser.isSet(deviceOption)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(deviceOption));
+  if (parser.isSet(classicOption)) QSettings().remove(QStringLiteral("engine/bundle"));
   sam3::ui::MainWindow window;
+  if (parser.isSet(bundleOption)) window.loadBundle(parser.value(bundleOption));
   bool opened = false;
   const QStringList positional = parser.positionalArguments();
   if (!positional.isEmpty()) {
     QString error;
-    opened = window.openImage(positional.first(), &error);
+    opened = window.openPath(positional.first(), &error);
     if (!opened) qCCritical(lcApp).noquote() << error;
   }
   if (!opened && parser.isSet(sampleOption)) {
@@ -90,6 +109,7 @@ int main(int argc, char* argv[]) {
   }
   if (!opened && positional.isEmpty()) window.openSample(0);  // first run shows something useful
   window.show();
+  if (parser.isSet(demoOption)) window.setDemoMode(true);
 
   if (parser.isSet(screenshotOption)) {
     const QString target = parser.value(screenshotOption);

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyleFactory>
@@ -24,10 +25,13 @@
 #include <QUndoStack>
 #include <QUndoView>
 
+#include <opencv2/imgproc.hpp>
+
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
 #include "ui/AppLogging.h"
 #include "ui/ExportDialog.h"
+#include "ui/ReviewGallery.h"
 #include "ui/SampleImages.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/docks/ClassesDock.h"
@@ -628,6 +632,74 @@ ExportDialog* MainWindow::openExportDialog() {
   return m_exportDialog;
 }
 
+bool MainWindow::labelFolderWithExemplars() {
+  if (m_folder.isEmpty() || !m_canvas->hasImage()) return false;
+  segment::FindSimilarRequest request;
+  const QImage& image = m_canvas->image();
+  const cv::Mat bgra(image.height(), image.width(), CV_8UC4, const_cast<uchar*>(image.constBits()), size_t(image.bytesPerLine()));
+  for (const SimilarTool::Exemplar& e : m_similarTool->exemplars()) {
+    const QRect box = e.box.toAlignedRect().intersected(image.rect());
+    if (box.width() < 2 || box.height() < 2) continue;
+    cv::Mat patch;
+    cv::cvtColor(bgra(cv::Rect(box.x(), box.y(), box.width(), box.height())), patch, cv::COLOR_BGRA2BGR);
+    request.patches.push_back({patch, e.positive});
+  }
+  if (request.patches.empty()) {
+    statusBar()->showMessage(tr("Draw exemplar boxes with the Find Similar tool first"), 5000);
+    return false;
+  }
+  m_batchHits.clear();
+  auto* progress = new QProgressDialog(tr("Finding similar objects in %n image(s)…", nullptr, int(m_folder.images().size())),
+                                       tr("Cancel"), 0, int(m_folder.images().size()), this);
+  progress->setWindowModality(Qt::WindowModal);  // the engine is busy with the batch
+  progress->setMinimumDuration(0);
+  progress->setAttribute(Qt::WA_DeleteOnClose);
+  progress->setAutoClose(false);
+  progress->setAutoReset(false);
+  connect(progress, &QProgressDialog::canceled, m_engine, &EngineService::cancelBatch);
+  auto done = std::make_shared<QMetaObject::Connection>();
+  auto finished = std::make_shared<QMetaObject::Connection>();
+  *done = connect(m_engine, &EngineService::batchImageDone, this,
+                  [this, progress](int count, int, const std::vector<BatchHit>& hits, const QString& error) {
+                    m_batchHits.insert(m_batchHits.end(), hits.begin(), hits.end());
+                    if (progress) progress->setValue(count);
+                    if (!error.isEmpty()) qCWarning(lcUi).noquote() << "batch:" << error;
+                  });
+  *finished = connect(m_engine, &EngineService::batchFinished, this, [this, progress, done, finished](bool cancelled) {
+    disconnect(*done);
+    disconnect(*finished);
+    if (progress) progress->close();
+    statusBar()->showMessage(cancelled ? tr("Batch cancelled; %n object(s) found so far are kept for review", nullptr, int(m_batchHits.size()))
+                                       : tr("Batch done: %n object(s) found", nullptr, int(m_batchHits.size())), 8000);
+    m_gallery = new ReviewGallery(m_batchHits, 0.5, this);
+    m_gallery->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_gallery, &QDialog::accepted, this, [this] { acceptBatchHits(m_gallery->checkedHits()); });
+    m_gallery->show();
+  });
+  m_engine->runBatch(m_folder.images(), request);
+  return true;
+}
+
+ReviewGallery* MainWindow::reviewGallery() const { return m_gallery; }
+
+void MainWindow::acceptBatchHits(const std::vector<BatchHit>& hits) {
+  std::vector<annotation::AnnotationObject> objects;
+  const int category = m_currentCategory ? m_currentCategory : m_document->defaultCategory();
+  std::set<int> touched;
+  for (const BatchHit& hit : hits) {
+    annotation::AnnotationObject object;
+    object.imageId = m_document->imageFor(hit.imagePath, hit.mask.width, hit.mask.height);
+    object.categoryId = category;
+    object.mask = hit.mask;
+    object.score = hit.score;
+    object.source = m_engine->engine().name.toStdString() + " batch";
+    touched.insert(object.imageId);
+    objects.push_back(std::move(object));
+  }
+  m_document->addObjects(std::move(objects), tr("Add %n object(s) from the batch", nullptr, int(hits.size())));
+  for (int imageId : touched) m_document->setImageStatus(imageId, annotation::ImageStatus::InProgress);
+}
+
 void MainWindow::setDemoMode(bool on) {
   if (on == m_demo) return;
   m_demo = on;
@@ -863,6 +935,8 @@ void MainWindow::createActions() {
   asPrompt->setCheckable(true);
   asPrompt->setChecked(QSettings().value(QStringLiteral("brush/asPrompt"), false).toBool());
   m_brushAsPrompt = asPrompt->isChecked();
+  toolsMenu->addAction(tr("&Label Folder with These Exemplars…"), this, &MainWindow::labelFolderWithExemplars)
+      ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
   toolsMenu->addSeparator();
   toolsMenu->addAction(tr("Load SAM3 Model &Bundle…"), this, &MainWindow::chooseBundle);
   toolsMenu->addAction(tr("Use &Classic Engine"), this, [this] {

@@ -32,6 +32,7 @@ class ClassesDock;
 class Document;
 class EngineService;
 class ExportDialog;
+class ReviewGallery;
 class ImageCanvas;
 class ImagesDock;
 class ObjectsDock;
@@ -102,6 +103,11 @@ class MainWindow : public QMainWindow {
   void setOverlayStyle(const OverlayStyle& style);
 
   ExportDialog* openExportDialog();
+  // Batch: the find-similar exemplars drawn on this image, searched for in every image of the
+  // folder; progress with cancel (partial results kept), then the review gallery.
+  bool labelFolderWithExemplars();
+  ReviewGallery* reviewGallery() const;
+  void acceptBatchHits(const std::vector<BatchHit>& hits);
   void setDemoMode(bool on);
   bool demoMode() const { return m_demo; }
   void resetDemo();
@@ -169,6 +175,8 @@ class MainWindow : public QMainWindow {
   QMenu* m_recentMenu = nullptr;
   QPointer<QMessageBox> m_errorBox;
   QPointer<ExportDialog> m_exportDialog;
+  QPointer<ReviewGallery> m_gallery;
+  std::vector<BatchHit> m_batchHits;
   std::unique_ptr<PointTool> m_pointTool;
   std::unique_ptr<BoxTool> m_boxTool;
   std::unique_ptr<BrushTool> m_brushTool, m_eraserTool;

@@ -171,7 +171,7 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
     result.error = "no image is set";
     return result;
   }
-  if (request.exemplars.empty()) {
+  if (request.exemplars.empty() && request.patches.empty()) {
     result.error = request.text.empty() ? "draw an exemplar box around one object to find the ones like it"
                                         : "the classic engine cannot search by text: draw an exemplar box, or load a SAM3 model bundle";
     return result;
@@ -179,7 +179,7 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
   std::vector<TemplateHit> hits;
   try {
     reportProgress("matching exemplars", 0.0);
-    hits = SimilarObjectFinder().find(m_full, request.exemplars, request.threshold, request.maxInstances, cancel);
+    hits = SimilarObjectFinder().find(m_full, request.exemplars, request.threshold, request.maxInstances, cancel, request.patches);
   } catch (const std::invalid_argument& e) {
     result.error = e.what();
     return result;

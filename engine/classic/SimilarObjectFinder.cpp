@@ -58,18 +58,22 @@ double intersectionOverUnion(const cv::Rect2d& a, const cv::Rect2d& b) {
 }
 
 std::vector<TemplateHit> SimilarObjectFinder::find(const cv::Mat& image, const std::vector<Exemplar>& exemplars,
-                                                   double threshold, int maxHits, const CancelFlag& cancel) const {
-  std::vector<cv::Rect2d> positives, negatives;
+                                                   double threshold, int maxHits, const CancelFlag& cancel,
+                                                   const std::vector<ExemplarPatch>& patches) const {
+  std::vector<cv::Mat> positives, negativePatches;
   for (const Exemplar& e : exemplars) {
-    const cv::Rect2d box = normalizedBox(e.box) & cv::Rect2d(0, 0, image.cols, image.rows);
-    if (box.width >= 1 && box.height >= 1) (e.positive ? positives : negatives).push_back(box);
+    const cv::Rect box = toPixels(normalizedBox(e.box), image.size());
+    if (box.width >= 2 && box.height >= 2) (e.positive ? positives : negativePatches).push_back(image(box));
+  }
+  for (const ExemplarPatch& p : patches) {
+    if (p.pixels.type() == CV_8UC3 && p.pixels.cols >= 2 && p.pixels.rows >= 2) (p.positive ? positives : negativePatches).push_back(p.pixels);
   }
   if (positives.empty()) throw std::invalid_argument("draw at least one positive exemplar box inside the image");
 
   // Working scale: the long side at most kWorkingSize, but never so small that an exemplar
   // shrinks below kMinTemplateSide.
   double smallestSide = 1e18;
-  for (const cv::Rect2d& p : positives) smallestSide = std::min({smallestSide, p.width, p.height});
+  for (const cv::Mat& p : positives) smallestSide = std::min({smallestSide, double(p.cols), double(p.rows)});
   double scale = std::min(1.0, double(kWorkingSize) / std::max(image.cols, image.rows));
   scale = std::min(1.0, std::max(scale, kMinTemplateSide / smallestSide));
   cv::Mat working;
@@ -80,18 +84,14 @@ std::vector<TemplateHit> SimilarObjectFinder::find(const cv::Mat& image, const s
   }
 
   std::vector<TemplateHit> hits;
-  for (const cv::Rect2d& positive : positives) {
-    const cv::Rect patch = toPixels(cv::Rect2d(positive.x * scale, positive.y * scale, positive.width * scale,
-                                               positive.height * scale),
-                                    working.size());
-    if (patch.width < 2 || patch.height < 2) continue;
-    const cv::Mat exemplar = working(patch);
+  for (const cv::Mat& exemplar : positives) {
+    const cv::Size patch(std::max(1, int(std::lround(exemplar.cols * scale))), std::max(1, int(std::lround(exemplar.rows * scale))));
     for (double templateScale : kTemplateScales) {
       if (cancelled(cancel)) return {};
       const cv::Size size(int(std::lround(patch.width * templateScale)), int(std::lround(patch.height * templateScale)));
       if (size.width < 2 || size.height < 2 || size.width > working.cols || size.height > working.rows) continue;
       cv::Mat resized;
-      cv::resize(exemplar, resized, size, 0, 0, templateScale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+      cv::resize(exemplar, resized, size, 0, 0, size.width < exemplar.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
       cv::Mat response;
       cv::matchTemplate(working, resized, response, cv::TM_CCOEFF_NORMED);
       collectPeaks(response, size, threshold, 1.0 / scale, hits);
@@ -99,12 +99,7 @@ std::vector<TemplateHit> SimilarObjectFinder::find(const cv::Mat& image, const s
   }
 
   // Negative exemplars veto hits that resemble them more than the hit resembles the positives.
-  if (!negatives.empty()) {
-    std::vector<cv::Mat> negativePatches;
-    for (const cv::Rect2d& n : negatives) {
-      const cv::Rect patch = toPixels(n, image.size());
-      if (patch.width >= 2 && patch.height >= 2) negativePatches.push_back(image(patch));
-    }
+  if (!negativePatches.empty()) {
     hits.erase(std::remove_if(hits.begin(), hits.end(),
                               [&](const TemplateHit& hit) {
                                 const cv::Rect region = toPixels(hit.box, image.size());

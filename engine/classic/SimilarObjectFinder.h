@@ -21,10 +21,12 @@ class SimilarObjectFinder {
   static constexpr int kWorkingSize = 1024;
   static constexpr double kOverlapLimit = 0.3;  // IoU above which the weaker hit is suppressed
 
-  // `image` 8-bit BGR. Returns hits best first; throws std::invalid_argument when no positive
-  // exemplar has a usable size.
+  // `image` 8-bit BGR; exemplars as boxes on it and/or as pixel patches (from any image).
+  // Returns hits best first; throws std::invalid_argument when no positive exemplar has a
+  // usable size.
   std::vector<TemplateHit> find(const cv::Mat& image, const std::vector<Exemplar>& exemplars, double threshold,
-                                int maxHits, const CancelFlag& cancel = {}) const;
+                                int maxHits, const CancelFlag& cancel = {},
+                                const std::vector<ExemplarPatch>& patches = {}) const;
 };
 
 double intersectionOverUnion(const cv::Rect2d& a, const cv::Rect2d& b);

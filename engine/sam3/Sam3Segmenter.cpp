@@ -184,6 +184,10 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     result.error = "no image is set";
     return result;
   }
+  if (!request.patches.empty() && request.exemplars.empty() && request.text.empty()) {
+    result.error = "SAM3 finds objects from exemplar boxes on the image itself or from a phrase, not from pixels of another image";
+    return result;
+  }
   if (request.exemplars.empty() && request.text.empty()) {
     result.error = "draw an exemplar box around one object (or type what to find)";
     return result;

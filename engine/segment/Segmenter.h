@@ -55,8 +55,16 @@ struct Exemplar {
   bool positive = true;
 };
 
+// An exemplar given as pixels (8-bit BGR), e.g. cut from another image of the folder for a
+// batch search. Engines that cannot use pixels answer with an error.
+struct ExemplarPatch {
+  cv::Mat pixels;
+  bool positive = true;
+};
+
 struct FindSimilarRequest {
   std::vector<Exemplar> exemplars;
+  std::vector<ExemplarPatch> patches;
   std::string text;
   double threshold = 0.5;  // minimum score of a returned instance
   int maxInstances = 200;

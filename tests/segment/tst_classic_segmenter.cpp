@@ -236,6 +236,26 @@ class TestClassicSegmenter : public QObject {
     for (size_t i = 1; i < result.instances.size(); ++i) QVERIFY(result.instances[i - 1].score >= result.instances[i].score);
   }
 
+  void findSimilarWithAPatchFromAnotherImage() {
+    // The batch path: the exemplar is pixels cut from one image, searched for in another.
+    const RepeatedScene source = drawRepeatedScene();
+    cv::Mat target;
+    cv::flip(source.image, target, 1);  // same objects, mirrored positions
+    segment::ClassicSegmenter engine;
+    engine.setImage(target, "target");
+    segment::FindSimilarRequest request;
+    request.patches = {{source.image(source.objects[0]).clone(), true}};
+    const segment::FindSimilarResult result = engine.findSimilar(request);
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    int found = 0;
+    for (const cv::Rect& truth : source.objects) {
+      const cv::Rect mirrored(target.cols - truth.x - truth.width, truth.y, truth.width, truth.height);
+      found += std::any_of(result.instances.begin(), result.instances.end(),
+                           [&](const segment::Instance& i) { return boxIou(toRect(i.box), mirrored) >= 0.5; });
+    }
+    QVERIFY2(found >= 11, qPrintable(QString::number(found)));
+  }
+
   void negativeExemplarsVetoLookAlikes() {
     // Positive exemplar on a square, negative on a triangle: the squares come back, no triangle.
     const RepeatedScene scene = drawRepeatedScene();

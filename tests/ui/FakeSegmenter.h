@@ -69,7 +69,7 @@ class FakeSegmenter : public segment::Segmenter {
 
   segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag&) override {
     segment::FindSimilarResult r;
-    if (request.exemplars.empty()) {
+    if (request.exemplars.empty() && request.patches.empty()) {
       r.error = "no exemplar";
       return r;
     }

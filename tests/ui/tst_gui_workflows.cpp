@@ -25,6 +25,7 @@
 #include "engine/mask/Rle.h"
 #include "support/TestSupport.h"
 #include "ui/ExportDialog.h"
+#include "ui/ReviewGallery.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/docks/ClassesDock.h"
@@ -236,6 +237,33 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     QVERIFY(w.similarCandidates().empty());
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for the batch
+    QVERIFY(h.project().objects().empty());
+  }
+
+  void folderBatchWithReviewGallery() {
+    Harness h;
+    QVERIFY(h.start(3));
+    MainWindow& w = *h.window;
+    QTest::keyClick(&w, Qt::Key_F);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    drag(w, {40, 40}, {80, 80});
+    QVERIFY(found.wait(10000));
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QVERIFY(w.labelFolderWithExemplars());
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QTRY_VERIFY(w.reviewGallery());
+    ui::ReviewGallery* gallery = w.reviewGallery();
+    QCOMPARE(gallery->list()->count(), 9);  // 3 per image
+    QVERIFY(gallery->list()->item(0)->text().contains(QStringLiteral("0.90")));  // best first
+    gallery->list()->item(8)->setCheckState(Qt::Unchecked);  // reject one
+    QTest::mouseClick(gallery->acceptButton(), Qt::LeftButton);
+    QCOMPARE(h.project().objects().size(), size_t(8));
+    std::set<int> images;
+    for (const auto& entry : h.project().objects()) images.insert(entry.second.imageId);
+    QCOMPARE(images.size(), size_t(3));
+    QCOMPARE(w.currentImagePath(), h.images[0]);  // the user's image stays
+    w.document()->undoStack()->undo();  // one step
     QVERIFY(h.project().objects().empty());
   }
 

@@ -13,6 +13,7 @@ void registerEngineMetaTypes() {
   qRegisterMetaType<sam3::segment::FindSimilarRequest>();
   qRegisterMetaType<sam3::segment::FindSimilarResult>();
   qRegisterMetaType<sam3::ui::EngineDescription>();
+  qRegisterMetaType<std::vector<sam3::ui::BatchHit>>();
 }
 
 EngineService::EngineService(QObject* parent, EngineFactory factory)
@@ -39,12 +40,15 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
   connect(m_worker, &EngineWorker::engineLoadFailed, this, &EngineService::engineLoadFailed);
   connect(m_worker, &EngineWorker::progress, this, &EngineService::progress);
   connect(m_worker, &EngineWorker::preEncoded, this, &EngineService::preEncoded);
+  connect(m_worker, &EngineWorker::batchImageDone, this, &EngineService::batchImageDone);
+  connect(m_worker, &EngineWorker::batchFinished, this, &EngineService::batchFinished);
   m_thread.start(QThread::LowPriority);  // inference must not starve the GUI thread
   QMetaObject::invokeMethod(m_worker, "start", Qt::QueuedConnection);
 }
 
 EngineService::~EngineService() {
   ++m_worker->preEncodeGeneration;
+  ++m_worker->batchGeneration;
   m_thread.quit();
   m_thread.wait();
 }
@@ -100,6 +104,15 @@ void EngineService::preEncode(const QStringList& paths) {
   const quint64 generation = ++m_worker->preEncodeGeneration;
   QMetaObject::invokeMethod(m_worker, "preEncode", Qt::QueuedConnection, Q_ARG(QStringList, paths), Q_ARG(quint64, generation));
 }
+
+void EngineService::runBatch(const QStringList& paths, const segment::FindSimilarRequest& request) {
+  ++m_worker->preEncodeGeneration;  // the batch has the engine to itself
+  const quint64 generation = ++m_worker->batchGeneration;
+  QMetaObject::invokeMethod(m_worker, "runBatch", Qt::QueuedConnection, Q_ARG(QStringList, paths),
+                            Q_ARG(sam3::segment::FindSimilarRequest, request), Q_ARG(quint64, generation));
+}
+
+void EngineService::cancelBatch() { ++m_worker->batchGeneration; }
 
 void EngineService::send(quint64 requestId, const prompt::InteractivePrompt& prompt) {
   m_busy = true;

@@ -34,6 +34,11 @@ class EngineService : public QObject {
   // (or a new current image) abandons the old one.
   void preEncode(const QStringList& paths);
 
+  // Runs a find-similar batch over `paths` (exemplar patches in the request); progress and
+  // results arrive per image; cancelBatch() stops after the current image.
+  void runBatch(const QStringList& paths, const segment::FindSimilarRequest& request);
+  void cancelBatch();
+
   bool busy() const { return m_busy; }
   bool encodingImage() const { return m_encoding; }
   qint64 encodingElapsedMs() const { return m_encoding ? m_encodingTimer.elapsed() : 0; }
@@ -51,6 +56,8 @@ class EngineService : public QObject {
   void imageReady(const QString& key, const QString& error, double milliseconds);
   void progress(const QString& stage, double fraction);
   void preEncoded(const QString& path, const QString& error);
+  void batchImageDone(int done, int total, const std::vector<sam3::ui::BatchHit>& hits, const QString& error);
+  void batchFinished(bool cancelled);
 
  private Q_SLOTS:
   void onPredicted(quint64 requestId, const sam3::segment::Prediction& prediction);

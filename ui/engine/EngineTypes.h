@@ -1,11 +1,14 @@
 #pragma once
 // Engine values that cross the GUI/engine thread boundary in queued signals.
 
+#include <QImage>
 #include <QMetaType>
+#include <QString>
 #include <functional>
 #include <memory>
 
 #include "engine/mask/BinaryMask.h"
+#include "engine/mask/Rle.h"
 #include "engine/prompt/InteractivePrompt.h"
 #include "engine/segment/Segmenter.h"
 
@@ -20,6 +23,16 @@ struct EngineDescription {
   segment::Capabilities capabilities;
 };
 
+// One object found by a folder batch: the mask (RLE, so a batch over many images stays
+// small), its box and score, and a thumbnail for the review gallery.
+struct BatchHit {
+  QString imagePath;
+  mask::Rle mask;
+  std::array<double, 4> box{};
+  double score = 0;
+  QImage thumbnail;
+};
+
 void registerEngineMetaTypes();
 
 }  // namespace sam3::ui
@@ -30,3 +43,4 @@ Q_DECLARE_METATYPE(sam3::segment::Prediction)
 Q_DECLARE_METATYPE(sam3::segment::FindSimilarRequest)
 Q_DECLARE_METATYPE(sam3::segment::FindSimilarResult)
 Q_DECLARE_METATYPE(sam3::ui::EngineDescription)
+Q_DECLARE_METATYPE(std::vector<sam3::ui::BatchHit>)

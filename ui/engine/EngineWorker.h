@@ -32,6 +32,9 @@ class EngineWorker : public QObject {
   void loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory);
   void useClassic();
   void preEncode(const QStringList& paths, quint64 generation);
+  // Finds objects like the request's exemplar patches in every image, one image per event;
+  // a newer batch generation cancels (what was found stays reported).
+  void runBatch(const QStringList& paths, const sam3::segment::FindSimilarRequest& request, quint64 generation);
 
  Q_SIGNALS:
   void engineChanged(const sam3::ui::EngineDescription& description);
@@ -41,10 +44,18 @@ class EngineWorker : public QObject {
   void similarFound(quint64 requestId, const sam3::segment::FindSimilarResult& result);
   void progress(const QString& stage, double fraction);
   void preEncoded(const QString& path, const QString& error);
+  void batchImageDone(int done, int total, const std::vector<sam3::ui::BatchHit>& hits, const QString& error);
+  void batchFinished(bool cancelled);
 
  private:
   void install(std::unique_ptr<segment::Segmenter> engine);
   void preEncodeNext(QStringList paths, quint64 generation);
+  void batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation);
+
+ public:
+  std::atomic<quint64> batchGeneration{0};
+
+ private:
 
   EngineFactory m_factory;
   std::unique_ptr<segment::Segmenter> m_engine;
