@@ -113,7 +113,7 @@ int main(int argc, char* argv[]) {
 
   if (parser.isSet(screenshotOption)) {
     const QString target = parser.value(screenshotOption);
-    QTimer::singleShot(200, &window, [&window, target] {
+    QTimer::singleShot(0, &window, [&window, target] {
       const bool saved = window.grab().save(target);
       qCInfo(lcApp).noquote() << (saved ? "screenshot saved to" : "cannot save screenshot to") << target;
       QApplication::exit(saved ? 0 : 1);

@@ -9,6 +9,8 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QImageReader>
 #include <QInputDialog>
 #include <QLabel>
@@ -527,20 +529,70 @@ void MainWindow::markImageDone(bool done) {
                                                                                                          : annotation::ImageStatus::InProgress));
 }
 
-bool MainWindow::openImage(const QString& path, QString* error) {
+namespace {
+
+// Decodes an image file (any thread). Null image and `error` on failure.
+QImage decodeImage(const QString& path, QString* error) {
   QImageReader reader(path);
-  reader.setAutoTransform(true);  // honour EXIF orientation like every photo viewer
+  reader.setAutoTransform(true);    // honour EXIF orientation like every photo viewer
   reader.setAllocationLimit(4096);  // MB: a 100-megapixel RGBA image fits, a decompression bomb does not
-  const QImage image = reader.read();
+  QImage image = reader.read();
+  if (image.isNull() && error) {
+    *error = QCoreApplication::translate("MainWindow", "Cannot open %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString());
+  }
+  return image;
+}
+
+constexpr qint64 kDecodeInBackgroundPixels = 16'000'000;
+
+}  // namespace
+
+bool MainWindow::openImage(const QString& path, QString* error) {
+  // Large images decode on a worker thread so the window never freezes; small ones at once.
+  const QSize size = QImageReader(path).size();
+  if (size.isValid() && qint64(size.width()) * size.height() > kDecodeInBackgroundPixels) {
+    const quint64 generation = ++m_loadGeneration;
+    m_busyBar->show();
+    statusBar()->showMessage(tr("Loading %1 (%2 × %3)…").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()));
+    using Loaded = std::pair<std::vector<QImage>, QString>;  // display pyramid, or the reason
+    auto* watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, generation] {
+      Loaded loaded = watcher->result();
+      watcher->deleteLater();
+      if (generation != m_loadGeneration) return;  // the user has moved on
+      m_busyBar->hide();
+      if (loaded.first.empty()) {
+        qCWarning(lcUi).noquote() << loaded.second;
+        statusBar()->showMessage(loaded.second, 10000);
+        return;
+      }
+      const QImage image = loaded.first.front();
+      showImage(image, path, std::move(loaded.first));
+    });
+    watcher->setFuture(QtConcurrent::run([path]() -> Loaded {
+      QString reason;
+      const QImage image = decodeImage(path, &reason);
+      if (image.isNull()) return {{}, reason};
+      return {ImageCanvas::buildPyramid(ImageCanvas::toDisplayFormat(image)), QString()};
+    }));
+    return true;
+  }
+  ++m_loadGeneration;
+  QString reason;
+  const QImage image = decodeImage(path, &reason);
   if (image.isNull()) {
-    const QString reason = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString());
     qCWarning(lcUi).noquote() << reason;
     statusBar()->showMessage(reason, 10000);
     if (error) *error = reason;
     return false;
   }
+  showImage(image, path);
+  return true;
+}
+
+void MainWindow::showImage(const QImage& image, const QString& path, std::vector<QImage> pyramid) {
   m_currentPath = path;
-  m_canvas->setImage(image);
+  m_canvas->setImage(image, std::move(pyramid));
   m_imageId = m_document->imageFor(path, image.width(), image.height());
   m_engine->setImage(image, path);
   m_prediction = {};
@@ -557,7 +609,6 @@ bool MainWindow::openImage(const QString& path, QString* error) {
   m_imageLabel->setText(tr("%1   %2 × %3").arg(name).arg(image.width()).arg(image.height()));
   if (!path.startsWith(QLatin1Char(':'))) QSettings().setValue(QStringLiteral("lastFolder"), QFileInfo(path).absolutePath());
   qCInfo(lcUi).noquote() << "opened" << path << image.width() << "x" << image.height();
-  return true;
 }
 
 bool MainWindow::openSample(int index) {

@@ -55,7 +55,9 @@ class MainWindow : public QMainWindow {
   QString currentImagePath() const { return m_currentPath; }
 
   // Loads an image file (or a ":/" resource). On failure keeps the current image, returns false
-  // and puts the reason in `error` (and the status bar).
+  // and puts the reason in `error` (and the status bar). Images over 16 megapixels decode on a
+  // worker thread: the call returns true at once and the image appears when decoded (a failure
+  // then goes to the status bar).
   bool openImage(const QString& path, QString* error = nullptr);
   bool openSample(int index);
   // Opens every image of a folder (natural order) and shows the first one.
@@ -149,6 +151,7 @@ class MainWindow : public QMainWindow {
   void addRecent(const QString& path);
   void rebuildRecentMenu();
   void showFolderImage(int index);
+  void showImage(const QImage& image, const QString& path, std::vector<QImage> pyramid = {});
   void requestSimilar();
   void selectAt(const QPointF& imagePos, bool toggle);
   void rejectCandidateAt(const QPointF& imagePos);
@@ -197,6 +200,7 @@ class MainWindow : public QMainWindow {
   bool m_demo = false;
   QByteArray m_stateBeforeDemo;
   int m_imageId = 0;
+  quint64 m_loadGeneration = 0;  // the newest image request wins
 };
 
 }  // namespace sam3::ui

@@ -25,11 +25,8 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
   setAccessibleName(tr("Image canvas"));
 }
 
-namespace {
-
-// [image, half, quarter, ...] down to a long side of at most 1024, by area averaging (on
-// premultiplied pixels for overlays, which averages correctly).
-std::vector<QImage> buildPyramid(const QImage& image) {
+// Halvings by area averaging (on premultiplied pixels for overlays, which averages correctly).
+std::vector<QImage> ImageCanvas::buildPyramid(const QImage& image) {
   std::vector<QImage> levels{image};
   while (std::max(levels.back().width(), levels.back().height()) > 1024) {
     const QImage& prev = levels.back();
@@ -42,13 +39,20 @@ std::vector<QImage> buildPyramid(const QImage& image) {
   return levels;
 }
 
-}  // namespace
+QImage ImageCanvas::toDisplayFormat(const QImage& image) {
+  // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
+  return image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
+                                 : image.convertToFormat(QImage::Format_RGB32);
+}
 
 void ImageCanvas::setImage(const QImage& image) {
-  // RGB32 / ARGB32_Premultiplied are QPainter's fast paths.
-  m_image = image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
-                                    : image.convertToFormat(QImage::Format_RGB32);
-  m_levels = buildPyramid(m_image);  // memory: +1/3 of the image
+  const QImage display = toDisplayFormat(image);
+  setImage(display, buildPyramid(display));  // memory: +1/3 of the image
+}
+
+void ImageCanvas::setImage(const QImage& image, std::vector<QImage> pyramid) {
+  m_image = pyramid.empty() ? toDisplayFormat(image) : pyramid.front();
+  m_levels = pyramid.empty() ? buildPyramid(m_image) : std::move(pyramid);
   for (auto& layer : m_layers) layer.assign(1, QImage());
   fitToWindow();
 }

@@ -26,6 +26,12 @@ class ImageCanvas : public QWidget {
   enum class Layer { Objects, Live, Candidates, Count };
 
   void setImage(const QImage& image);
+  // Same, with the pyramid already built (e.g. on a worker thread along with the decoding).
+  void setImage(const QImage& image, std::vector<QImage> pyramid);
+  // [image, half, quarter, ...] down to a long side of at most 1024; any thread.
+  static std::vector<QImage> buildPyramid(const QImage& image);
+  // The format the canvas draws fastest (RGB32, or premultiplied ARGB with alpha).
+  static QImage toDisplayFormat(const QImage& image);
   const QImage& image() const { return m_image; }
   int pyramidLevels() const { return int(m_levels.size()); }
   bool hasImage() const { return !m_image.isNull(); }

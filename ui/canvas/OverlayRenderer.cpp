@@ -81,10 +81,12 @@ QSize OverlayRenderer::overlaySize(const QSize& imageSize) {
 QImage OverlayRenderer::renderObjects(const annotation::Project& project, int imageId, const QSize& imageSize,
                                       const std::set<int64_t>& selected, const std::set<int64_t>& hidden,
                                       const OverlayStyle& style) {
+  const auto objects = project.objectsOfImage(imageId);
+  if (objects.empty()) return {};  // nothing to draw: no 16-megapixel pass
   const QSize size = overlaySize(imageSize);
   std::vector<int32_t> ids(size_t(size.width()) * size.height(), 0);
   std::vector<QRgb> fill{0}, edge{0};
-  for (const annotation::AnnotationObject* object : project.objectsOfImage(imageId)) {
+  for (const annotation::AnnotationObject* object : objects) {
     if (hidden.count(object->id) || object->mask.height != imageSize.height() || object->mask.width != imageSize.width()) continue;
     const annotation::Category* category = project.category(object->categoryId);
     const auto c = category ? category->color : std::array<uint8_t, 3>{230, 25, 75};
