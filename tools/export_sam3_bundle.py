@@ -23,13 +23,13 @@ anything is written; a mismatch stops the export.
 Exit codes: 0 written, 2 prerequisites missing (message says which), 3 verification failed.
 """
 import argparse
-import hashlib
 import json
 import math
 import os
 import shutil
-import struct
 import sys
+
+from bundle_files import sha256, write_safetensors
 
 FORMAT, VERSION = "sam3-annotate-bundle", 1
 INPUT = 1008
@@ -80,38 +80,6 @@ def manual_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal
         else:
             scores = scores + attn_mask
     return torch.matmul(torch.softmax(scores, dim=-1), value)
-
-
-def write_safetensors(path, tensors, metadata):
-    import torch
-    codes = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.bool: "BOOL",
-             torch.uint8: "U8", torch.int64: "I64"}
-    header, blobs, offset = {"__metadata__": metadata}, [], 0
-    for name in sorted(tensors):
-        t = tensors[name].detach().to("cpu").contiguous()
-        if t.dtype == torch.bfloat16:
-            data = t.view(torch.int16).numpy().tobytes()
-        else:
-            data = t.numpy().tobytes()
-        header[name] = {"dtype": codes[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path + ".tmp", "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-    os.replace(path + ".tmp", path)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def max_difference(a, b):

@@ -10,13 +10,13 @@ usage: make_fixture_bundle.py OUT_DIR --ops-library libsam3_ops.so [--vocabulary
   --variants    also write variants/backbone_missing_op.pt (calls an operator C++ lacks)
 """
 import argparse
-import hashlib
 import json
 import os
 import shutil
-import struct
 import sys
 from typing import Dict
+
+from bundle_files import sha256, write_safetensors
 
 try:
     import torch
@@ -220,33 +220,6 @@ def random_tensor(name, shape):
     for d in shape[1:]:
         fan_in *= d
     return torch.randn(shape) / max(1.0, fan_in) ** 0.5
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    codes = {torch.float32: "F32", torch.uint8: "U8", torch.bool: "BOOL", torch.int64: "I64"}
-    for name in sorted(tensors):
-        t = tensors[name].contiguous()
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": codes[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def geometry_constructor_args(c, ff, layers, heads, roi):
