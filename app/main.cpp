@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
 #include <memory>
@@ -103,6 +104,14 @@ int main(int argc, char* argv[]) {
     QString error;
     opened = window.openPath(positional.first(), &error);
     if (!opened) qCCritical(lcApp).noquote() << error;
+  }
+  if (!opened && positional.isEmpty() && !parser.isSet(sampleOption) && !parser.isSet(screenshotOption)) {
+    // The last session ended without saving journaled edits: offer them back.
+    opened = window.offerCrashRecovery([&window] {
+      return QMessageBox::question(&window, QApplication::translate("main", "Recover unsaved work?"),
+                                   QApplication::translate("main", "SAM3 Annotate was not closed normally last time. "
+                                                                   "Recover the edits that were not saved?")) == QMessageBox::Yes;
+    });
   }
   if (!opened && parser.isSet(sampleOption)) {
     opened = window.openSample(parser.value(sampleOption).toInt());

@@ -29,6 +29,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "engine/io/ProjectJournal.h"
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
 #include "ui/AppLogging.h"
@@ -1104,15 +1105,31 @@ void MainWindow::updateTitle() {
   setWindowTitle(tr("%1%2 — SAM3 Annotate").arg(name, m_document->isDirty() ? QStringLiteral(" *") : QString()));
 }
 
+bool MainWindow::offerCrashRecovery(const std::function<bool()>& ask) {
+  const QString last = QSettings().value(QStringLiteral("lastProject")).toString();
+  if (last.isEmpty() || !QFileInfo::exists(last)) return false;
+  if (!io::ProjectJournal::hasEntries(io::ProjectJournal::pathFor(last.toStdString()))) return false;
+  QString error;
+  if (!openProject(last, ask, &error)) {
+    statusBar()->showMessage(error, 10000);
+    return false;
+  }
+  return true;
+}
+
 bool MainWindow::saveProjectAs(const QString& path, QString* error) {
   const bool ok = m_document->saveAs(path, error);
-  if (ok) addRecent(path);
+  if (ok) {
+    addRecent(path);
+    QSettings().setValue(QStringLiteral("lastProject"), path);
+  }
   updateTitle();
   return ok;
 }
 
 bool MainWindow::openProject(const QString& path, const std::function<bool()>& recover, QString* error) {
   if (!m_document->open(path, recover, error)) return false;
+  QSettings().setValue(QStringLiteral("lastProject"), path);
   QStringList paths;
   for (const auto& entry : m_document->project().images()) {
     const QString stored = QString::fromStdString(entry.second.path);

@@ -118,6 +118,10 @@ class MainWindow : public QMainWindow {
   // (the GUI asks the user) and shows the project's first image.
   bool saveProjectAs(const QString& path, QString* error);
   bool openProject(const QString& path, const std::function<bool()>& recover, QString* error);
+  // At start-up: when the project used last has journaled edits that were never saved (the
+  // application did not close normally), asks `ask` and opens it, recovering them or not.
+  // Returns true when a project was opened.
+  bool offerCrashRecovery(const std::function<bool()>& ask);
   // Opens an image, a folder or a project by what the path is.
   bool openPath(const QString& path, QString* error = nullptr);
   void loadBundle(const QString& directory);

@@ -133,6 +133,31 @@ class TestAnnotateFlow : public QObject {
     QCOMPARE(reopened.document()->project().objects().size(), size_t(1));
   }
 
+  void crashRecoveryIsOfferedAtStart() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
+    {
+      MainWindow window;
+      QVERIFY(showSample(window));
+      QString error;
+      QVERIFY(window.saveProjectAs(path, &error));
+      QVERIFY(clickAndWait(window, {800, 430}));
+      QVERIFY(window.acceptLiveMask());
+      // No save, no close: the journal holds the object.
+    }
+    MainWindow restarted;
+    bool asked = false;
+    QVERIFY(restarted.offerCrashRecovery([&] { asked = true; return true; }));
+    QVERIFY(asked);
+    QCOMPARE(restarted.document()->projectPath(), path);
+    QCOMPARE(restarted.document()->project().objects().size(), size_t(1));
+    QVERIFY(restarted.document()->save(nullptr));
+    MainWindow clean;
+    asked = false;
+    QVERIFY(!clean.offerCrashRecovery([&] { asked = true; return true; }));  // saved: nothing to offer
+    QVERIFY(!asked);
+  }
+
   void boxDragAndEscape() {
     MainWindow window;
     QVERIFY(showSample(window));
