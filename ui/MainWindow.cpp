@@ -14,6 +14,7 @@
 #include <QImageReader>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineF>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -77,7 +78,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
       m_document(new Document(this)),
       m_engine(new EngineService(this, std::move(engineFactory))),
       m_session(new PromptSession(this)),
-      m_pointTool(std::make_unique<PointTool>(m_session)),
+      m_pointTool(std::make_unique<PointTool>(m_session, [this](const QPointF& p) { hoverAt(p); })),
       m_boxTool(std::make_unique<BoxTool>(m_session)) {
   auto stroke = [this](const std::vector<std::pair<double, double>>& points, double radius, bool erase) {
     applyStroke(points, radius, erase);
@@ -421,6 +422,21 @@ void MainWindow::applyStroke(const std::vector<std::pair<double, double>>& point
   const int64_t id = m_document->addObject(std::move(object));
   m_document->setImageStatus(m_imageId, annotation::ImageStatus::InProgress);
   setSelection({id});
+}
+
+void MainWindow::setHoverPreview(bool on) {
+  m_hoverPreview = on;
+  QSettings().setValue(QStringLiteral("point/hoverPreview"), on);
+}
+
+void MainWindow::hoverAt(const QPointF& p) {
+  if (!m_hoverPreview || !m_canvas->hasImage() || !QRectF(m_canvas->image().rect()).contains(p)) return;
+  // Only before the first click, and only when the cursor moved a few pixels.
+  if (!m_session->prompt().empty() || QLineF(p, m_lastHover).length() < 4.0 / std::max(0.01, m_canvas->zoom())) return;
+  m_lastHover = p;
+  prompt::InteractivePrompt preview;
+  preview.clicks = {{p.x(), p.y(), true}};
+  m_engine->requestPrediction(preview);
 }
 
 // ---- overlays --------------------------------------------------------------------------------
@@ -983,6 +999,10 @@ void MainWindow::createActions() {
   smaller->setShortcut(QKeySequence(Qt::Key_BracketLeft));
   QAction* larger = toolsMenu->addAction(tr("Larger Brush"), this, [this] { m_brushTool->grow(); m_eraserTool->grow(); m_canvas->update(); });
   larger->setShortcut(QKeySequence(Qt::Key_BracketRight));
+  QAction* hover = toolsMenu->addAction(tr("Preview Mask on &Hover"), this, [this](bool on) { setHoverPreview(on); });
+  hover->setCheckable(true);
+  hover->setChecked(QSettings().value(QStringLiteral("point/hoverPreview"), false).toBool());
+  m_hoverPreview = hover->isChecked();
   QAction* asPrompt = toolsMenu->addAction(tr("Brush Strokes Prompt the Engine"), this, [this](bool on) { setBrushAsPrompt(on); });
   asPrompt->setCheckable(true);
   asPrompt->setChecked(QSettings().value(QStringLiteral("brush/asPrompt"), false).toBool());

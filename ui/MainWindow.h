@@ -103,6 +103,10 @@ class MainWindow : public QMainWindow {
   void setBrushAsPrompt(bool asPrompt);
   void applyStroke(const std::vector<std::pair<double, double>>& points, double radius, bool erase);
   void setOverlayStyle(const OverlayStyle& style);
+  // Point tool hover preview: the mask an include click under the cursor would give, updated as
+  // the mouse moves (the engine's latest-wins queue keeps it cheap).
+  void setHoverPreview(bool on);
+  void hoverAt(const QPointF& imagePos);
 
   ExportDialog* openExportDialog();
   // Batch: the find-similar exemplars drawn on this image, searched for in every image of the
@@ -201,6 +205,8 @@ class MainWindow : public QMainWindow {
   int m_currentCategory = 0;
   OverlayStyle m_style;
   bool m_brushAsPrompt = false;
+  bool m_hoverPreview = false;
+  QPointF m_lastHover{-1, -1};
   bool m_demo = false;
   QByteArray m_stateBeforeDemo;
   int m_imageId = 0;

@@ -142,6 +142,21 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
   }
 
+  void hoverPreviewShowsTheMaskBeforeAClick() {
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    w.setHoverPreview(true);
+    QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
+    QTest::mouseMove(w.canvas(), at(w, {100, 120}));
+    QVERIFY(ready.wait(10000));
+    QVERIFY(w.liveMask().at(120, 100));
+    QVERIFY(w.promptSession()->prompt().empty());  // a preview, not a click
+    QVERIFY(h.click({100, 120}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+  }
+
   void digitKeysChooseTheClass() {
     Harness h;
     QVERIFY(h.start());
