@@ -37,6 +37,15 @@ bool clickAndWait(MainWindow& window, QPointF at) {
   return ready.wait(20000);
 }
 
+// Saves an empty project at `path`, then adds one object that only the journal holds, and
+// drops the window as a crash would.
+bool leaveUnsavedObject(const QString& path) {
+  MainWindow window;
+  QString error;
+  return showSample(window) && window.saveProjectAs(path, &error) && clickAndWait(window, {800, 430}) &&
+         window.acceptLiveMask();
+}
+
 }  // namespace
 
 class TestAnnotateFlow : public QObject {
@@ -109,14 +118,7 @@ class TestAnnotateFlow : public QObject {
   void recoveryRestoresJournaledEdits() {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
-    {
-      MainWindow window;
-      QVERIFY(showSample(window));
-      QString error;
-      QVERIFY(window.saveProjectAs(path, &error));
-      QVERIFY(clickAndWait(window, {800, 430}));
-      QVERIFY(window.acceptLiveMask());
-    }
+    QVERIFY(leaveUnsavedObject(path));
     QString error;
     MainWindow recovered;
     bool asked = false;
@@ -136,15 +138,7 @@ class TestAnnotateFlow : public QObject {
   void crashRecoveryIsOfferedAtStart() {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
-    {
-      MainWindow window;
-      QVERIFY(showSample(window));
-      QString error;
-      QVERIFY(window.saveProjectAs(path, &error));
-      QVERIFY(clickAndWait(window, {800, 430}));
-      QVERIFY(window.acceptLiveMask());
-      // No save, no close: the journal holds the object.
-    }
+    QVERIFY(leaveUnsavedObject(path));  // no save, no close: the journal holds the object
     MainWindow restarted;
     bool asked = false;
     QVERIFY(restarted.offerCrashRecovery([&] { asked = true; return true; }));
