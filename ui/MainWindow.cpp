@@ -67,6 +67,11 @@ const std::array<uint8_t, 3> kClassColors[] = {{60, 220, 120}, {255, 179, 0}, {1
                                                {166, 189, 215}, {193, 0, 32}, {206, 162, 98}, {0, 125, 52},
                                                {246, 118, 142}, {0, 83, 138}, {255, 122, 92}, {83, 55, 122}};
 
+// The desktop theme's icon when there is one, else ours (offscreen and minimal desktops have none).
+QIcon themedIcon(const char* themeName, const char* ours) {
+  return QIcon::fromTheme(QString::fromLatin1(themeName), QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(ours))));
+}
+
 const QColor kLiveColor(0, 160, 255);
 const QColor kCandidateColor(255, 140, 0);
 
@@ -113,7 +118,9 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   statusBar()->addPermanentWidget(m_engineLabel);
   m_busyTimer.setInterval(100);
   connect(&m_busyTimer, &QTimer::timeout, this, [this] {
-    if (!m_engine->encodingImage()) return;
+    // Only steps that take a while get the spinner (no flicker for the classic engine).
+    if (!m_engine->encodingImage() || m_engine->encodingElapsedMs() < 300) return;
+    m_busyBar->show();
     m_latencyLabel->setText(tr("encoding image… %1 s").arg(m_engine->encodingElapsedMs() / 1000.0, 0, 'f', 1));
   });
 
@@ -142,10 +149,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   });
   connect(m_engine, &EngineService::similarFailed, this,
           [this](quint64, const QString& error) { showEngineError(tr("Find similar failed: %1").arg(error)); });
-  connect(m_engine, &EngineService::imageEncodingStarted, this, [this] {
-    m_busyBar->show();
-    m_busyTimer.start();
-  });
+  connect(m_engine, &EngineService::imageEncodingStarted, this, [this] { m_busyTimer.start(); });
   connect(m_engine, &EngineService::imageReady, this, [this](const QString& key, const QString& error, double ms) {
     m_busyBar->hide();
     m_busyTimer.stop();
@@ -910,10 +914,10 @@ void MainWindow::createDocks() {
 
 void MainWindow::createActions() {
   QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-  QAction* openAction = fileMenu->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open Image…"), this,
+  QAction* openAction = fileMenu->addAction(themedIcon("document-open", "open-image"), tr("&Open Image…"), this,
                                             &MainWindow::chooseImage);
   openAction->setShortcut(QKeySequence::Open);
-  QAction* openFolderAction = fileMenu->addAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Open &Folder…"), this,
+  QAction* openFolderAction = fileMenu->addAction(themedIcon("folder-open", "open-folder"), tr("Open &Folder…"), this,
                                                   &MainWindow::chooseFolder);
   openFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
   m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
@@ -938,10 +942,10 @@ void MainWindow::createActions() {
   QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
   QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
   undo->setShortcut(QKeySequence::Undo);
-  undo->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo")));
+  undo->setIcon(themedIcon("edit-undo", "undo"));
   QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
   redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
-  redo->setIcon(QIcon::fromTheme(QStringLiteral("edit-redo")));
+  redo->setIcon(themedIcon("edit-redo", "redo"));
   editMenu->addAction(undo);
   editMenu->addAction(redo);
   editMenu->addSeparator();
@@ -949,7 +953,7 @@ void MainWindow::createActions() {
     if (!acceptSimilarCandidates()) acceptLiveMask();
   });
   accept->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
-  accept->setIcon(QIcon::fromTheme(QStringLiteral("dialog-ok-apply")));
+  accept->setIcon(themedIcon("dialog-ok-apply", "accept"));
   QAction* clear = editMenu->addAction(tr("&Clear Prompt"), this, [this] {
     clearPrompt();
     setSelection({});
@@ -978,16 +982,17 @@ void MainWindow::createActions() {
     QString label;  // toolbar
     Qt::Key key;
     const char* icon;
+    const char* ours;
   };
-  const ToolSpec specs[] = {{ToolKind::Point, tr("&Point (left include, right/Shift exclude)"), tr("Point"), Qt::Key_P, "edit-select"},
-                            {ToolKind::Box, tr("&Box"), tr("Box"), Qt::Key_B, "draw-rectangle"},
-                            {ToolKind::Brush, tr("B&rush"), tr("Brush"), Qt::Key_R, "draw-brush"},
-                            {ToolKind::Eraser, tr("&Eraser"), tr("Eraser"), Qt::Key_E, "draw-eraser"},
-                            {ToolKind::Similar, tr("&Find Similar (drag exemplars)"), tr("Similar"), Qt::Key_F, "edit-find"},
-                            {ToolKind::Select, tr("&Select / Edit"), tr("Select"), Qt::Key_V, "edit-select-all"},
-                            {ToolKind::Pan, tr("P&an"), tr("Pan"), Qt::Key_H, "transform-move"}};
+  const ToolSpec specs[] = {{ToolKind::Point, tr("&Point (left include, right/Shift exclude)"), tr("Point"), Qt::Key_P, "edit-select", "tool-point"},
+                            {ToolKind::Box, tr("&Box"), tr("Box"), Qt::Key_B, "draw-rectangle", "tool-box"},
+                            {ToolKind::Brush, tr("B&rush"), tr("Brush"), Qt::Key_R, "draw-brush", "tool-brush"},
+                            {ToolKind::Eraser, tr("&Eraser"), tr("Eraser"), Qt::Key_E, "draw-eraser", "tool-eraser"},
+                            {ToolKind::Similar, tr("&Find Similar (drag exemplars)"), tr("Similar"), Qt::Key_F, "edit-find", "tool-similar"},
+                            {ToolKind::Select, tr("&Select / Edit"), tr("Select"), Qt::Key_V, "edit-select-all", "tool-select"},
+                            {ToolKind::Pan, tr("P&an"), tr("Pan"), Qt::Key_H, "transform-move", "tool-pan"}};
   for (const ToolSpec& spec : specs) {
-    QAction* a = toolsMenu->addAction(QIcon::fromTheme(QString::fromLatin1(spec.icon)), spec.text, this,
+    QAction* a = toolsMenu->addAction(themedIcon(spec.icon, spec.ours), spec.text, this,
                                       [this, kind = spec.kind] { selectTool(kind); });
     a->setIconText(spec.label);
     a->setShortcut(QKeySequence(spec.key));
@@ -1025,9 +1030,9 @@ void MainWindow::createActions() {
   }
 
   QMenu* navigateMenu = menuBar()->addMenu(tr("&Go"));
-  QAction* next = navigateMenu->addAction(QIcon::fromTheme(QStringLiteral("go-next")), tr("&Next Image"), this, &MainWindow::nextImage);
+  QAction* next = navigateMenu->addAction(themedIcon("go-next", "go-next"), tr("&Next Image"), this, &MainWindow::nextImage);
   next->setShortcuts({QKeySequence(Qt::Key_D), QKeySequence(Qt::Key_PageDown)});
-  QAction* previous = navigateMenu->addAction(QIcon::fromTheme(QStringLiteral("go-previous")), tr("&Previous Image"), this,
+  QAction* previous = navigateMenu->addAction(themedIcon("go-previous", "go-previous"), tr("&Previous Image"), this,
                                               &MainWindow::previousImage);
   previous->setShortcuts({QKeySequence(Qt::Key_A), QKeySequence(Qt::Key_PageUp)});
   navigateMenu->addAction(tr("Next &Unfinished Image"), this, &MainWindow::nextUnfinishedImage)->setShortcut(QKeySequence(Qt::Key_N));
