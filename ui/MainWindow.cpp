@@ -165,6 +165,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
     }
   });
   connect(m_engine, &EngineService::engineChanged, this, [this](const EngineDescription& description) {
+    m_busyBar->hide();  // the re-encoding of the current image gets its own spinner if it is slow
     m_engineLabel->setText(description.status);
     statusBar()->showMessage(tr("Engine: %1").arg(description.status), 5000);
     if (!m_session->prompt().empty()) onPromptChanged();

@@ -35,6 +35,11 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
   });
   connect(m_worker, &EngineWorker::engineChanged, this, [this](const EngineDescription& description) {
     m_engine = description;
+    if (m_hasImage) {  // the new engine encodes the current image now
+      m_encoding = true;
+      m_encodingTimer.start();
+      Q_EMIT imageEncodingStarted(QString());
+    }
     Q_EMIT engineChanged(description);
   });
   connect(m_worker, &EngineWorker::engineLoadFailed, this, &EngineService::engineLoadFailed);
@@ -63,6 +68,7 @@ void EngineService::setImage(const QImage& image, const QString& key) {
   m_latestSimilarId = 0;
   ++m_worker->preEncodeGeneration;
   m_encoding = true;
+  m_hasImage = true;
   m_encodingTimer.start();
   Q_EMIT imageEncodingStarted(key);
   QMetaObject::invokeMethod(m_worker, "setImage", Qt::QueuedConnection, Q_ARG(QImage, image), Q_ARG(QString, key));

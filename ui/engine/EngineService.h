@@ -74,6 +74,7 @@ class EngineService : public QObject {
   quint64 m_latestSimilarId = 0;
   bool m_busy = false;
   bool m_encoding = false;
+  bool m_hasImage = false;
   QElapsedTimer m_encodingTimer;
   std::optional<std::pair<quint64, prompt::InteractivePrompt>> m_pending;
 };
