@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <random>
 
+#include "engine/mask/MaskEditing.h"
 #include "engine/mask/Polygons.h"
 #include "engine/mask/Rle.h"
 
@@ -165,6 +166,38 @@ class TestRle : public QObject {
     QCOMPARE(area(rle), int64_t(10 * 6));
     QVERIFY(m.at(3, 2) && m.at(8, 11) && !m.at(9, 11) && !m.at(3, 12) && !m.at(2, 2));
     QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({1, 2, 3, 4}, 10, 10));
+  }
+
+  void editingHelpers() {
+    // contains() walks the runs: it must agree with decoding at every pixel.
+    std::mt19937 rng(5);
+    BinaryMask m(23, 31);
+    for (int y = 0; y < 23; ++y)
+      for (int x = 0; x < 31; ++x) m.set(y, x, (rng() % 3) == 0);
+    const Rle rle = encode(m);
+    for (int y = 0; y < 23; ++y)
+      for (int x = 0; x < 31; ++x) QCOMPARE(contains(rle, x, y), bool(m.at(y, x)));
+    QVERIFY(!contains(rle, -1, 0));
+    QVERIFY(!contains(rle, 31, 0));
+
+    // A stroke: a round dab of radius 10 has about pi * 100 pixels and stays in the image.
+    const BinaryMask dab = rasterizeStroke({{50.0, 40.0}}, 10.0, 80, 100);
+    QVERIFY2(std::abs(dab.area() - 314) < 40, qPrintable(QString::number(dab.area())));
+    QVERIFY(dab.at(40, 50));
+    QVERIFY(!dab.at(40, 62));
+    const BinaryMask edge = rasterizeStroke({{-5.0, -5.0}, {5.0, 5.0}}, 3.0, 20, 20);
+    QVERIFY(edge.area() > 0 && edge.at(2, 2));
+    QCOMPARE(rasterizeStroke({{500.0, 500.0}}, 3.0, 20, 20).area(), int64_t(0));  // outside: nothing
+
+    // Split: two separate dabs are two parts, largest first, together the original.
+    BinaryMask two = rasterizeStroke({{20.0, 20.0}}, 8.0, 60, 90);
+    const BinaryMask big = rasterizeStroke({{60.0, 30.0}}, 12.0, 60, 90);
+    for (int64_t i = 0; i < two.pixelCount(); ++i) two.data()[i] |= big.data()[i];
+    const std::vector<BinaryMask> parts = connectedParts(two);
+    QCOMPARE(parts.size(), size_t(2));
+    QCOMPARE(parts[0].area(), big.area());
+    QCOMPARE(parts[0].area() + parts[1].area(), two.area());
+    QCOMPARE(connectedParts(two, big.area()).size(), size_t(1));  // the small one is dropped
   }
 };
 
