@@ -167,13 +167,13 @@ at::Tensor InteractiveHeads::mlp(const std::string& prefix, int layers, const at
 }
 
 at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                       const at::Tensor& cachedKT, const at::Tensor& cachedV) const {
+                                       const at::Tensor& cachedKT, const at::Tensor& cachedV, const at::Tensor& cachedQ) const {
   const int64_t heads = m_config.numHeads, batch = q.size(0);
   // [B, N, inner] -> [B*heads, N, d], the layout of model::attention (one task per head).
   auto split = [heads](const at::Tensor& x) {
     return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2).reshape({-1, x.size(1), x.size(2) / heads});
   };
-  const at::Tensor qh = split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
+  const at::Tensor qh = cachedQ.defined() ? cachedQ : split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
   const at::Tensor kT = cachedKT.defined() ? cachedKT
                                            : split(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias"))).transpose(1, 2);
   const at::Tensor vh = cachedV.defined() ? cachedV : split(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")));
@@ -229,6 +229,10 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   const at::Tensor v = separateHeads(linear(keys, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), heads);
   image.block0KeysK = k.transpose(-2, -1).reshape({heads, k.size(3), k.size(2)}).contiguous();  // [heads, d, HW]
   image.block0KeysV = v.reshape({heads, v.size(2), v.size(3)}).contiguous();                     // [heads, HW, d]
+  // Block 0 image->token attention takes its queries from the same fixed src (+ PE).
+  const std::string i2t = kDecoder + "transformer.layers.0.cross_attn_image_to_token";
+  const at::Tensor q = separateHeads(linear(keys + m_denseImagePeSeq, w(i2t + ".q_proj.weight"), w(i2t + ".q_proj.bias")), heads);
+  image.block0ImageQ = q.reshape({heads, q.size(2), q.size(3)}).contiguous();  // [heads, HW, d]
   return image;
 }
 
@@ -335,8 +339,12 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
                         w(l + "norm3.bias"));
     {
       const at::Tensor q = queries + queryPe;
-      const at::Tensor k = keys + keyPe;
-      keys = keys + attention(l + "cross_attn_image_to_token", k, q, queries);
+      if (cached && i == 0) {  // the image-side queries were projected once per image
+        const at::Tensor cachedQ = b == 1 ? image.block0ImageQ : image.block0ImageQ.repeat({b, 1, 1});
+        keys = keys + attention(l + "cross_attn_image_to_token", keys, q, queries, {}, {}, cachedQ);
+      } else {
+        keys = keys + attention(l + "cross_attn_image_to_token", keys + keyPe, q, queries);
+      }
     }
     keys = layerNorm(keys, w(l + "norm4.weight"), w(l + "norm4.bias"));
   }

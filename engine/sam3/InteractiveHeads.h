@@ -42,6 +42,7 @@ struct InteractiveImage {
   at::Tensor denseNoMask;      // [1, C, 72, 72]: embeddings + no_mask_embed, the usual `src`
   at::Tensor block0KeysK;      // first block token->image keys, projected: [heads, d, HW] (no mask)
   at::Tensor block0KeysV;      // ... values: [heads, HW, d]
+  at::Tensor block0ImageQ;     // first block image->token queries, projected: [heads, HW, d] (no mask)
 };
 
 struct DecoderOutput {
@@ -96,7 +97,7 @@ class InteractiveHeads {
   const at::Tensor& w(const std::string& key) const;
   at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
   at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                       const at::Tensor& cachedKT = {}, const at::Tensor& cachedV = {}) const;
+                       const at::Tensor& cachedKT = {}, const at::Tensor& cachedV = {}, const at::Tensor& cachedQ = {}) const;
 
   InteractiveHeadsConfig m_config;
   StateDict m_weights;
