@@ -108,7 +108,12 @@ int runSegmentCommand(QCommandLineParser& parser, const QStringList& arguments) 
   if (search) {
     segment::FindSimilarRequest request;
     request.text = parser.value(text).toStdString();
-    request.threshold = parser.value(threshold).toDouble();
+    bool thresholdOk = false;
+    request.threshold = parser.value(threshold).toDouble(&thresholdOk);
+    if (!thresholdOk || request.threshold < 0.0 || request.threshold > 1.0) {
+      printError(QStringLiteral("--threshold needs a number between 0 and 1, got '%1'").arg(parser.value(threshold)));
+      return 2;
+    }
     for (const QString& b : parser.values(box)) {
       if (!parseNumbers(b, 4, 5, values)) {
         printError(QStringLiteral("--box needs x0,y0,x1,y1[,label], got '%1'").arg(b));

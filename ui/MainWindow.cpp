@@ -364,13 +364,7 @@ void MainWindow::chooseCategoryRow(int row) {
   statusBar()->showMessage(tr("Class: %1").arg(QString::fromStdString(categories.at(id).name)), 2000);
 }
 
-void MainWindow::deleteSelection() {
-  if (m_selected.empty()) return;
-  std::vector<int64_t> ids;
-  for (int64_t id : m_selected)
-    if (const auto* o = m_document->project().object(id); o && !Document::isLocked(*o)) ids.push_back(id);
-  m_document->removeObjects(ids);
-}
+void MainWindow::deleteSelection() { m_document->removeObjects({m_selected.begin(), m_selected.end()}); }
 
 bool MainWindow::mergeSelection() {
   const int64_t merged = m_document->mergeObjects({m_selected.begin(), m_selected.end()});
@@ -455,38 +449,43 @@ void MainWindow::setOverlayStyle(const OverlayStyle& style) {
   refreshCandidates();
 }
 
+void MainWindow::showLayer(ImageCanvas::Layer layer, const OverlayLayer& raster) {
+  m_canvas->setLayer(layer, raster.image, raster.region);
+}
+
 void MainWindow::refreshObjects() {
   if (!m_canvas->hasImage()) return;
-  m_canvas->setLayer(ImageCanvas::Layer::Objects,
-                     OverlayRenderer::renderObjects(m_document->project(), m_imageId, m_canvas->image().size(), m_selected,
-                                                    m_hidden, m_style));
+  showLayer(ImageCanvas::Layer::Objects, OverlayRenderer::renderObjects(m_document->project(), m_imageId, m_canvas->image().size(),
+                                                                       m_selected, m_hidden, m_style));
   m_objectsDock->refresh(m_document->project(), m_imageId, m_selected, m_hidden);
 }
 
 void MainWindow::refreshLive() {
   if (!m_canvas->hasImage()) return;
   const mask::BinaryMask& live = liveMask();
-  m_canvas->setLayer(ImageCanvas::Layer::Live, live.empty() ? QImage()
-                                                            : OverlayRenderer::renderMasks({&live}, {kLiveColor},
-                                                                                           m_canvas->image().size(), m_style));
+  showLayer(ImageCanvas::Layer::Live,
+            live.empty() ? OverlayLayer{} : OverlayRenderer::renderMasks({&live}, {kLiveColor}, m_canvas->image().size(), m_style));
 }
 
 void MainWindow::refreshCandidates() {
   if (!m_canvas->hasImage()) return;
   std::vector<const mask::BinaryMask*> masks;
   for (const segment::Instance& instance : m_similar) masks.push_back(&instance.mask);
-  m_canvas->setLayer(ImageCanvas::Layer::Candidates,
-                     masks.empty() ? QImage()
-                                   : OverlayRenderer::renderMasks(masks, {kCandidateColor}, m_canvas->image().size(), m_style));
+  showLayer(ImageCanvas::Layer::Candidates,
+            masks.empty() ? OverlayLayer{} : OverlayRenderer::renderMasks(masks, {kCandidateColor}, m_canvas->image().size(), m_style));
 }
 
 // ---- images and folders ----------------------------------------------------------------------
 
+bool MainWindow::isDone(const QString& path) const {
+  const annotation::ImageRecord* record = m_document->project().imageByFileName(QFileInfo(path).fileName().toStdString());
+  return record && (record->status == annotation::ImageStatus::Done || record->status == annotation::ImageStatus::Reviewed);
+}
+
 QString MainWindow::statusOf(const QString& path) const {
-  if (const annotation::ImageRecord* record = m_document->project().imageByFileName(QFileInfo(path).fileName().toStdString())) {
-    if (record->status == annotation::ImageStatus::Done || record->status == annotation::ImageStatus::Reviewed) return tr("done");
-    if (record->status == annotation::ImageStatus::InProgress) return tr("in progress");
-  }
+  if (isDone(path)) return tr("done");
+  const annotation::ImageRecord* record = m_document->project().imageByFileName(QFileInfo(path).fileName().toStdString());
+  if (record && record->status == annotation::ImageStatus::InProgress) return tr("in progress");
   return m_encoded.count(path) ? tr("encoded") : tr("new");
 }
 
@@ -535,7 +534,7 @@ bool MainWindow::previousImage() {
 }
 
 bool MainWindow::nextUnfinishedImage() {
-  const int index = m_folder.nextWhere([this](const QString& path) { return statusOf(path) != tr("done"); });
+  const int index = m_folder.nextWhere([this](const QString& path) { return !isDone(path); });
   if (index < 0) {
     statusBar()->showMessage(tr("Every image is done"), 4000);
     return false;
@@ -804,7 +803,7 @@ void MainWindow::setDemoMode(bool on) {
 void MainWindow::resetDemo() {
   std::vector<int64_t> ids;
   for (const auto& entry : m_document->project().objects()) ids.push_back(entry.first);
-  m_document->removeObjects(ids);
+  m_document->removeObjects(ids, /*includeLocked=*/true);
   m_document->undoStack()->clear();
   clearPrompt();
   if (!m_folder.isEmpty()) showFolderImage(0);
@@ -877,9 +876,8 @@ void MainWindow::createDocks() {
 
   connect(m_objectsDock, &ObjectsDock::selectionEdited, this, [this](const std::vector<int64_t>& ids) {
     m_selected = {ids.begin(), ids.end()};
-    m_canvas->setLayer(ImageCanvas::Layer::Objects,
-                       OverlayRenderer::renderObjects(m_document->project(), m_imageId, m_canvas->image().size(), m_selected,
-                                                      m_hidden, m_style));
+    showLayer(ImageCanvas::Layer::Objects, OverlayRenderer::renderObjects(m_document->project(), m_imageId,
+                                                                         m_canvas->image().size(), m_selected, m_hidden, m_style));
   });
   connect(m_objectsDock, &ObjectsDock::visibilityEdited, this, [this](int64_t id, bool visible) {
     if (visible) m_hidden.erase(id); else m_hidden.insert(id);

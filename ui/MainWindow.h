@@ -14,6 +14,7 @@
 #include "engine/mask/BinaryMask.h"
 #include "engine/segment/Segmenter.h"
 #include "ui/ImageFolder.h"
+#include "ui/canvas/ImageCanvas.h"
 #include "ui/canvas/OverlayRenderer.h"
 #include "ui/engine/EngineTypes.h"
 
@@ -151,6 +152,7 @@ class MainWindow : public QMainWindow {
   void refreshObjects();   // the objects layer and the objects dock
   void refreshLive();      // the live prediction layer
   void refreshCandidates();
+  void showLayer(ImageCanvas::Layer layer, const OverlayLayer& raster);
   void refreshImageBadges();
   void updateTitle();
   void saveProjectInteractive(bool chooseFile);
@@ -165,6 +167,7 @@ class MainWindow : public QMainWindow {
   void rejectCandidateAt(const QPointF& imagePos);
   void applyTheme(const QString& theme);
   QString statusOf(const QString& path) const;
+  bool isDone(const QString& path) const;
 
   ImageCanvas* m_canvas = nullptr;
   QLabel* m_imageLabel = nullptr;

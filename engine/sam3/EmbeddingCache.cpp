@@ -53,18 +53,20 @@ void EmbeddingCache::remember(const std::string& key, const ImageEmbedding& embe
   while (m_memory.size() > std::max<size_t>(1, m_options.memoryEntries)) m_memory.pop_back();
 }
 
-std::optional<ImageEmbedding> EmbeddingCache::find(const std::string& key) {
+std::optional<ImageEmbedding> EmbeddingCache::find(const std::string& key, bool* fromDisk) {
   std::lock_guard<std::mutex> lock(m_mutex);
+  if (fromDisk) *fromDisk = false;
   for (auto it = m_memory.begin(); it != m_memory.end(); ++it) {
     if (it->first != key) continue;
     m_memory.splice(m_memory.begin(), m_memory, it);
     ++m_stats.memoryHits;
     return m_memory.front().second;
   }
-  if (std::optional<ImageEmbedding> fromDisk = readDisk(key)) {
+  if (std::optional<ImageEmbedding> loaded = readDisk(key)) {
     ++m_stats.diskHits;
-    remember(key, *fromDisk);
-    return fromDisk;
+    remember(key, *loaded);
+    if (fromDisk) *fromDisk = true;
+    return loaded;
   }
   ++m_stats.misses;
   return std::nullopt;
@@ -173,16 +175,6 @@ void EmbeddingCache::trimDisk() {
       ++m_stats.evictedFiles;
     }
   }
-}
-
-uint64_t EmbeddingCache::diskBytes() const {
-  uint64_t total = 0;
-  std::error_code error;
-  if (m_options.diskDirectory.empty()) return 0;
-  for (const auto& item : fs::directory_iterator(m_options.diskDirectory, error)) {
-    if (item.path().extension() == kExtension) total += item.file_size(error);
-  }
-  return total;
 }
 
 EmbeddingCacheStats EmbeddingCache::stats() const {

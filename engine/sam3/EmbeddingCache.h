@@ -31,8 +31,9 @@ class EmbeddingCache {
  public:
   explicit EmbeddingCache(EmbeddingCacheOptions options);
 
-  // Memory first, then disk (a disk hit is promoted to memory). nullopt on a miss.
-  std::optional<ImageEmbedding> find(const std::string& key);
+  // Memory first, then disk (a disk hit is promoted to memory; `fromDisk` says which). nullopt
+  // on a miss.
+  std::optional<ImageEmbedding> find(const std::string& key, bool* fromDisk = nullptr);
   bool contains(const std::string& key);  // memory or disk, without loading
   // Keeps the embedding in memory and writes it to disk. Disk problems are not errors (the
   // cache only saves time); the last one is kept in lastProblem().
@@ -42,7 +43,6 @@ class EmbeddingCache {
   EmbeddingCacheStats stats() const;
   std::string lastProblem() const;
   std::string diskPath(const std::string& key) const;
-  uint64_t diskBytes() const;
 
  private:
   void remember(const std::string& key, const ImageEmbedding& embedding);  // memory LRU, mutex held

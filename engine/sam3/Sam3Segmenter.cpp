@@ -64,11 +64,11 @@ struct Sam3Segmenter::State {
 
   // The embedding of `bgr` from the caches, or from the backbone (then cached). Throws.
   model::ImageEmbedding embed(const cv::Mat& bgr, const std::string& imageKey, std::string& source) {
-    const int diskHitsBefore = cache->stats().diskHits;
-    if (std::optional<model::ImageEmbedding> cached = cache->find(imageKey)) {
+    bool fromDisk = false;
+    if (std::optional<model::ImageEmbedding> cached = cache->find(imageKey, &fromDisk)) {
       try {
         model->checkEmbedding(*cached);
-        source = cache->stats().diskHits > diskHitsBefore ? "disk" : "memory";
+        source = fromDisk ? "disk" : "memory";
         return std::move(*cached);
       } catch (const std::exception&) {
         cache->forget(imageKey);  // a foreign or stale entry: recompute

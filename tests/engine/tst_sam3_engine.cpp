@@ -451,6 +451,9 @@ class TestSam3Engine : public QObject {
     QVERIFY(out.contains(QStringLiteral("cannot read the image")));
     QCOMPARE(run({image, QStringLiteral("--point"), QStringLiteral("5;5"), QStringLiteral("--out"), mask}, out), 2);
     QVERIFY(out.contains(QStringLiteral("--point needs")));
+    QCOMPARE(run({image, QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("5,5,40,40"),
+                  QStringLiteral("--threshold"), QStringLiteral("high"), QStringLiteral("--out"), mask}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("--threshold needs")));
   }
 
   void exporterRefusesWithoutItsPrerequisites() {

@@ -17,7 +17,6 @@ const QColor kBackdrop(38, 40, 46);
 }  // namespace
 
 ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
-  for (auto& layer : m_layers) layer.assign(1, QImage());
   setFocusPolicy(Qt::StrongFocus);
   setMouseTracking(true);
   setAttribute(Qt::WA_OpaquePaintEvent);
@@ -53,19 +52,20 @@ void ImageCanvas::setImage(const QImage& image) {
 void ImageCanvas::setImage(const QImage& image, std::vector<QImage> pyramid) {
   m_image = pyramid.empty() ? toDisplayFormat(image) : pyramid.front();
   m_levels = pyramid.empty() ? buildPyramid(m_image) : std::move(pyramid);
-  for (auto& layer : m_layers) layer.assign(1, QImage());
+  for (auto& layer : m_layers) layer = LayerRaster();
   fitToWindow();
 }
 
-void ImageCanvas::setLayer(Layer layer, const QImage& overlay) {
-  m_layers[size_t(layer)] = overlay.isNull() ? std::vector<QImage>{QImage()}
-                                             : buildPyramid(overlay.convertToFormat(QImage::Format_ARGB32_Premultiplied));
+void ImageCanvas::setLayer(Layer layer, const QImage& overlay, const QRectF& region) {
+  LayerRaster& raster = m_layers[size_t(layer)];
+  raster.region = region.isEmpty() ? QRectF(m_image.rect()) : region;
+  raster.levels = overlay.isNull() ? std::vector<QImage>{QImage()}
+                                   : buildPyramid(overlay.convertToFormat(QImage::Format_ARGB32_Premultiplied));
   update();
 }
 
-const QImage& ImageCanvas::levelFor(const std::vector<QImage>& pyramid, double scale) const {
-  // Pixels of level 0 per image pixel, then halving per level.
-  const double base = double(pyramid.front().width()) / std::max(1, m_image.width());
+const QImage& ImageCanvas::levelFor(const std::vector<QImage>& pyramid, double scale, double base) {
+  // `base` pixels of level 0 per image pixel, then halving per level.
   size_t l = 0;
   while (l + 1 < pyramid.size() && scale / (base / double(1 << (l + 1))) <= 1.0) ++l;
   return pyramid[l];
@@ -165,12 +165,18 @@ void ImageCanvas::paintEvent(QPaintEvent* event) {
     const double kx = double(raster.width()) / m_image.width(), ky = double(raster.height()) / m_image.height();
     return QRectF(sourcePixels.x() * kx, sourcePixels.y() * ky, sourcePixels.width() * kx, sourcePixels.height() * ky);
   };
-  const QImage& pixels = levelFor(m_levels, m_scale);
+  const QImage& pixels = levelFor(m_levels, m_scale, 1.0);
   painter.drawImage(target, pixels, regionIn(pixels));
-  for (const auto& layer : m_layers) {
-    if (layer.empty() || layer.front().isNull()) continue;
-    const QImage& overlay = levelFor(layer, m_scale);
-    painter.drawImage(target, overlay, regionIn(overlay));
+  for (const LayerRaster& layer : m_layers) {
+    if (layer.levels.front().isNull()) continue;
+    // Only the part of the layer's region that is on screen, in the layer's own pixels.
+    const QRectF visible = layer.region.intersected(QRectF(sourcePixels));
+    if (visible.isEmpty()) continue;
+    const QImage& overlay = levelFor(layer.levels, m_scale, layer.levels.front().width() / layer.region.width());
+    const double kx = overlay.width() / layer.region.width(), ky = overlay.height() / layer.region.height();
+    const QRectF from((visible.x() - layer.region.x()) * kx, (visible.y() - layer.region.y()) * ky, visible.width() * kx,
+                      visible.height() * ky);
+    painter.drawImage(QRectF(mapFromImage(visible.topLeft()), visible.size() * m_scale), overlay, from);
   }
   paintMarkers(painter);
   if (m_tool) m_tool->paintOverlay(painter, {[this](const QPointF& p) { return mapFromImage(p); }, m_scale});

@@ -43,9 +43,10 @@ class ImageCanvas : public QWidget {
 
   // The tool that receives left/right mouse events (not owned; nullptr = none).
   void setTool(CanvasTool* tool) { m_tool = tool; }
-  // ARGB overlay drawn over the whole image (any resolution: it is stretched to the image).
-  void setLayer(Layer layer, const QImage& overlay);
-  const QImage& layer(Layer layer) const { return m_layers[size_t(layer)].front(); }
+  // ARGB overlay drawn over `region` of the image (image pixels; empty = the whole image), at
+  // any resolution: it is stretched to the region.
+  void setLayer(Layer layer, const QImage& overlay, const QRectF& region = {});
+  const QImage& layer(Layer layer) const { return m_layers[size_t(layer)].levels.front(); }
   // Prompt markers: include/exclude clicks, the box, and the box being dragged.
   void setPromptMarkers(const prompt::InteractivePrompt& prompt, const std::optional<QRectF>& preview);
 
@@ -77,12 +78,18 @@ class ImageCanvas : public QWidget {
 
  private:
   void paintMarkers(QPainter& painter) const;
-  // The coarsest level of `pyramid` that still has at least one pixel per screen pixel.
-  const QImage& levelFor(const std::vector<QImage>& pyramid, double scale) const;
+  // The coarsest level of `pyramid` that still has at least one pixel per screen pixel;
+  // `pixelsPerImagePixel` is level 0's resolution relative to the image.
+  static const QImage& levelFor(const std::vector<QImage>& pyramid, double scale, double pixelsPerImagePixel);
+
+  struct LayerRaster {
+    std::vector<QImage> levels{QImage()};  // a pyramid
+    QRectF region;                         // image pixels covered
+  };
 
   QImage m_image;
   std::vector<QImage> m_levels;  // [0] = m_image, then halvings
-  std::array<std::vector<QImage>, size_t(Layer::Count)> m_layers;  // each a pyramid too
+  std::array<LayerRaster, size_t(Layer::Count)> m_layers;
   CanvasTool* m_tool = nullptr;
   prompt::InteractivePrompt m_markers;
   std::optional<QRectF> m_previewBox;

@@ -123,10 +123,12 @@ std::vector<int64_t> Document::addObjects(std::vector<annotation::AnnotationObje
 
 void Document::removeObject(int64_t id) { removeObjects({id}); }
 
-void Document::removeObjects(const std::vector<int64_t>& ids) {
+void Document::removeObjects(const std::vector<int64_t>& ids, bool includeLocked) {
   std::vector<annotation::AnnotationObject> before;
-  for (int64_t id : ids)
-    if (const annotation::AnnotationObject* object = m_project.object(id)) before.push_back(*object);
+  for (int64_t id : ids) {
+    const annotation::AnnotationObject* object = m_project.object(id);
+    if (object && (includeLocked || !isLocked(*object))) before.push_back(*object);
+  }
   if (before.empty()) return;
   const QString text = before.size() == 1 ? tr("Delete object %1").arg(before.front().id)
                                           : tr("Delete %n objects", nullptr, int(before.size()));

@@ -38,7 +38,8 @@ class Document : public QObject {
   // Several objects in one undo step (accepting find-similar results); returns their ids.
   std::vector<int64_t> addObjects(std::vector<annotation::AnnotationObject> objects, const QString& text);
   void removeObject(int64_t id);
-  void removeObjects(const std::vector<int64_t>& ids);
+  // Locked objects are kept unless `includeLocked` (a full reset).
+  void removeObjects(const std::vector<int64_t>& ids, bool includeLocked = false);
   // One undo step each; ids that do not exist (or are locked, for edits) are ignored.
   bool changeCategory(const std::vector<int64_t>& ids, int categoryId);
   bool setMask(int64_t id, const mask::Rle& mask, const QString& text);  // a brush or eraser stroke

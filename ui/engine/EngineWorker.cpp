@@ -114,7 +114,7 @@ void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
     const cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_UNCHANGED);
     if (image.empty()) {
       error = tr("cannot read %1").arg(path);
-    } else if (!m_engine->isEncoded(image)) {
+    } else {  // preEncode() returns at once for an image already in the cache
       auto cancel = std::make_shared<std::atomic<bool>>(generation != preEncodeGeneration.load());
       error = QString::fromStdString(m_engine->preEncode(image, cancel));
     }
