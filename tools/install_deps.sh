@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqt6svg6 libgl-dev
   libtorch-dev libopencv-dev nlohmann-json3-dev libicu-dev zlib1g-dev
-  libopenblas0-pthread
+  libopenblas0-pthread libdnnl-dev
   python3-torch python3-torchvision python3-numpy
   libbenchmark-dev
   dpkg-dev fakeroot file

@@ -56,11 +56,6 @@ at::Tensor convTranspose2x2(const at::Tensor& x, const at::Tensor& weight, const
   return out.view({b, h, wd, cout, 2, 2}).permute({0, 1, 4, 2, 5, 3}).reshape({b, 2 * h, 2 * wd, cout});
 }
 
-// [B, N, C] -> [B, heads, N, C/heads]
-at::Tensor separateHeads(const at::Tensor& x, int64_t heads) {
-  return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
-}
-
 void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
   if (capture) (*capture)[name] = t;
 }
@@ -152,6 +147,28 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
   c10::InferenceMode guard;
   m_denseImagePe = m_pe.grid(config.imageEmbeddingSize, config.imageEmbeddingSize).unsqueeze(0);
   m_denseImagePeSeq = m_denseImagePe.flatten(2).permute({0, 2, 1}).contiguous();
+  // Image-side projections read keys + PE (K of token->image, Q of image->token) or keys (V):
+  // one product with the fused weights onto the constant PE @ W^T + bias.
+  const at::Tensor pe = m_denseImagePeSeq[0];
+  auto fuse = [&](const std::vector<std::pair<std::string, bool>>& parts) {
+    std::vector<at::Tensor> weights, bases;
+    for (const auto& [name, withPe] : parts) {
+      const at::Tensor& weight = w(name + ".weight");
+      const at::Tensor& bias = w(name + ".bias");
+      weights.push_back(weight);
+      bases.push_back(withPe ? linear(pe, weight, bias) : bias.expand({pe.size(0), weight.size(0)}));
+    }
+    m_imageProjWeight.push_back(at::cat(weights, 0).contiguous());
+    m_imageProjBase.push_back(at::cat(bases, 1).contiguous());
+  };
+  const std::string t = kDecoder + "transformer.";
+  for (int64_t i = 0; i < config.depth; ++i) {
+    const std::string l = t + "layers." + std::to_string(i) + ".";
+    fuse({{l + "cross_attn_token_to_image.k_proj", true},
+          {l + "cross_attn_token_to_image.v_proj", false},
+          {l + "cross_attn_image_to_token.q_proj", true}});
+  }
+  fuse({{t + "final_attn_token_to_image.k_proj", true}, {t + "final_attn_token_to_image.v_proj", false}});
 }
 
 const at::Tensor& InteractiveHeads::w(const std::string& key) const { return m_weights.at(key); }
@@ -166,20 +183,53 @@ at::Tensor InteractiveHeads::mlp(const std::string& prefix, int layers, const at
   return h;
 }
 
-at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                       const at::Tensor& cachedKT, const at::Tensor& cachedV, const at::Tensor& cachedQ) const {
+at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const {
   const int64_t heads = m_config.numHeads, batch = q.size(0);
   // [B, N, inner] -> [B*heads, N, d], the layout of model::attention (one task per head).
   auto split = [heads](const at::Tensor& x) {
     return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2).reshape({-1, x.size(1), x.size(2) / heads});
   };
-  const at::Tensor qh = cachedQ.defined() ? cachedQ : split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
-  const at::Tensor kT = cachedKT.defined() ? cachedKT
-                                           : split(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias"))).transpose(1, 2);
-  const at::Tensor vh = cachedV.defined() ? cachedV : split(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")));
+  const at::Tensor qh = split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
+  const at::Tensor kT = split(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias"))).transpose(1, 2);
+  const at::Tensor vh = split(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")));
   const at::Tensor attended = model::attention(qh, kT, vh, batch, {});  // [B*heads, N, d]
   const at::Tensor merged = attended.view({batch, heads, qh.size(1), qh.size(2)}).transpose(1, 2).reshape({batch, qh.size(1), -1});
   return linear(merged, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+}
+
+at::Tensor InteractiveHeads::imageProjections(int64_t layer, const at::Tensor& keys) const {
+  const at::Tensor& weight = m_imageProjWeight.at(size_t(layer));
+  const at::Tensor& base = m_imageProjBase.at(size_t(layer));
+  const int64_t batch = keys.size(0);
+  return linearOnto(keys, weight, batch == 1 ? base.clone() : base.repeat({batch, 1})).view({batch, keys.size(1), weight.size(0)});
+}
+
+at::Tensor InteractiveHeads::tokenToImage(const std::string& p, const at::Tensor& tokens, const at::Tensor& projections) const {
+  const int64_t batch = tokens.size(0), n = tokens.size(1), inner = m_config.embedDim / m_config.attentionDownsample;
+  const at::Tensor q = linear(tokens, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")).contiguous();
+  at::Tensor attended = at::empty({batch, n, inner}, at::kFloat);
+  for (int64_t b = 0; b < batch; ++b) {
+    const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
+    attentionHeads(headMatrix(q[b]), headMatrix(image, 0), headMatrix(image, inner), m_config.numHeads, inner / m_config.numHeads,
+                   headMatrix(attended[b]));
+  }
+  return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+}
+
+at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor& keys, const at::Tensor& projections,
+                                          const at::Tensor& tokensWithPe, const at::Tensor& tokens) const {
+  const int64_t batch = tokens.size(0), hw = keys.size(1), inner = m_config.embedDim / m_config.attentionDownsample;
+  const at::Tensor k = linear(tokensWithPe, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")).contiguous();
+  const at::Tensor v = linear(tokens, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")).contiguous();
+  at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
+  for (int64_t b = 0; b < batch; ++b) {
+    const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
+    attentionHeads(headMatrix(image, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), m_config.numHeads, inner / m_config.numHeads,
+                   headMatrix(attended[b]));
+  }
+  // The residual and the output bias seed the product.
+  const at::Tensor residual = at::add(keys.expand({batch, hw, keys.size(2)}), w(p + ".out_proj.bias"));
+  return linearOnto(attended, w(p + ".out_proj.weight"), residual);
 }
 
 at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
@@ -220,19 +270,10 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   image.imageEmbeddings = imageEmbeddings.to(at::kFloat).contiguous();
   image.highResS0 = featS0.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();  // channels-last for the upscaling
   image.highResS1 = featS1.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();
-  image.denseNoMask = image.imageEmbeddings + w(kEncoder + "no_mask_embed.weight").view({1, -1, 1, 1});
-  // Block 0 token->image attention reads keys = src (+ PE); without a mask prompt src is fixed.
-  const at::Tensor keys = image.denseNoMask.flatten(2).permute({0, 2, 1});
-  const std::string p = kDecoder + "transformer.layers.0.cross_attn_token_to_image";
-  const int64_t heads = m_config.numHeads;
-  const at::Tensor k = separateHeads(linear(keys + m_denseImagePeSeq, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")), heads);
-  const at::Tensor v = separateHeads(linear(keys, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")), heads);
-  image.block0KeysK = k.transpose(-2, -1).reshape({heads, k.size(3), k.size(2)}).contiguous();  // [heads, d, HW]
-  image.block0KeysV = v.reshape({heads, v.size(2), v.size(3)}).contiguous();                     // [heads, HW, d]
-  // Block 0 image->token attention takes its queries from the same fixed src (+ PE).
-  const std::string i2t = kDecoder + "transformer.layers.0.cross_attn_image_to_token";
-  const at::Tensor q = separateHeads(linear(keys + m_denseImagePeSeq, w(i2t + ".q_proj.weight"), w(i2t + ".q_proj.bias")), heads);
-  image.block0ImageQ = q.reshape({heads, q.size(2), q.size(3)}).contiguous();  // [heads, HW, d]
+  image.imageSeq = image.imageEmbeddings.flatten(2).transpose(1, 2).contiguous();
+  image.srcNoMask = image.imageSeq + w(kEncoder + "no_mask_embed.weight");
+  // Without a mask prompt block 0 reads a fixed src: its image-side projections are per image.
+  image.block0Projections = imageProjections(0, image.srcNoMask);
   return image;
 }
 
@@ -274,6 +315,11 @@ at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const {
   return at::conv2d(x, w(p + "6.weight"), w(p + "6.bias"));
 }
 
+at::Tensor InteractiveHeads::noMaskDense() const {
+  const int64_t g = m_config.imageEmbeddingSize;
+  return w(kEncoder + "no_mask_embed.weight").view({1, -1, 1, 1}).expand({1, m_config.embedDim, g, g});
+}
+
 void InteractiveHeads::selectByStability(const at::Tensor& allMasks, const at::Tensor& allIou, double delta, double threshold,
                                          DecoderOutput& out) {
   const at::Tensor token0 = allMasks.select(1, 0).flatten(1);  // [B, HW]
@@ -301,15 +347,17 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
                                            w(kDecoder + "mask_tokens.weight")}, 0);
   const at::Tensor tokens = at::cat({outputTokens.unsqueeze(0).expand({b, -1, -1}), sparse.to(at::kFloat)}, 1);
   const bool cached = !dense.defined();
-  at::Tensor src;
+  const int64_t g = m_config.imageEmbeddingSize, h = g, wd = g;
+  // Image tokens as a sequence [Bk, HW, C]; Bk = 1 while every object shares the image.
+  at::Tensor keys, projections;
   if (cached) {
-    src = repeatImage ? image.denseNoMask.expand({b, -1, -1, -1}) : image.denseNoMask;
+    keys = image.srcNoMask;
+    projections = image.block0Projections;
   } else {
-    src = (repeatImage ? image.imageEmbeddings.expand({b, -1, -1, -1}) : image.imageEmbeddings) + dense;
+    const at::Tensor denseSeq = dense.to(at::kFloat).flatten(2).transpose(1, 2);
+    keys = (repeatImage ? image.imageSeq.expand({b, -1, -1}) : image.imageSeq) + denseSeq;
+    projections = imageProjections(0, keys.contiguous());
   }
-  const int64_t h = src.size(2), wd = src.size(3);
-  at::Tensor keys = src.flatten(2).permute({0, 2, 1});  // [Bs, HW, C]
-  const at::Tensor keyPe = m_denseImagePeSeq;           // broadcasts over the batch
   at::Tensor queries = tokens;
   const at::Tensor& queryPe = tokens;
 
@@ -322,36 +370,22 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
       queries = queries + attention(l + "self_attn", q, q, queries);
     }
     queries = layerNorm(queries, w(l + "norm1.weight"), w(l + "norm1.bias"));
-    {
-      const at::Tensor q = queries + queryPe;
-      const bool useCache = cached && i == 0;
-      const at::Tensor k = useCache ? at::Tensor() : keys + keyPe;
-      at::Tensor cachedK, cachedV;
-      if (useCache) {  // one copy per object when several share the image
-        cachedK = b == 1 ? image.block0KeysK : image.block0KeysK.repeat({b, 1, 1});
-        cachedV = b == 1 ? image.block0KeysV : image.block0KeysV.repeat({b, 1, 1});
-      }
-      queries = queries + attention(l + "cross_attn_token_to_image", q, k, keys, cachedK, cachedV);
-    }
+    if (i > 0) projections = imageProjections(i, keys);
+    queries = queries + tokenToImage(l + "cross_attn_token_to_image", queries + queryPe, projections);
     queries = layerNorm(queries, w(l + "norm2.weight"), w(l + "norm2.bias"));
     const at::Tensor hidden = at::relu(linear(queries, w(l + "mlp.lin1.weight"), w(l + "mlp.lin1.bias")));
     queries = layerNorm(queries + linear(hidden, w(l + "mlp.lin2.weight"), w(l + "mlp.lin2.bias")), w(l + "norm3.weight"),
                         w(l + "norm3.bias"));
-    {
-      const at::Tensor q = queries + queryPe;
-      if (cached && i == 0) {  // the image-side queries were projected once per image
-        const at::Tensor cachedQ = b == 1 ? image.block0ImageQ : image.block0ImageQ.repeat({b, 1, 1});
-        keys = keys + attention(l + "cross_attn_image_to_token", keys, q, queries, {}, {}, cachedQ);
-      } else {
-        keys = keys + attention(l + "cross_attn_image_to_token", keys + keyPe, q, queries);
-      }
-    }
+    keys = imageToToken(l + "cross_attn_image_to_token", keys, projections, queries + queryPe, queries);
     keys = layerNorm(keys, w(l + "norm4.weight"), w(l + "norm4.bias"));
   }
   {
-    const at::Tensor q = queries + queryPe;
-    queries = queries + attention(t + "final_attn_token_to_image", q, keys + keyPe, keys);
-    queries = layerNorm(queries, w(t + "norm_final_attn.weight"), w(t + "norm_final_attn.bias"));
+    // Only the output tokens (object score, IoU, masks) are read after the last attention.
+    const int64_t outputs = outputTokens.size(0);
+    const at::Tensor q = queries.narrow(1, 0, outputs);
+    const at::Tensor attended = tokenToImage(t + "final_attn_token_to_image", q + queryPe.narrow(1, 0, outputs),
+                                             imageProjections(m_config.depth, keys));
+    queries = layerNorm(q + attended, w(t + "norm_final_attn.weight"), w(t + "norm_final_attn.bias"));
   }
   const at::Tensor iouTokenOut = queries.select(1, 1);
   const int64_t numTokens = m_config.numMultimaskOutputs + 1;
@@ -360,7 +394,7 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
   // Upscale the image tokens with the high-resolution features, channels-last throughout so
   // LayerNorm2d is a plain last-dimension LayerNorm and no layout copies are needed.
   const std::string up = kDecoder + "output_upscaling.";
-  const at::Tensor tokensMap = keys.reshape({keys.size(0), h, wd, c});
+  const at::Tensor tokensMap = keys.reshape({keys.size(0), h, wd, c});  // [B, 72, 72, C] channels-last
   at::Tensor upscaled = convTranspose2x2(tokensMap, w(up + "0.weight"), w(up + "0.bias")) + image.highResS1;
   upscaled = geluErf(at::layer_norm(upscaled, {upscaled.size(3)}, w(up + "1.weight"), w(up + "1.bias"), kLayerNorm2dEps));
   upscaled = geluErf(convTranspose2x2(upscaled, w(up + "3.weight"), w(up + "3.bias")) + image.highResS0);

@@ -3,14 +3,16 @@
 // two-way-transformer mask decoder, loaded by checkpoint key (`tracker.sam_prompt_encoder.*`,
 // `tracker.sam_mask_decoder.*`, `tracker.no_mem_embed`). Inference only.
 //
-// Image-only work (the dense image PE, and the first block's key/value projections of the
-// image tokens when no mask prompt is given) is done once per image in prepareImage().
+// Image-only work (the first block's projections of the image tokens when no mask prompt is
+// given) is done once per image in prepareImage(); the dense image PE's share of every
+// image-side projection is folded into per-weights constants at construction.
 
 #include <ATen/ATen.h>
 
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/sam3/PositionEmbeddingRandom.h"
 #include "engine/sam3/StateDict.h"
@@ -39,10 +41,9 @@ struct InteractiveImage {
   at::Tensor imageEmbeddings;  // [1, C, 72, 72], no_mem_embed already added
   at::Tensor highResS0;        // [1, 288, 288, 32] channels-last (after conv_s0)
   at::Tensor highResS1;        // [1, 144, 144, 64] channels-last (after conv_s1)
-  at::Tensor denseNoMask;      // [1, C, 72, 72]: embeddings + no_mask_embed, the usual `src`
-  at::Tensor block0KeysK;      // first block token->image keys, projected: [heads, d, HW] (no mask)
-  at::Tensor block0KeysV;      // ... values: [heads, HW, d]
-  at::Tensor block0ImageQ;     // first block image->token queries, projected: [heads, HW, d] (no mask)
+  at::Tensor imageSeq;         // [1, HW, C]: the embeddings as a token sequence (mask prompts add to it)
+  at::Tensor srcNoMask;        // [1, HW, C]: embeddings + no_mask_embed, the usual `src`
+  at::Tensor block0Projections;  // [1, HW, 3*inner]: block 0's image-side K | V | Q of srcNoMask (+ PE)
 };
 
 struct DecoderOutput {
@@ -84,6 +85,8 @@ class InteractiveHeads {
   at::Tensor embedPoints(const at::Tensor& coords, const at::Tensor& labels, bool pad, StageCapture* capture = nullptr) const;
   // mask [B,1,288,288] logits -> dense [B, C, 72, 72].
   at::Tensor embedMask(const at::Tensor& mask) const;
+  // The dense embedding without a mask prompt: no_mask_embed broadcast to [1, C, 72, 72].
+  at::Tensor noMaskDense() const;
 
   // Mask decoder. `dense` undefined = no mask prompt (uses the cached image side).
   DecoderOutput decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
@@ -96,14 +99,25 @@ class InteractiveHeads {
  private:
   const at::Tensor& w(const std::string& key) const;
   at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
-  at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                       const at::Tensor& cachedKT = {}, const at::Tensor& cachedV = {}, const at::Tensor& cachedQ = {}) const;
+  at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
+  // Image-side projections of block `layer` (K | V of token->image, Q of image->token, PE folded
+  // in) for keys [Bk, HW, C]; layer == depth gives the final attention's K | V.
+  at::Tensor imageProjections(int64_t layer, const at::Tensor& keys) const;
+  // Tokens [B, N, C] (with PE) attend over projected image tokens [Bk, HW, >= 2*inner].
+  at::Tensor tokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& projections) const;
+  // Image tokens (queries: column block 2*inner of `projections`) attend over the tokens; returns
+  // keys + the attention output (before norm4), [B, HW, C].
+  at::Tensor imageToToken(const std::string& prefix, const at::Tensor& keys, const at::Tensor& projections,
+                          const at::Tensor& tokensWithPe, const at::Tensor& tokens) const;
 
   InteractiveHeadsConfig m_config;
   StateDict m_weights;
   PositionEmbeddingRandom m_pe;
   at::Tensor m_denseImagePe;     // [1, C, 72, 72]
   at::Tensor m_denseImagePeSeq;  // [1, 5184, C]
+  // Per block (and the final attention): fused image-side projection weights [3*inner or 2*inner, C]
+  // and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
+  std::vector<at::Tensor> m_imageProjWeight, m_imageProjBase;
 };
 
 }  // namespace sam3::model

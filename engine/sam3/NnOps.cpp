@@ -6,49 +6,37 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/sam3/MatrixProduct.h"
+
 namespace sam3::model {
-namespace {
-// Below this many multiply-adds a product runs as one BLAS call on the calling thread.
-constexpr int64_t kParallelMacs = 1 << 22;
-}  // namespace
 
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
   const int64_t in = x.size(-1), out = weight.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
-  const int64_t threads = at::get_num_threads();
-  if (rows * in * out < kParallelMacs || threads == 1 || at::in_parallel_region()) {
-    return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
-  }
   std::vector<int64_t> outSizes = x.sizes().vec();
   outSizes.back() = out;
-  const at::Tensor x2d = x.reshape({rows, in});
-  const bool inference = c10::InferenceMode::is_enabled();  // thread-local: carry it to workers
-  if (rows >= 4 * threads) {  // many rows: each thread takes a block of rows
-    at::Tensor result = at::empty({rows, out}, x.options());
-    const at::Tensor weightT = weight.t();
-    at::parallel_for(0, rows, (rows + threads - 1) / threads, [&](int64_t begin, int64_t end) {
-      const c10::InferenceMode guard(inference);
-      at::Tensor target = result.slice(0, begin, end);
-      if (bias.defined()) {
-        at::addmm_out(target, bias, x2d.slice(0, begin, end), weightT);
-      } else {
-        at::mm_out(target, x2d.slice(0, begin, end), weightT);
-      }
-    });
-    return result.view(outSizes);
+  // A fresh buffer: expand().contiguous() of a single row would alias the bias itself.
+  at::Tensor base = at::empty({rows, out}, at::kFloat);
+  if (bias.defined()) {
+    base.copy_(bias.expand({rows, out}));
+  } else {
+    base.zero_();
   }
-  // Few rows, large weight (e.g. the 7x7 box convolution): each thread takes output features.
-  std::vector<at::Tensor> parts(threads);
-  const int64_t chunk = (out + threads - 1) / threads;
-  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
-    const c10::InferenceMode guard(inference);
-    for (int64_t t = begin; t < end; ++t) {
-      const int64_t o0 = std::min(out, t * chunk), o1 = std::min(out, o0 + chunk);
-      parts[t] = bias.defined() ? at::linear(x2d, weight.slice(0, o0, o1), bias.slice(0, o0, o1))
-                                : at::linear(x2d, weight.slice(0, o0, o1));
-    }
-  });
-  return at::cat(parts, 1).view(outSizes);
+  return linearOnto(x, weight, std::move(base)).view(outSizes);
+}
+
+at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base) {
+  const int64_t in = x.size(-1), out = weight.size(0);
+  const int64_t rows = in == 0 ? 0 : x.numel() / in;
+  std::vector<int64_t> outSizes = x.sizes().vec();
+  outSizes.back() = out;
+  at::Tensor result = base.to(at::kFloat).reshape({rows, out}).contiguous();
+  if (rows == 0 || in == 0) return result.view(outSizes);
+  const at::Tensor x2d = x.to(at::kFloat).reshape({rows, in}).contiguous();
+  const at::Tensor w = weight.to(at::kFloat).contiguous();
+  matrixProduct(rows, out, in, 1.0f, x2d.data_ptr<float>(), in, w.data_ptr<float>(), in, /*transposeB=*/true, 1.0f,
+                result.data_ptr<float>(), out);
+  return result.view(outSizes);
 }
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps) {
@@ -69,24 +57,50 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Ten
                      const at::Tensor& keyPaddingMask) {
   const int64_t groups = q.size(0), queries = q.size(1), keys = keysT.size(2);
   const int64_t heads = groups / batch;
-  const at::Tensor scaled = (q * (1.0 / std::sqrt(static_cast<double>(q.size(-1))))).contiguous();
-  const at::Tensor kT = keysT.contiguous();
-  const at::Tensor v = values.contiguous();
+  const at::Tensor scaled = (q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1))))).contiguous();
+  const at::Tensor kT = keysT.to(at::kFloat).contiguous();
+  const at::Tensor v = values.to(at::kFloat).contiguous();
+  const int64_t depth = scaled.size(2), valueDepth = v.size(2);
   const bool masked = keyPaddingMask.defined() && keyPaddingMask.numel() > 0;
-  at::Tensor out = at::empty({groups, queries, v.size(2)}, q.options());
+  at::Tensor out = at::empty({groups, queries, valueDepth}, q.options().dtype(at::kFloat));
   const bool inference = c10::InferenceMode::is_enabled();  // thread-local: carry it to workers
   at::parallel_for(0, groups, 1, [&](int64_t begin, int64_t end) {
     const c10::InferenceMode guard(inference);
+    at::Tensor scores = at::empty({queries, keys}, at::kFloat), weights = at::empty_like(scores);
     for (int64_t g = begin; g < end; ++g) {
-      at::Tensor scores = at::mm(scaled[g], kT[g]);  // [Lq, Lk]
+      matrixProduct(queries, keys, depth, 1.0f, scaled.data_ptr<float>() + g * queries * depth, depth,
+                    kT.data_ptr<float>() + g * depth * keys, keys, false, 0.0f, scores.data_ptr<float>(), keys);
       if (masked) {
         scores.masked_fill_(keyPaddingMask[g / heads].view({1, keys}), -std::numeric_limits<float>::infinity());
       }
-      at::Tensor target = out[g];
-      at::mm_out(target, at::softmax(scores, -1), v[g]);
+      at::_softmax_out(weights, scores, 1, false);
+      matrixProduct(queries, valueDepth, keys, 1.0f, weights.data_ptr<float>(), keys, v.data_ptr<float>() + g * keys * valueDepth,
+                    valueDepth, false, 0.0f, out.data_ptr<float>() + g * queries * valueDepth, valueDepth);
     }
   });
   return out;
+}
+
+void attentionHeads(const HeadMatrix& q, const HeadMatrix& k, const HeadMatrix& v, int64_t heads, int64_t depth,
+                    const HeadMatrix& out) {
+  const float scale = float(1.0 / std::sqrt(double(depth)));
+  const bool inference = c10::InferenceMode::is_enabled();
+  at::parallel_for(0, heads, 1, [&](int64_t begin, int64_t end) {
+    const c10::InferenceMode guard(inference);
+    at::Tensor scores = at::empty({q.rows, k.rows}, at::kFloat), weights = at::empty_like(scores);
+    for (int64_t h = begin; h < end; ++h) {
+      matrixProduct(q.rows, k.rows, depth, scale, q.data + h * depth, q.stride, k.data + h * depth, k.stride,
+                    /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), k.rows);
+      at::_softmax_out(weights, scores, 1, false);
+      matrixProduct(q.rows, depth, k.rows, 1.0f, weights.data_ptr<float>(), k.rows, v.data + h * depth, v.stride, false, 0.0f,
+                    out.data + h * depth, out.stride);
+    }
+  });
+}
+
+HeadMatrix headMatrix(const at::Tensor& t, int64_t columnOffset) {
+  TORCH_CHECK(t.scalar_type() == at::kFloat && t.dim() == 2 && t.stride(1) == 1, "headMatrix: a row-major float matrix is needed");
+  return {t.data_ptr<float>() + columnOffset, t.size(0), t.stride(0)};
 }
 
 }  // namespace sam3::model

@@ -1,7 +1,6 @@
 #pragma once
 // Small inference building blocks shared by the native SAM3 modules (PyTorch semantics).
-// Matrix products parallelize across LibTorch's intra-op threads themselves (row blocks, or
-// attention heads) on top of a single-threaded BLAS, see useSingleThreadedBlas().
+// Products go through matrixProduct (oneDNN or ATen's BLAS); attention runs one task per head.
 
 #include <ATen/ATen.h>
 
@@ -9,6 +8,9 @@ namespace sam3::model {
 
 // x @ weight^T + bias over the last dimension (bias may be undefined).
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+// x @ weight^T + base, base [..., out] (e.g. residual + bias, or a cached constant): the product
+// accumulates into base's storage (copied first only when it is not contiguous float).
+at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base);
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps = 1e-5);
 
@@ -22,5 +24,19 @@ at::Tensor mergeHeads(const at::Tensor& x, int64_t batch);
 // `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask);
+
+// A row-major float matrix whose heads are column blocks (e.g. a slice of one fused projection):
+// head h of row r starts at data + r * stride + h * depth.
+struct HeadMatrix {
+  float* data;
+  int64_t rows;
+  int64_t stride;
+};
+HeadMatrix headMatrix(const at::Tensor& matrix2d, int64_t columnOffset = 0);
+
+// Multi-head softmax(q k^T / sqrt(depth)) v straight on such matrices, no head split copies;
+// writes every head of `out` (q.rows rows). k and v have the same number of rows.
+void attentionHeads(const HeadMatrix& q, const HeadMatrix& k, const HeadMatrix& v, int64_t heads, int64_t depth,
+                    const HeadMatrix& out);
 
 }  // namespace sam3::model

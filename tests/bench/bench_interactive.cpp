@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       const auto ref = bench::measure([&] {
         const at::Tensor sparse = heads.embedPoints(points.coords, points.labels, true);
         const at::Tensor dense = withMask ? heads.embedMask(at::full({1, 1, 288, 288}, -1.0f))
-                                          : image.denseNoMask - image.imageEmbeddings;
+                                          : heads.noMaskDense();
         const model::DecoderOutput d = heads.decode(image, sparse, dense, false, false);
         (void)(model::upsampleLogits(model::fillHoles(d.lowResMasks), height, width) > 0);
       }, 20, 1.0);
