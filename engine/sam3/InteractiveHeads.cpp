@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/sam3/MatrixProduct.h"
 #include "engine/sam3/NnOps.h"
 
 namespace sam3::model {
@@ -46,14 +47,42 @@ at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight, const at::Tens
   return out;
 }
 
-// ConvTranspose2d with kernel 2 and stride 2 (no overlap) on a channels-last map
-// [B, H, W, Cin]: every pixel emits a 2x2 block, i.e. one matrix product
-// [pixels, Cin] x [Cin, Cout*4] and a pixel shuffle. Returns channels-last [B, 2H, 2W, Cout].
-at::Tensor convTranspose2x2(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  const int64_t b = x.size(0), h = x.size(1), wd = x.size(2), cin = x.size(3), cout = weight.size(1);
-  const at::Tensor w2d = weight.permute({1, 2, 3, 0}).reshape({cout * 4, cin});  // rows (cout, di, dj)
-  const at::Tensor out = linear(x.reshape({b * h * wd, cin}), w2d, bias.repeat_interleave(4));
-  return out.view({b, h, wd, cout, 2, 2}).permute({0, 1, 4, 2, 5, 3}).reshape({b, 2 * h, 2 * wd, cout});
+// The upscaling runs on "blocked" rows: a 2^k-times finer map is kept as rows (i, j, sub-pixel
+// offsets...) of the 72x72 grid, so ConvTranspose2d(k=2, s=2) - which maps every pixel to its
+// own 2x2 block - is one product per level with no pixel-shuffle copies, and LayerNorm2d is a
+// last-dimension LayerNorm. Only the four final 288x288 mask planes are put back in raster order.
+
+// ConvTranspose2d weight [Cin, Cout, 2, 2] as a product weight with output rows (di, dj, cout).
+at::Tensor subPixelWeight(const at::Tensor& weight) {
+  return weight.permute({2, 3, 1, 0}).reshape({4 * weight.size(1), weight.size(0)}).contiguous();
+}
+
+// [1, C, 2G, 2G] -> [1, G*G, 4*C]: rows (i, j), columns (di, dj, c).
+at::Tensor blockOnce(const at::Tensor& map, int64_t g) {
+  const int64_t c = map.size(1);
+  return map.view({1, c, g, 2, g, 2}).permute({0, 2, 4, 3, 5, 1}).reshape({1, g * g, 4 * c});
+}
+
+// [1, C, 4G, 4G] -> [1, G*G*4, 4*C]: rows (i, j, di, dj), columns (di2, dj2, c).
+at::Tensor blockTwice(const at::Tensor& map, int64_t g) {
+  const int64_t c = map.size(1);
+  return map.view({1, c, g, 2, 2, g, 2, 2}).permute({0, 2, 5, 3, 6, 4, 7, 1}).reshape({1, g * g * 4, 4 * c});
+}
+
+// Mask logits [B, T, G*G*16] in blocked order (i, j, di, dj, di2, dj2) -> raster [B, T, 4G, 4G].
+at::Tensor unblockMasks(const at::Tensor& logits, int64_t g) {
+  const int64_t b = logits.size(0), t = logits.size(1);
+  return logits.view({b, t, g, g, 2, 2, 2, 2}).permute({0, 1, 2, 4, 6, 3, 5, 7}).reshape({b, t, 4 * g, 4 * g});
+}
+
+// Repeats a per-image constant [1, R, C] for a batch as a fresh buffer a product may fill.
+at::Tensor freshFor(const at::Tensor& constant, int64_t batch) {
+  return batch == 1 ? constant.clone() : constant.repeat({batch, 1, 1});
+}
+
+at::Tensor geluInPlace(at::Tensor x) {  // exact erf form, as nn.GELU()
+  at::gelu_out(x, x);
+  return x;
 }
 
 void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
@@ -162,6 +191,8 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
     m_imageProjBase.push_back(at::cat(bases, 1).contiguous());
   };
   const std::string t = kDecoder + "transformer.";
+  m_upscaleWeight1 = subPixelWeight(w(kDecoder + "output_upscaling.0.weight"));
+  m_upscaleWeight0 = subPixelWeight(w(kDecoder + "output_upscaling.3.weight"));
   for (int64_t i = 0; i < config.depth; ++i) {
     const std::string l = t + "layers." + std::to_string(i) + ".";
     fuse({{l + "cross_attn_token_to_image.k_proj", true},
@@ -212,6 +243,46 @@ at::Tensor InteractiveHeads::tokenToImage(const std::string& p, const at::Tensor
     const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
     attentionHeads(headMatrix(q[b]), headMatrix(image, 0), headMatrix(image, inner), m_config.numHeads, inner / m_config.numHeads,
                    headMatrix(attended[b]));
+  }
+  return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+}
+
+at::Tensor InteractiveHeads::finalTokenToImage(const std::string& p, const at::Tensor& tokens, const at::Tensor& keys) const {
+  // With a handful of queries it is cheaper to carry each head's query back through k_proj
+  // (scores = (q_h W_k,h) keys^T + q_h (PE W_k,h^T + b_k,h)^T) and to project the attention-
+  // weighted keys through v_proj (the weights sum to 1, so v_proj's bias passes unchanged)
+  // than to project all 5184 image tokens: 2 x 48 x 5184 x 256 instead of 5184 x 256 x 256.
+  const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
+  const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
+  const float scale = float(1.0 / std::sqrt(double(d)));
+  const at::Tensor q = linear(tokens, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")).contiguous();
+  const at::Tensor& wk = w(p + ".k_proj.weight");  // [inner, C]
+  const at::Tensor& wv = w(p + ".v_proj.weight");
+  const at::Tensor& constantK = m_imageProjBase.back();  // [HW, 2*inner]: PE W_k^T + b_k | b_v
+  const at::Tensor image = keys.contiguous();
+  at::Tensor attended = at::empty({batch, n, inner}, at::kFloat);
+  at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads * n, hw}, at::kFloat);
+  at::Tensor pooled = at::empty({heads * n, c}, at::kFloat);
+  for (int64_t b = 0; b < batch; ++b) {
+    const float* qb = q[b].data_ptr<float>();
+    const float* kb = image[b].data_ptr<float>();
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProduct(n, c, d, 1.0f, qb + h * d, inner, wk.data_ptr<float>() + h * d * c, c, false, 0.0f,
+                    carried.data_ptr<float>() + h * n * c, c);
+    }
+    matrixProduct(heads * n, hw, c, scale, carried.data_ptr<float>(), c, kb, c, /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), hw);
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProduct(n, hw, d, scale, qb + h * d, inner, constantK.data_ptr<float>() + h * d, constantK.stride(0), true, 1.0f,
+                    scores.data_ptr<float>() + h * n * hw, hw);
+    }
+    const at::Tensor weights = at::softmax(scores, 1);
+    matrixProduct(heads * n, c, hw, 1.0f, weights.data_ptr<float>(), hw, kb, c, false, 0.0f, pooled.data_ptr<float>(), c);
+    at::Tensor out = attended[b];
+    out.copy_(w(p + ".v_proj.bias").expand({n, inner}));
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProduct(n, d, c, 1.0f, pooled.data_ptr<float>() + h * n * c, c, wv.data_ptr<float>() + h * d * c, c, true, 1.0f,
+                    out.data_ptr<float>() + h * d, inner);
+    }
   }
   return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
 }
@@ -268,8 +339,10 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   }
   InteractiveImage image;
   image.imageEmbeddings = imageEmbeddings.to(at::kFloat).contiguous();
-  image.highResS0 = featS0.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();  // channels-last for the upscaling
-  image.highResS1 = featS1.to(at::kFloat).permute({0, 2, 3, 1}).contiguous();
+  // The high-resolution features, with the transposed convolutions' biases, seed the upscaling products.
+  const std::string up = kDecoder + "output_upscaling.";
+  image.upscaleBase1 = (blockOnce(featS1.to(at::kFloat), g) + w(up + "0.bias").repeat(4)).contiguous();
+  image.upscaleBase0 = (blockTwice(featS0.to(at::kFloat), g) + w(up + "3.bias").repeat(4)).contiguous();
   image.imageSeq = image.imageEmbeddings.flatten(2).transpose(1, 2).contiguous();
   image.srcNoMask = image.imageSeq + w(kEncoder + "no_mask_embed.weight");
   // Without a mask prompt block 0 reads a fixed src: its image-side projections are per image.
@@ -341,13 +414,13 @@ void InteractiveHeads::selectByStability(const at::Tensor& allMasks, const at::T
 DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
                                        bool multimaskOutput, bool repeatImage) const {
   c10::InferenceMode guard;
-  const int64_t c = m_config.embedDim, b = sparse.size(0);
+  const int64_t b = sparse.size(0);
   const std::string t = kDecoder + "transformer.";
   const at::Tensor outputTokens = at::cat({w(kDecoder + "obj_score_token.weight"), w(kDecoder + "iou_token.weight"),
                                            w(kDecoder + "mask_tokens.weight")}, 0);
   const at::Tensor tokens = at::cat({outputTokens.unsqueeze(0).expand({b, -1, -1}), sparse.to(at::kFloat)}, 1);
   const bool cached = !dense.defined();
-  const int64_t g = m_config.imageEmbeddingSize, h = g, wd = g;
+  const int64_t g = m_config.imageEmbeddingSize;
   // Image tokens as a sequence [Bk, HW, C]; Bk = 1 while every object shares the image.
   at::Tensor keys, projections;
   if (cached) {
@@ -383,31 +456,33 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
     // Only the output tokens (object score, IoU, masks) are read after the last attention.
     const int64_t outputs = outputTokens.size(0);
     const at::Tensor q = queries.narrow(1, 0, outputs);
-    const at::Tensor attended = tokenToImage(t + "final_attn_token_to_image", q + queryPe.narrow(1, 0, outputs),
-                                             imageProjections(m_config.depth, keys));
+    const at::Tensor attended = finalTokenToImage(t + "final_attn_token_to_image", q + queryPe.narrow(1, 0, outputs), keys);
     queries = layerNorm(q + attended, w(t + "norm_final_attn.weight"), w(t + "norm_final_attn.bias"));
   }
   const at::Tensor iouTokenOut = queries.select(1, 1);
   const int64_t numTokens = m_config.numMultimaskOutputs + 1;
   const at::Tensor maskTokensOut = queries.slice(1, 2, 2 + numTokens);
 
-  // Upscale the image tokens with the high-resolution features, channels-last throughout so
-  // LayerNorm2d is a plain last-dimension LayerNorm and no layout copies are needed.
+  // Upscale the image tokens with the high-resolution features (blocked rows, see above).
   const std::string up = kDecoder + "output_upscaling.";
-  const at::Tensor tokensMap = keys.reshape({keys.size(0), h, wd, c});  // [B, 72, 72, C] channels-last
-  at::Tensor upscaled = convTranspose2x2(tokensMap, w(up + "0.weight"), w(up + "0.bias")) + image.highResS1;
-  upscaled = geluErf(at::layer_norm(upscaled, {upscaled.size(3)}, w(up + "1.weight"), w(up + "1.bias"), kLayerNorm2dEps));
-  upscaled = geluErf(convTranspose2x2(upscaled, w(up + "3.weight"), w(up + "3.bias")) + image.highResS0);
+  const int64_t cUp = m_config.embedDim / 4;
+  at::Tensor upscaled = linearOnto(keys, m_upscaleWeight1, freshFor(image.upscaleBase1, b)).view({-1, cUp});
+  upscaled = geluInPlace(at::layer_norm(upscaled, {cUp}, w(up + "1.weight"), w(up + "1.bias"), kLayerNorm2dEps));
+  upscaled = geluInPlace(linearOnto(upscaled.view({b, -1, cUp}), m_upscaleWeight0, freshFor(image.upscaleBase0, b)));
 
   std::vector<at::Tensor> hyper;
   for (int64_t i = 0; i < numTokens; ++i) {
     hyper.push_back(mlp(kDecoder + "output_hypernetworks_mlps." + std::to_string(i), 3, maskTokensOut.select(1, i)));
   }
-  const at::Tensor hyperIn = at::stack(hyper, 1);  // [B, 4, C/8]
-  const int64_t uh = upscaled.size(1), uw = upscaled.size(2);
+  const at::Tensor hyperIn = at::stack(hyper, 1).contiguous();  // [B, 4, C/8]
+  const int64_t cMask = hyperIn.size(2), pixels = upscaled.numel() / (b * cMask);
+  at::Tensor blocked = at::empty({b, numTokens, pixels}, at::kFloat);
+  for (int64_t i = 0; i < b; ++i) {
+    matrixProduct(numTokens, pixels, cMask, 1.0f, hyperIn[i].data_ptr<float>(), cMask, upscaled.data_ptr<float>() + i * pixels * cMask,
+                  cMask, /*transposeB=*/true, 0.0f, blocked[i].data_ptr<float>(), pixels);
+  }
   DecoderOutput out;
-  const at::Tensor pixels = upscaled.reshape({upscaled.size(0), uh * uw, upscaled.size(3)});  // [B, HW, C/8]
-  out.allMaskLogits = at::matmul(pixels, hyperIn.transpose(1, 2)).transpose(1, 2).reshape({b, numTokens, uh, uw});
+  out.allMaskLogits = unblockMasks(blocked, g);
   out.allIou = at::sigmoid(mlp(kDecoder + "iou_prediction_head", 3, iouTokenOut));
   out.allMaskTokensOut = maskTokensOut;
   out.objectScoreLogits = mlp(kDecoder + "pred_obj_score_head", 3, queries.select(1, 0));

@@ -39,8 +39,9 @@ struct InteractiveHeadsConfig {
 // Decoder inputs that depend only on the image.
 struct InteractiveImage {
   at::Tensor imageEmbeddings;  // [1, C, 72, 72], no_mem_embed already added
-  at::Tensor highResS0;        // [1, 288, 288, 32] channels-last (after conv_s0)
-  at::Tensor highResS1;        // [1, 144, 144, 64] channels-last (after conv_s1)
+  // The high-resolution features (after conv_s0/conv_s1) + the upscaling biases, in the blocked
+  // row order of the upscaling products: [1, 72*72, 4*64] and [1, 72*72*4, 4*32].
+  at::Tensor upscaleBase1, upscaleBase0;
   at::Tensor imageSeq;         // [1, HW, C]: the embeddings as a token sequence (mask prompts add to it)
   at::Tensor srcNoMask;        // [1, HW, C]: embeddings + no_mask_embed, the usual `src`
   at::Tensor block0Projections;  // [1, HW, 3*inner]: block 0's image-side K | V | Q of srcNoMask (+ PE)
@@ -101,10 +102,12 @@ class InteractiveHeads {
   at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
   at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
   // Image-side projections of block `layer` (K | V of token->image, Q of image->token, PE folded
-  // in) for keys [Bk, HW, C]; layer == depth gives the final attention's K | V.
+  // in) for keys [Bk, HW, C].
   at::Tensor imageProjections(int64_t layer, const at::Tensor& keys) const;
   // Tokens [B, N, C] (with PE) attend over projected image tokens [Bk, HW, >= 2*inner].
   at::Tensor tokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& projections) const;
+  // The final token->image attention for a few output tokens, without projecting the image.
+  at::Tensor finalTokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys) const;
   // Image tokens (queries: column block 2*inner of `projections`) attend over the tokens; returns
   // keys + the attention output (before norm4), [B, HW, C].
   at::Tensor imageToToken(const std::string& prefix, const at::Tensor& keys, const at::Tensor& projections,
@@ -118,6 +121,7 @@ class InteractiveHeads {
   // Per block (and the final attention): fused image-side projection weights [3*inner or 2*inner, C]
   // and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
   std::vector<at::Tensor> m_imageProjWeight, m_imageProjBase;
+  at::Tensor m_upscaleWeight1, m_upscaleWeight0;  // the transposed convolutions as sub-pixel products
 };
 
 }  // namespace sam3::model

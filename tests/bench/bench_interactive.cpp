@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   const auto decode = bench::measure([&] { heads.decode(image, sparse, {}, false, false); }, 30);
   const at::Tensor low = heads.decode(image, sparse, {}, false, false).lowResMasks;
   const auto fill = bench::measure([&] { model::fillHoles(low); });
-  const auto upsample = bench::measure([&] { (void)(model::upsampleLogits(low, height, width) > 0); }, 20);
+  const auto upsample = bench::measure([&] { model::upsampleToMask(low, height, width); }, 20);
   std::printf("\nbreakdown of one click: prompt encoder %.2f ms, mask decoder %.2f ms, hole filling %.2f ms, upsample+threshold %.2f ms\n",
               encode.medianUs / 1e3, decode.medianUs / 1e3, fill.medianUs / 1e3, upsample.medianUs / 1e3);
 

@@ -7,6 +7,7 @@
 
 #include "engine/sam3/BpeTokenizer.h"
 #include "engine/sam3/InteractivePredictor.h"
+#include "engine/sam3/MaskPostprocess.h"
 #include "support/TestSupport.h"
 
 using namespace sam3;
@@ -100,6 +101,22 @@ class TestInteractive : public QObject {
     QCOMPARE(paint.maskLogits[size_t(288) * 100 + 120], 10.0f);  // inside the painted area
     QCOMPARE(paint.maskLogits[0], -10.0f);
     QCOMPARE(predictor.predict(m_image, paint, 120, 160, false).masks.size(0), int64_t(1));
+  }
+
+  // The mask path skips interpolation in cells whose four logits agree in sign; it must equal
+  // thresholding the interpolated logits pixel for pixel, tiny and zero logits included.
+  void maskUpsamplingEqualsThresholdedLogits() {
+    at::manual_seed(3);
+    at::Tensor logits = at::randn({1, 2, 288, 288}) * 4;
+    logits.view(-1).slice(0, 0, 4000).fill_(0.0f);
+    logits.view(-1).slice(0, 4000, 8000).mul_(1e-32);
+    logits[0][1].slice(0, 100, 180).fill_(-3.0f);
+    for (auto [h, w] : {std::pair<int64_t, int64_t>{3000, 4000}, {375, 500}, {100, 57}, {1, 1}}) {
+      const at::Tensor expected = model::upsampleLogits(logits, h, w) > 0;
+      const at::Tensor actual = model::upsampleToMask(logits, h, w);
+      QCOMPARE(actual.sizes().vec(), expected.sizes().vec());
+      QVERIFY2(at::equal(actual, expected), qPrintable(QStringLiteral("differs at %1x%2").arg(w).arg(h)));
+    }
   }
 
   void tokenizerEdgeCases() {
