@@ -51,6 +51,19 @@ void matrixProduct(int64_t m, int64_t n, int64_t k, float alpha, const float* a,
   atenProduct(m, n, k, alpha, a, lda, b, ldb, transposeB, beta, c, ldc);
 }
 
+void matrixProductTransposedA(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                              int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+#ifdef SAM3_HAVE_ONEDNN
+  if (dnnl_sgemm('T', 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success) return;
+#endif
+  const auto options = at::TensorOptions().dtype(at::kFloat);
+  const at::Tensor left = at::from_blob(const_cast<float*>(a), {k, m}, {lda, 1}, options).t();
+  const at::Tensor right = at::from_blob(const_cast<float*>(b), {k, n}, {ldb, 1}, options);
+  at::Tensor out = at::from_blob(c, {m, n}, {ldc, 1}, options);
+  out.addmm_(left, right, beta, alpha);
+}
+
 bool matrixProductUsesOneDnn() {
 #ifdef SAM3_HAVE_ONEDNN
   return true;

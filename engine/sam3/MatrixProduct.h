@@ -13,6 +13,10 @@ namespace sam3::model {
 void matrixProduct(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
                    bool transposeB, float beta, float* c, int64_t ldc);
 
+// C[m,n] = alpha * A^T * B + beta * C with A stored as [k,m] (row stride lda) and B as [k,n].
+void matrixProductTransposedA(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                              int64_t ldb, float beta, float* c, int64_t ldc);
+
 // True when matrixProduct runs on oneDNN (for logs and benchmark headers).
 bool matrixProductUsesOneDnn();
 

@@ -85,10 +85,22 @@ void attentionHeads(const HeadMatrix& q, const HeadMatrix& k, const HeadMatrix& 
                     const HeadMatrix& out) {
   const float scale = float(1.0 / std::sqrt(double(depth)));
   const bool inference = c10::InferenceMode::is_enabled();
+  // Many queries over a few keys (image tokens attending to prompt tokens): scores are kept
+  // keys-major so the softmax runs down columns, which ATen vectorizes, not over tiny rows.
+  const bool fewKeys = k.rows * 4 <= q.rows;
   at::parallel_for(0, heads, 1, [&](int64_t begin, int64_t end) {
     const c10::InferenceMode guard(inference);
-    at::Tensor scores = at::empty({q.rows, k.rows}, at::kFloat), weights = at::empty_like(scores);
+    at::Tensor scores = fewKeys ? at::empty({k.rows, q.rows}, at::kFloat) : at::empty({q.rows, k.rows}, at::kFloat);
+    at::Tensor weights = at::empty_like(scores);
     for (int64_t h = begin; h < end; ++h) {
+      if (fewKeys) {
+        matrixProduct(k.rows, q.rows, depth, scale, k.data + h * depth, k.stride, q.data + h * depth, q.stride,
+                      /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), q.rows);
+        at::_softmax_out(weights, scores, 0, false);
+        matrixProductTransposedA(q.rows, depth, k.rows, 1.0f, weights.data_ptr<float>(), q.rows, v.data + h * depth, v.stride, 0.0f,
+                                 out.data + h * depth, out.stride);
+        continue;
+      }
       matrixProduct(q.rows, k.rows, depth, scale, q.data + h * depth, q.stride, k.data + h * depth, k.stride,
                     /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), k.rows);
       at::_softmax_out(weights, scores, 1, false);
