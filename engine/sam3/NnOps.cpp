@@ -16,7 +16,7 @@ at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
   std::vector<int64_t> outSizes = x.sizes().vec();
   outSizes.back() = out;
   // A fresh buffer: expand().contiguous() of a single row would alias the bias itself.
-  at::Tensor base = at::empty({rows, out}, at::kFloat);
+  at::Tensor base = at::empty({rows, out}, x.options().dtype(at::kFloat));
   if (bias.defined()) {
     base.copy_(bias.expand({rows, out}));
   } else {
@@ -30,6 +30,9 @@ at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor 
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
   std::vector<int64_t> outSizes = x.sizes().vec();
   outSizes.back() = out;
+  if (!x.is_cpu()) {  // the raw-pointer products are CPU-only; other devices take ATen's path
+    return at::addmm(base.reshape({rows, out}), x.reshape({rows, in}), weight.t()).view(outSizes);
+  }
   at::Tensor result = base.to(at::kFloat).reshape({rows, out}).contiguous();
   if (rows == 0 || in == 0) return result.view(outSizes);
   const at::Tensor x2d = x.to(at::kFloat).reshape({rows, in}).contiguous();
@@ -55,6 +58,7 @@ at::Tensor mergeHeads(const at::Tensor& x, int64_t batch) {
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask) {
+  TORCH_CHECK(q.is_cpu() && keysT.is_cpu() && values.is_cpu(), "attention: the native modules run on the CPU");
   const int64_t groups = q.size(0), queries = q.size(1), keys = keysT.size(2);
   const int64_t heads = groups / batch;
   const at::Tensor scaled = (q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1))))).contiguous();
@@ -111,7 +115,8 @@ void attentionHeads(const HeadMatrix& q, const HeadMatrix& k, const HeadMatrix& 
 }
 
 HeadMatrix headMatrix(const at::Tensor& t, int64_t columnOffset) {
-  TORCH_CHECK(t.scalar_type() == at::kFloat && t.dim() == 2 && t.stride(1) == 1, "headMatrix: a row-major float matrix is needed");
+  TORCH_CHECK(t.is_cpu() && t.scalar_type() == at::kFloat && t.dim() == 2 && t.stride(1) == 1,
+              "headMatrix: a row-major float CPU matrix is needed");
   return {t.data_ptr<float>() + columnOffset, t.size(0), t.stride(0)};
 }
 
