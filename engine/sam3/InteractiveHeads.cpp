@@ -192,6 +192,11 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
           {l + "cross_attn_image_to_token.q_proj", true}});
   }
   fuse({{t + "final_attn_token_to_image.k_proj", true}, {t + "final_attn_token_to_image.v_proj", false}});
+  // A mask prompt's dense embedding is conv6(hidden) with 16 hidden channels, so block 0's
+  // projections of it fold into one 16-wide product: W (W6 hidden + b6) = (W W6) hidden + W b6.
+  const std::string maskConv = kEncoder + "mask_downscaling.6.";
+  m_maskProjWeight = at::matmul(m_imageProjWeight.front(), w(maskConv + "weight").reshape({config.embedDim, -1})).contiguous();
+  m_maskProjBias = at::matmul(m_imageProjWeight.front(), w(maskConv + "bias"));
 }
 
 const at::Tensor& InteractiveHeads::w(const std::string& key) const { return m_weights.at(key); }
@@ -339,6 +344,8 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   image.srcNoMask = image.imageSeq + w(kEncoder + "no_mask_embed.weight");
   // Without a mask prompt block 0 reads a fixed src: its image-side projections are per image.
   image.block0Projections = imageProjections(0, image.srcNoMask);
+  // With a mask prompt: the embeddings' share of the same projections (+ the mask conv's bias).
+  image.maskBlock0Base = imageProjections(0, image.imageSeq) + m_maskProjBias;
   return image;
 }
 
@@ -365,7 +372,7 @@ at::Tensor InteractiveHeads::embedPoints(const at::Tensor& coordsIn, const at::T
   return embedding;
 }
 
-at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const {
+at::Tensor InteractiveHeads::embedMaskHidden(const at::Tensor& mask) const {
   c10::InferenceMode guard;
   const int64_t expected = 4 * m_config.imageEmbeddingSize;
   if (mask.dim() != 4 || mask.size(1) != 1 || mask.size(2) != expected || mask.size(3) != expected) {
@@ -376,8 +383,15 @@ at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const {
   at::Tensor x = at::conv2d(mask.to(at::kFloat), w(p + "0.weight"), w(p + "0.bias"), {2, 2});
   x = geluErf(layerNorm2d(x, w(p + "1.weight"), w(p + "1.bias")));
   x = at::conv2d(x, w(p + "3.weight"), w(p + "3.bias"), {2, 2});
-  x = geluErf(layerNorm2d(x, w(p + "4.weight"), w(p + "4.bias")));
-  return conv1x1(x, w(p + "6.weight"), w(p + "6.bias"));  // ATen's conv took 4 ms for these 42 MFLOP
+  return geluErf(layerNorm2d(x, w(p + "4.weight"), w(p + "4.bias")));
+}
+
+at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const { return denseFromMaskHidden(embedMaskHidden(mask)); }
+
+at::Tensor InteractiveHeads::denseFromMaskHidden(const at::Tensor& hidden) const {
+  c10::InferenceMode guard;
+  const std::string p = kEncoder + "mask_downscaling.";
+  return conv1x1(hidden, w(p + "6.weight"), w(p + "6.bias"));  // ATen's conv took 4 ms for these 42 MFLOP
 }
 
 at::Tensor InteractiveHeads::noMaskDense() const {
@@ -404,7 +418,7 @@ void InteractiveHeads::selectByStability(const at::Tensor& allMasks, const at::T
 }
 
 DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
-                                       bool multimaskOutput, bool repeatImage) const {
+                                       bool multimaskOutput, bool repeatImage, const at::Tensor& maskHidden) const {
   c10::InferenceMode guard;
   const int64_t b = sparse.size(0);
   const std::string t = kDecoder + "transformer.";
@@ -421,7 +435,12 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
   } else {
     const at::Tensor denseSeq = dense.to(at::kFloat).flatten(2).transpose(1, 2);
     keys = (repeatImage ? image.imageSeq.expand({b, -1, -1}) : image.imageSeq) + denseSeq;
-    projections = imageProjections(0, keys.contiguous());
+    if (maskHidden.defined()) {
+      const at::Tensor hiddenSeq = maskHidden.to(at::kFloat).flatten(2).transpose(1, 2);
+      projections = linearOnto(hiddenSeq, m_maskProjWeight, freshFor(image.maskBlock0Base, b));
+    } else {
+      projections = imageProjections(0, keys.contiguous());
+    }
   }
   at::Tensor queries = tokens;
   const at::Tensor& queryPe = tokens;

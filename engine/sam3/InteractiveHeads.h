@@ -45,6 +45,7 @@ struct InteractiveImage {
   at::Tensor imageSeq;         // [1, HW, C]: the embeddings as a token sequence (mask prompts add to it)
   at::Tensor srcNoMask;        // [1, HW, C]: embeddings + no_mask_embed, the usual `src`
   at::Tensor block0Projections;  // [1, HW, 3*inner]: block 0's image-side K | V | Q of srcNoMask (+ PE)
+  at::Tensor maskBlock0Base;     // [1, HW, 3*inner]: the same of imageSeq (+ PE, + the mask conv's bias)
 };
 
 struct DecoderOutput {
@@ -86,12 +87,16 @@ class InteractiveHeads {
   at::Tensor embedPoints(const at::Tensor& coords, const at::Tensor& labels, bool pad, StageCapture* capture = nullptr) const;
   // mask [B,1,288,288] logits -> dense [B, C, 72, 72].
   at::Tensor embedMask(const at::Tensor& mask) const;
+  // The same in two steps: the 16-channel map before the last 1x1 convolution, then that conv.
+  at::Tensor embedMaskHidden(const at::Tensor& mask) const;
+  at::Tensor denseFromMaskHidden(const at::Tensor& hidden) const;
   // The dense embedding without a mask prompt: no_mask_embed broadcast to [1, C, 72, 72].
   at::Tensor noMaskDense() const;
 
-  // Mask decoder. `dense` undefined = no mask prompt (uses the cached image side).
+  // Mask decoder. `dense` undefined = no mask prompt (uses the cached image side). With a mask
+  // prompt, passing its embedMaskHidden() too lets block 0 project 16 channels instead of 256.
   DecoderOutput decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
-                       bool multimaskOutput, bool repeatImage) const;
+                       bool multimaskOutput, bool repeatImage, const at::Tensor& maskHidden = {}) const;
 
   // The single-mask selection by stability score of token 0 (float32 comparisons).
   static void selectByStability(const at::Tensor& allMasks, const at::Tensor& allIou, double delta, double threshold,
@@ -121,7 +126,8 @@ class InteractiveHeads {
   // Per block (and the final attention): fused image-side projection weights [3*inner or 2*inner, C]
   // and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
   std::vector<at::Tensor> m_imageProjWeight, m_imageProjBase;
-  at::Tensor m_upscaleWeight1, m_upscaleWeight0;  // the transposed convolutions as sub-pixel products
+  at::Tensor m_upscaleWeight1, m_upscaleWeight0;
+  at::Tensor m_maskProjWeight, m_maskProjBias;  // block 0's fused projection through the mask conv [3*inner, 16]  // the transposed convolutions as sub-pixel products
 };
 
 }  // namespace sam3::model

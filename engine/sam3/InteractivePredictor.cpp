@@ -58,18 +58,19 @@ InteractiveResult InteractivePredictor::predict(const InteractiveImage& image, c
     sparse = at::empty({1, 0, m_heads.config().embedDim});
   }
   if (capture) (*capture)["pe.sparse_embeddings"] = sparse;
-  at::Tensor dense;
+  at::Tensor dense, maskHidden;
   if (!prompt.maskLogits.empty()) {
     const int64_t s = prompt::kMaskPromptSize;
     if (int64_t(prompt.maskLogits.size()) != s * s) {
       throw std::invalid_argument("a mask prompt must hold 288x288 logits, got " + std::to_string(prompt.maskLogits.size()) + " values");
     }
     const at::Tensor mask = at::from_blob(const_cast<float*>(prompt.maskLogits.data()), {1, 1, s, s}, at::kFloat).clone();
-    dense = m_heads.embedMask(mask);
+    maskHidden = m_heads.embedMaskHidden(mask);
+    dense = m_heads.denseFromMaskHidden(maskHidden);
     if (capture) (*capture)["pe.dense_embeddings"] = dense;
   }
   InteractiveResult result;
-  result.decoder = m_heads.decode(image, sparse, dense, multimaskOutput, /*repeatImage=*/false);
+  result.decoder = m_heads.decode(image, sparse, dense, multimaskOutput, /*repeatImage=*/false, maskHidden);
   const at::Tensor lowRes = result.decoder.lowResMasks;  // [1, M, 288, 288]
   const at::Tensor filled = fillHoles(lowRes);
   if (keepUpsampledLogits) {
