@@ -10,6 +10,7 @@
 
 #include "HeadlessCommands.h"
 #include "engine/system/EngineInit.h"
+#include "engine/system/OpenMpWaitPolicy.h"
 #include "ui/AppLogging.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
@@ -34,6 +35,7 @@ bool needsGui(int argc, char* argv[]) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  sam3::preferShortOpenMpSpin(argc, argv);
   if (sam3::app::isHeadlessCommand(argc, argv)) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sam3-annotate"));

@@ -18,6 +18,7 @@
 #include "engine/sam3/GeometryEncoder.h"
 #include "engine/sam3/NnOps.h"
 #include "engine/system/EngineInit.h"
+#include "engine/system/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 using namespace sam3::model;
@@ -93,7 +94,8 @@ prompt::GeometryPrompt randomPrompt(int64_t points, int64_t boxes) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  preferShortOpenMpSpin(argc, argv);
   at::set_num_threads(2);
   at::manual_seed(0);
   initializeEngine();  // as the app: ops check, BLAS threads

@@ -16,10 +16,12 @@
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 #include "engine/system/EngineInit.h"
+#include "engine/system/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 
 int main(int argc, char** argv) {
+  preferShortOpenMpSpin(argc, argv);
   initializeEngine();
   at::set_num_threads(2);
   c10::InferenceMode inference;

@@ -11,6 +11,7 @@
 #include "BenchHarness.h"
 #include "engine/sam3/Sam3Segmenter.h"
 #include "engine/system/EngineInit.h"
+#include "engine/system/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 namespace fs = std::filesystem;
@@ -51,6 +52,7 @@ void row(const std::string& name, const bench::Stats& s, const bench::Stats& ref
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  preferShortOpenMpSpin(argc, argv);
   initializeEngine();
   const fs::path work = fs::temp_directory_path() / "sam3-bench-engine";
   std::string bundle = argc > 1 ? argv[1] : (work / "fixture.sam3bundle").string();
