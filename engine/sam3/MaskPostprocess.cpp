@@ -3,7 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <opencv2/imgproc.hpp>
-#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -59,34 +59,35 @@ std::vector<Tap> taps(int64_t in, int64_t out) {
 
 }  // namespace
 
-// Separable bilinear resize, rows in parallel: ATen's CPU kernel runs a single [1,1,h,w] plane
-// on one thread, which dominated a click's time at 12 megapixels. `Store` writes one row.
-template <typename Out, typename Store>
-at::Tensor resizeRows(const at::Tensor& logits, int64_t height, int64_t width, at::ScalarType outType, Store store) {
-  const at::Tensor in = logits.to(at::kFloat).contiguous();
+// Bilinear resizing works row by row, rows in parallel: ATen's CPU kernel runs a single
+// [1,1,h,w] plane on one thread, which dominated a click's time at 12 megapixels. Calls
+// rowFn(r, ty, row0, row1) for output row r (all planes stacked) with its two source rows.
+template <typename RowFn>
+void forEachOutputRow(const at::Tensor& in, int64_t height, const std::vector<Tap>& ys, RowFn rowFn) {
   const int64_t planes = in.size(0) * in.size(1), ih = in.size(2), iw = in.size(3);
-  at::Tensor out = at::empty({in.size(0), in.size(1), height, width}, in.options().dtype(outType));
-  const std::vector<Tap> ys = taps(ih, height), xs = taps(iw, width);
   const float* src = in.data_ptr<float>();
-  Out* dst = out.data_ptr<Out>();
   at::parallel_for(0, planes * height, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
-      const int64_t p = r / height, y = r % height;
-      const Tap& ty = ys[size_t(y)];
-      const float* row0 = src + (p * ih + ty.i0) * iw;
-      const float* row1 = src + (p * ih + ty.i1) * iw;
-      Out* o = dst + r * width;
-      for (int64_t x = 0; x < width; ++x) {
-        const Tap& tx = xs[size_t(x)];
-        store(o[x], ty.l0 * (tx.l0 * row0[tx.i0] + tx.l1 * row0[tx.i1]) + ty.l1 * (tx.l0 * row1[tx.i0] + tx.l1 * row1[tx.i1]));
-      }
+      const Tap& ty = ys[size_t(r % height)];
+      const float* plane = src + (r / height) * ih * iw;
+      rowFn(r, ty, plane + ty.i0 * iw, plane + ty.i1 * iw);
     }
   });
-  return out;
 }
 
 at::Tensor upsampleLogits(const at::Tensor& logits, int64_t height, int64_t width) {
-  return resizeRows<float>(logits, height, width, at::kFloat, [](float& o, float v) { o = v; });
+  const at::Tensor in = logits.to(at::kFloat).contiguous();
+  at::Tensor out = at::empty({in.size(0), in.size(1), height, width}, in.options());
+  const std::vector<Tap> ys = taps(in.size(2), height), xs = taps(in.size(3), width);
+  float* dst = out.data_ptr<float>();
+  forEachOutputRow(in, height, ys, [&](int64_t r, const Tap& ty, const float* row0, const float* row1) {
+    float* o = dst + r * width;
+    for (int64_t x = 0; x < width; ++x) {
+      const Tap& tx = xs[size_t(x)];
+      o[x] = ty.l0 * (tx.l0 * row0[tx.i0] + tx.l1 * row0[tx.i1]) + ty.l1 * (tx.l0 * row1[tx.i0] + tx.l1 * row1[tx.i1]);
+    }
+  });
+  return out;
 }
 
 // upsampleLogits(...) > 0 without interpolating where the answer is known: an output pixel is
@@ -95,9 +96,8 @@ at::Tensor upsampleLogits(const at::Tensor& logits, int64_t height, int64_t widt
 // the same float expression as upsampleLogits); at 12 MP that is a few percent of the pixels.
 at::Tensor upsampleToMask(const at::Tensor& logits, int64_t height, int64_t width) {
   const at::Tensor in = logits.to(at::kFloat).contiguous();
-  const int64_t planes = in.size(0) * in.size(1), ih = in.size(2), iw = in.size(3);
   at::Tensor out = at::empty({in.size(0), in.size(1), height, width}, in.options().dtype(at::kBool));
-  const std::vector<Tap> ys = taps(ih, height), xs = taps(iw, width);
+  const std::vector<Tap> ys = taps(in.size(2), height), xs = taps(in.size(3), width);
   // Output columns grouped in runs that read the same source columns.
   struct Run {
     int64_t begin, end, i0, i1;
@@ -112,36 +112,26 @@ at::Tensor upsampleToMask(const at::Tensor& logits, int64_t height, int64_t widt
     runs.back().end = x + 1;
   }
   constexpr float kSurelyPositive = 1e-30f;  // weights are >= 0 and sum to 1: no underflow to 0
-  const float* src = in.data_ptr<float>();
-  bool* dst = out.data_ptr<bool>();
-  at::parallel_for(0, planes * height, 16, [&](int64_t begin, int64_t end) {
-    std::vector<float> rowValues(static_cast<size_t>(width));
+  auto* dst = reinterpret_cast<uint8_t*>(out.data_ptr<bool>());
+  forEachOutputRow(in, height, ys, [&](int64_t r, const Tap& ty, const float* row0, const float* row1) {
+    thread_local std::vector<float> rowValues;
+    rowValues.resize(static_cast<size_t>(width));
     float* values = rowValues.data();
-    for (int64_t r = begin; r < end; ++r) {
-      const int64_t p = r / height, y = r % height;
-      const Tap& ty = ys[size_t(y)];
-      const float* row0 = src + (p * ih + ty.i0) * iw;
-      const float* row1 = src + (p * ih + ty.i1) * iw;
-      bool* o = dst + r * width;
-      const float y0 = ty.l0, y1 = ty.l1;
-      auto interpolate = [&](const Run& run, float a, float b, float c, float d) {
-        const float* w0 = xl0.data();
-        const float* w1 = xl1.data();
+    uint8_t* o = dst + r * width;
+    const float y0 = ty.l0, y1 = ty.l1;
+    const float* w0 = xl0.data();
+    const float* w1 = xl1.data();
+    for (const Run& run : runs) {
+      const float a = row0[run.i0], b = row0[run.i1], c = row1[run.i0], d = row1[run.i1];
+      if (a <= 0.0f && b <= 0.0f && c <= 0.0f && d <= 0.0f) {
+        std::memset(o + run.begin, 0, size_t(run.end - run.begin));
+      } else if (a > kSurelyPositive && b > kSurelyPositive && c > kSurelyPositive && d > kSurelyPositive) {
+        std::memset(o + run.begin, 1, size_t(run.end - run.begin));
+      } else {  // the cell straddles 0: interpolate as upsampleLogits does
 #pragma omp simd
         for (int64_t x = run.begin; x < run.end; ++x) values[x] = y0 * (w0[x] * a + w1[x] * b) + y1 * (w0[x] * c + w1[x] * d);
-        auto* bytes = reinterpret_cast<uint8_t*>(o);
 #pragma omp simd
-        for (int64_t x = run.begin; x < run.end; ++x) bytes[x] = values[x] > 0.0f ? 1 : 0;
-      };
-      for (const Run& run : runs) {
-        const float a = row0[run.i0], b = row0[run.i1], c = row1[run.i0], d = row1[run.i1];
-        if (a <= 0.0f && b <= 0.0f && c <= 0.0f && d <= 0.0f) {
-          std::memset(o + run.begin, 0, size_t(run.end - run.begin));
-        } else if (a > kSurelyPositive && b > kSurelyPositive && c > kSurelyPositive && d > kSurelyPositive) {
-          std::memset(o + run.begin, 1, size_t(run.end - run.begin));
-        } else {
-          interpolate(run, a, b, c, d);
-        }
+        for (int64_t x = run.begin; x < run.end; ++x) o[x] = values[x] > 0.0f ? 1 : 0;
       }
     }
   });
