@@ -244,7 +244,8 @@ at::Tensor InteractiveHeads::tokenToImage(const std::string& p, const at::Tensor
   return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
 }
 
-at::Tensor InteractiveHeads::finalTokenToImage(const std::string& p, const at::Tensor& tokens, const at::Tensor& keys) const {
+at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at::Tensor& tokens, const at::Tensor& keys,
+                                                 int64_t layer) const {
   // With a handful of queries it is cheaper to carry each head's query back through k_proj
   // (scores = (q_h W_k,h) keys^T + q_h (PE W_k,h^T + b_k,h)^T) and to project the attention-
   // weighted keys through v_proj (the weights sum to 1, so v_proj's bias passes unchanged)
@@ -255,8 +256,8 @@ at::Tensor InteractiveHeads::finalTokenToImage(const std::string& p, const at::T
   const at::Tensor q = linear(tokens, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")).contiguous();
   const at::Tensor& wk = w(p + ".k_proj.weight");  // [inner, C]
   const at::Tensor& wv = w(p + ".v_proj.weight");
-  const at::Tensor& constantK = m_imageProjBase.back();  // [HW, 2*inner]: PE W_k^T + b_k | b_v
-  const at::Tensor image = keys.contiguous();
+  const at::Tensor& constantK = m_imageProjBase.at(size_t(layer));  // [HW, ...]: PE W_k^T + b_k first
+  const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
   at::Tensor attended = at::empty({batch, n, inner}, at::kFloat);
   at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads * n, hw}, at::kFloat);
   at::Tensor pooled = at::empty({heads * n, c}, at::kFloat);
@@ -282,6 +283,42 @@ at::Tensor InteractiveHeads::finalTokenToImage(const std::string& p, const at::T
     }
   }
   return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+}
+
+at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at::Tensor& keys, const at::Tensor& tokensWithPe,
+                                                 const at::Tensor& tokens, int64_t layer) const {
+  // The image-side queries are carried the other way: each token key goes back through q_proj
+  // (scores^T = (k_h W_q,h) keys^T + k_h (PE W_q,h^T + b_q,h)^T), keys-major as in attentionHeads.
+  const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
+  const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
+  const float scale = float(1.0 / std::sqrt(double(d)));
+  const at::Tensor k = linear(tokensWithPe, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")).contiguous();
+  const at::Tensor v = linear(tokens, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")).contiguous();
+  const at::Tensor& wq = w(p + ".q_proj.weight");  // [inner, C]
+  const at::Tensor& constant = m_imageProjBase.at(size_t(layer));  // K | V | Q constants: Q at 2*inner
+  const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
+  at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
+  at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads, n, hw}, at::kFloat);
+  for (int64_t b = 0; b < batch; ++b) {
+    const float* kb = k[b].data_ptr<float>();
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProduct(n, c, d, 1.0f, kb + h * d, inner, wq.data_ptr<float>() + h * d * c, c, false, 0.0f,
+                    carried.data_ptr<float>() + h * n * c, c);
+    }
+    matrixProduct(heads * n, hw, c, scale, carried.data_ptr<float>(), c, image[b].data_ptr<float>(), c, /*transposeB=*/true, 0.0f,
+                  scores.data_ptr<float>(), hw);
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProduct(n, hw, d, scale, kb + h * d, inner, constant.data_ptr<float>() + 2 * inner + h * d, constant.stride(0), true,
+                    1.0f, scores.data_ptr<float>() + h * n * hw, hw);
+    }
+    const at::Tensor weights = at::softmax(scores, 1);  // over the tokens, for every image token
+    for (int64_t h = 0; h < heads; ++h) {
+      matrixProductTransposedA(hw, d, n, 1.0f, weights.data_ptr<float>() + h * n * hw, hw, v[b].data_ptr<float>() + h * d, inner,
+                               0.0f, attended[b].data_ptr<float>() + h * d, inner);
+    }
+  }
+  const at::Tensor residual = at::add(keys.expand({batch, hw, c}), w(p + ".out_proj.bias"));
+  return linearOnto(attended, w(p + ".out_proj.weight"), residual);
 }
 
 at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor& keys, const at::Tensor& projections,
@@ -454,20 +491,26 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
       queries = queries + attention(l + "self_attn", q, q, queries);
     }
     queries = layerNorm(queries, w(l + "norm1.weight"), w(l + "norm1.bias"));
-    if (i > 0) projections = imageProjections(i, keys);
-    queries = queries + tokenToImage(l + "cross_attn_token_to_image", queries + queryPe, projections);
+    // After block 0 the image side changes per click. With few tokens, carrying each head's
+    // token query/key through the projection weights costs less than projecting 5184 tokens.
+    const bool carry = i > 0 && m_config.numHeads * tokens.size(1) < m_config.embedDim / m_config.attentionDownsample;
+    if (i > 0 && !carry) projections = imageProjections(i, keys);
+    queries = queries + (carry ? tokenToImageCarried(l + "cross_attn_token_to_image", queries + queryPe, keys, i)
+                               : tokenToImage(l + "cross_attn_token_to_image", queries + queryPe, projections));
     queries = layerNorm(queries, w(l + "norm2.weight"), w(l + "norm2.bias"));
     const at::Tensor hidden = at::relu(linear(queries, w(l + "mlp.lin1.weight"), w(l + "mlp.lin1.bias")));
     queries = layerNorm(queries + linear(hidden, w(l + "mlp.lin2.weight"), w(l + "mlp.lin2.bias")), w(l + "norm3.weight"),
                         w(l + "norm3.bias"));
-    keys = imageToToken(l + "cross_attn_image_to_token", keys, projections, queries + queryPe, queries);
+    keys = carry ? imageToTokenCarried(l + "cross_attn_image_to_token", keys, queries + queryPe, queries, i)
+                 : imageToToken(l + "cross_attn_image_to_token", keys, projections, queries + queryPe, queries);
     keys = layerNorm(keys, w(l + "norm4.weight"), w(l + "norm4.bias"));
   }
   {
     // Only the output tokens (object score, IoU, masks) are read after the last attention.
     const int64_t outputs = outputTokens.size(0);
     const at::Tensor q = queries.narrow(1, 0, outputs);
-    const at::Tensor attended = finalTokenToImage(t + "final_attn_token_to_image", q + queryPe.narrow(1, 0, outputs), keys);
+    const at::Tensor attended =
+        tokenToImageCarried(t + "final_attn_token_to_image", q + queryPe.narrow(1, 0, outputs), keys, m_config.depth);
     queries = layerNorm(q + attended, w(t + "norm_final_attn.weight"), w(t + "norm_final_attn.bias"));
   }
   const at::Tensor iouTokenOut = queries.select(1, 1);

@@ -111,8 +111,12 @@ class InteractiveHeads {
   at::Tensor imageProjections(int64_t layer, const at::Tensor& keys) const;
   // Tokens [B, N, C] (with PE) attend over projected image tokens [Bk, HW, >= 2*inner].
   at::Tensor tokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& projections) const;
-  // The final token->image attention for a few output tokens, without projecting the image.
-  at::Tensor finalTokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys) const;
+  // The same for a few tokens without projecting the image (layer: whose PE constants to use;
+  // depth = the final attention).
+  at::Tensor tokenToImageCarried(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys, int64_t layer) const;
+  // imageToToken for a few tokens without projecting the image (layer >= 1).
+  at::Tensor imageToTokenCarried(const std::string& prefix, const at::Tensor& keys, const at::Tensor& tokensWithPe,
+                                 const at::Tensor& tokens, int64_t layer) const;
   // Image tokens (queries: column block 2*inner of `projections`) attend over the tokens; returns
   // keys + the attention output (before norm4), [B, HW, C].
   at::Tensor imageToToken(const std::string& prefix, const at::Tensor& keys, const at::Tensor& projections,
