@@ -67,14 +67,36 @@ at::Tensor unblockMasks(const at::Tensor& logits, int64_t g) {
   return logits.view({b, t, g, g, 2, 2, 2, 2}).permute({0, 1, 2, 4, 6, 3, 5, 7}).reshape({b, t, 4 * g, 4 * g});
 }
 
-// Repeats a per-image constant [1, R, C] for a batch as a fresh buffer a product may fill.
+// A constant (leading dimension 1 per image, or [R, C]) repeated for a batch along its first
+// dimension, as a fresh buffer a product may accumulate into.
 at::Tensor freshFor(const at::Tensor& constant, int64_t batch) {
-  return batch == 1 ? constant.clone() : constant.repeat({batch, 1, 1});
+  if (batch == 1) return constant.clone();
+  std::vector<int64_t> repeats(size_t(constant.dim()), 1);
+  repeats[0] = batch;
+  return constant.repeat(repeats);
 }
 
 at::Tensor geluInPlace(at::Tensor x) {  // exact erf form, as nn.GELU()
   at::gelu_out(x, x);
   return x;
+}
+
+// The scores of the "carried" attentions: for every head h, x_h [n, d] (rows of x, stride
+// `inner`) is carried through its block of a projection weight [inner, C] and met with the
+// image tokens [HW, C], plus its share of the projection's constant (PE W^T + b, column block
+// `constantOffset` of `constant`): scores [heads*n, HW] = scale * (x_h W_h image^T + x_h const_h^T).
+void carriedScores(const float* x, int64_t n, int64_t heads, int64_t d, const at::Tensor& weight, const float* image, int64_t hw,
+                   const at::Tensor& constant, int64_t constantOffset, float scale, at::Tensor& carried, at::Tensor& scores) {
+  const int64_t inner = heads * d, c = weight.size(1);
+  for (int64_t h = 0; h < heads; ++h) {
+    matrixProduct(n, c, d, 1.0f, x + h * d, inner, weight.data_ptr<float>() + h * d * c, c, false, 0.0f,
+                  carried.data_ptr<float>() + h * n * c, c);
+  }
+  matrixProduct(heads * n, hw, c, scale, carried.data_ptr<float>(), c, image, c, /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), hw);
+  for (int64_t h = 0; h < heads; ++h) {
+    matrixProduct(n, hw, d, scale, x + h * d, inner, constant.data_ptr<float>() + constantOffset + h * d, constant.stride(0), true,
+                  1.0f, scores.data_ptr<float>() + h * n * hw, hw);
+  }
 }
 
 void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
@@ -167,10 +189,9 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
   for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
   c10::InferenceMode guard;
   m_denseImagePe = m_pe.grid(config.imageEmbeddingSize, config.imageEmbeddingSize).unsqueeze(0);
-  m_denseImagePeSeq = m_denseImagePe.flatten(2).permute({0, 2, 1}).contiguous();
   // Image-side projections read keys + PE (K of token->image, Q of image->token) or keys (V):
   // one product with the fused weights onto the constant PE @ W^T + bias.
-  const at::Tensor pe = m_denseImagePeSeq[0];
+  const at::Tensor pe = m_denseImagePe[0].flatten(1).t().contiguous();  // [HW, C]
   auto fuse = [&](const std::vector<std::pair<std::string, bool>>& parts) {
     std::vector<at::Tensor> weights, bases;
     for (const auto& [name, withPe] : parts) {
@@ -229,7 +250,7 @@ at::Tensor InteractiveHeads::imageProjections(int64_t layer, const at::Tensor& k
   const at::Tensor& weight = m_imageProjWeight.at(size_t(layer));
   const at::Tensor& base = m_imageProjBase.at(size_t(layer));
   const int64_t batch = keys.size(0);
-  return linearOnto(keys, weight, batch == 1 ? base.clone() : base.repeat({batch, 1})).view({batch, keys.size(1), weight.size(0)});
+  return linearOnto(keys, weight, freshFor(base, batch)).view({batch, keys.size(1), weight.size(0)});
 }
 
 at::Tensor InteractiveHeads::tokenToImage(const std::string& p, const at::Tensor& tokens, const at::Tensor& projections) const {
@@ -262,17 +283,8 @@ at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at:
   at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads * n, hw}, at::kFloat);
   at::Tensor pooled = at::empty({heads * n, c}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
-    const float* qb = q[b].data_ptr<float>();
     const float* kb = image[b].data_ptr<float>();
-    for (int64_t h = 0; h < heads; ++h) {
-      matrixProduct(n, c, d, 1.0f, qb + h * d, inner, wk.data_ptr<float>() + h * d * c, c, false, 0.0f,
-                    carried.data_ptr<float>() + h * n * c, c);
-    }
-    matrixProduct(heads * n, hw, c, scale, carried.data_ptr<float>(), c, kb, c, /*transposeB=*/true, 0.0f, scores.data_ptr<float>(), hw);
-    for (int64_t h = 0; h < heads; ++h) {
-      matrixProduct(n, hw, d, scale, qb + h * d, inner, constantK.data_ptr<float>() + h * d, constantK.stride(0), true, 1.0f,
-                    scores.data_ptr<float>() + h * n * hw, hw);
-    }
+    carriedScores(q[b].data_ptr<float>(), n, heads, d, wk, kb, hw, constantK, 0, scale, carried, scores);
     const at::Tensor weights = at::softmax(scores, 1);
     matrixProduct(heads * n, c, hw, 1.0f, weights.data_ptr<float>(), hw, kb, c, false, 0.0f, pooled.data_ptr<float>(), c);
     at::Tensor out = attended[b];
@@ -300,17 +312,9 @@ at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at:
   at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
   at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads, n, hw}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
-    const float* kb = k[b].data_ptr<float>();
-    for (int64_t h = 0; h < heads; ++h) {
-      matrixProduct(n, c, d, 1.0f, kb + h * d, inner, wq.data_ptr<float>() + h * d * c, c, false, 0.0f,
-                    carried.data_ptr<float>() + h * n * c, c);
-    }
-    matrixProduct(heads * n, hw, c, scale, carried.data_ptr<float>(), c, image[b].data_ptr<float>(), c, /*transposeB=*/true, 0.0f,
-                  scores.data_ptr<float>(), hw);
-    for (int64_t h = 0; h < heads; ++h) {
-      matrixProduct(n, hw, d, scale, kb + h * d, inner, constant.data_ptr<float>() + 2 * inner + h * d, constant.stride(0), true,
-                    1.0f, scores.data_ptr<float>() + h * n * hw, hw);
-    }
+    at::Tensor flatScores = scores.view({heads * n, hw});
+    carriedScores(k[b].data_ptr<float>(), n, heads, d, wq, image[b].data_ptr<float>(), hw, constant, 2 * inner, scale, carried,
+                  flatScores);
     const at::Tensor weights = at::softmax(scores, 1);  // over the tokens, for every image token
     for (int64_t h = 0; h < heads; ++h) {
       matrixProductTransposedA(hw, d, n, 1.0f, weights.data_ptr<float>() + h * n * hw, hw, v[b].data_ptr<float>() + h * d, inner,
@@ -381,8 +385,6 @@ InteractiveImage InteractiveHeads::prepareImageFromDecoderInputs(const at::Tenso
   image.srcNoMask = image.imageSeq + w(kEncoder + "no_mask_embed.weight");
   // Without a mask prompt block 0 reads a fixed src: its image-side projections are per image.
   image.block0Projections = imageProjections(0, image.srcNoMask);
-  // With a mask prompt: the embeddings' share of the same projections (+ the mask conv's bias).
-  image.maskBlock0Base = imageProjections(0, image.imageSeq) + m_maskProjBias;
   return image;
 }
 
@@ -474,7 +476,12 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
     keys = (repeatImage ? image.imageSeq.expand({b, -1, -1}) : image.imageSeq) + denseSeq;
     if (maskHidden.defined()) {
       const at::Tensor hiddenSeq = maskHidden.to(at::kFloat).flatten(2).transpose(1, 2);
-      projections = linearOnto(hiddenSeq, m_maskProjWeight, freshFor(image.maskBlock0Base, b));
+      // The embeddings' share of the same projections (+ the mask conv's bias), made on the first
+      // mask prompt of an image: most images never get one, so image switches do not pay for it.
+      std::call_once(image.maskBlock0Base->once, [&] {
+        image.maskBlock0Base->value = imageProjections(0, image.imageSeq) + m_maskProjBias;
+      });
+      projections = linearOnto(hiddenSeq, m_maskProjWeight, freshFor(image.maskBlock0Base->value, b));
     } else {
       projections = imageProjections(0, keys.contiguous());
     }

@@ -10,6 +10,8 @@
 #include <ATen/ATen.h>
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,7 +47,12 @@ struct InteractiveImage {
   at::Tensor imageSeq;         // [1, HW, C]: the embeddings as a token sequence (mask prompts add to it)
   at::Tensor srcNoMask;        // [1, HW, C]: embeddings + no_mask_embed, the usual `src`
   at::Tensor block0Projections;  // [1, HW, 3*inner]: block 0's image-side K | V | Q of srcNoMask (+ PE)
-  at::Tensor maskBlock0Base;     // [1, HW, 3*inner]: the same of imageSeq (+ PE, + the mask conv's bias)
+  // [1, HW, 3*inner]: the same of imageSeq (+ PE, + the mask conv's bias), made on first use.
+  struct LazyTensor {
+    std::once_flag once;
+    at::Tensor value;
+  };
+  std::shared_ptr<LazyTensor> maskBlock0Base = std::make_shared<LazyTensor>();
 };
 
 struct DecoderOutput {
@@ -126,7 +133,6 @@ class InteractiveHeads {
   StateDict m_weights;
   PositionEmbeddingRandom m_pe;
   at::Tensor m_denseImagePe;     // [1, C, 72, 72]
-  at::Tensor m_denseImagePeSeq;  // [1, 5184, C]
   // Per block (and the final attention): fused image-side projection weights [3*inner or 2*inner, C]
   // and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
   std::vector<at::Tensor> m_imageProjWeight, m_imageProjBase;

@@ -14,29 +14,39 @@ namespace {
 // Below this many multiply-adds a product runs as one BLAS call on the calling thread.
 constexpr int64_t kParallelMacs = 1 << 22;
 
-void atenProductRows(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
-                     bool transposeB, float beta, float* c, int64_t ldc) {
+// op(A) [m,k] with A stored [m,k], or [k,m] when transposeA; op(B) [k,n] likewise.
+void atenProductRows(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, bool transposeA, const float* b,
+                     int64_t ldb, bool transposeB, float beta, float* c, int64_t ldc) {
   const auto options = at::TensorOptions().dtype(at::kFloat);
-  const at::Tensor left = at::from_blob(const_cast<float*>(a), {m, k}, {lda, 1}, options);
+  const at::Tensor left = transposeA ? at::from_blob(const_cast<float*>(a), {k, m}, {lda, 1}, options).t()
+                                     : at::from_blob(const_cast<float*>(a), {m, k}, {lda, 1}, options);
   const at::Tensor right = transposeB ? at::from_blob(const_cast<float*>(b), {n, k}, {ldb, 1}, options).t()
                                       : at::from_blob(const_cast<float*>(b), {k, n}, {ldb, 1}, options);
   at::Tensor out = at::from_blob(c, {m, n}, {ldc, 1}, options);
   out.addmm_(left, right, beta, alpha);
 }
 
-// ATen's BLAS is kept single-threaded (see useSingleThreadedBlas), so large products are
-// split into row blocks across the intra-op threads here.
-void atenProduct(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
-                 bool transposeB, float beta, float* c, int64_t ldc) {
+// oneDNN when built with it; else ATen's BLAS, which is kept single-threaded (see
+// useSingleThreadedBlas), so large products are split into row blocks of C across the
+// intra-op threads here.
+void product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, bool transposeA, const float* b, int64_t ldb,
+             bool transposeB, float beta, float* c, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+#ifdef SAM3_HAVE_ONEDNN
+  if (dnnl_sgemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success) {
+    return;
+  }
+#endif
   const int64_t threads = at::get_num_threads();
   if (m * n * k < kParallelMacs || threads == 1 || m < 2 * threads || at::in_parallel_region()) {
-    atenProductRows(m, n, k, alpha, a, lda, b, ldb, transposeB, beta, c, ldc);
+    atenProductRows(m, n, k, alpha, a, lda, transposeA, b, ldb, transposeB, beta, c, ldc);
     return;
   }
   const bool inference = c10::InferenceMode::is_enabled();  // thread-local: carry it to workers
   at::parallel_for(0, m, (m + threads - 1) / threads, [&](int64_t begin, int64_t end) {
     const c10::InferenceMode guard(inference);
-    atenProductRows(end - begin, n, k, alpha, a + begin * lda, lda, b, ldb, transposeB, beta, c + begin * ldc, ldc);
+    const float* rowsOfA = transposeA ? a + begin : a + begin * lda;
+    atenProductRows(end - begin, n, k, alpha, rowsOfA, lda, transposeA, b, ldb, transposeB, beta, c + begin * ldc, ldc);
   });
 }
 
@@ -44,24 +54,12 @@ void atenProduct(int64_t m, int64_t n, int64_t k, float alpha, const float* a, i
 
 void matrixProduct(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
                    bool transposeB, float beta, float* c, int64_t ldc) {
-  if (m == 0 || n == 0) return;
-#ifdef SAM3_HAVE_ONEDNN
-  if (dnnl_sgemm('N', transposeB ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success) return;
-#endif
-  atenProduct(m, n, k, alpha, a, lda, b, ldb, transposeB, beta, c, ldc);
+  product(m, n, k, alpha, a, lda, false, b, ldb, transposeB, beta, c, ldc);
 }
 
 void matrixProductTransposedA(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
                               int64_t ldb, float beta, float* c, int64_t ldc) {
-  if (m == 0 || n == 0) return;
-#ifdef SAM3_HAVE_ONEDNN
-  if (dnnl_sgemm('T', 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success) return;
-#endif
-  const auto options = at::TensorOptions().dtype(at::kFloat);
-  const at::Tensor left = at::from_blob(const_cast<float*>(a), {k, m}, {lda, 1}, options).t();
-  const at::Tensor right = at::from_blob(const_cast<float*>(b), {k, n}, {ldb, 1}, options);
-  at::Tensor out = at::from_blob(c, {m, n}, {ldc, 1}, options);
-  out.addmm_(left, right, beta, alpha);
+  product(m, n, k, alpha, a, lda, true, b, ldb, false, beta, c, ldc);
 }
 
 bool matrixProductUsesOneDnn() {

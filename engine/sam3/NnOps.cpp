@@ -13,16 +13,10 @@ namespace sam3::model {
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
   const int64_t in = x.size(-1), out = weight.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
-  std::vector<int64_t> outSizes = x.sizes().vec();
-  outSizes.back() = out;
-  // A fresh buffer: expand().contiguous() of a single row would alias the bias itself.
-  at::Tensor base = at::empty({rows, out}, x.options().dtype(at::kFloat));
-  if (bias.defined()) {
-    base.copy_(bias.expand({rows, out}));
-  } else {
-    base.zero_();
-  }
-  return linearOnto(x, weight, std::move(base)).view(outSizes);
+  // A fresh buffer (a clone: expand().contiguous() of a single row would alias the bias itself).
+  return linearOnto(x, weight,
+                    bias.defined() ? bias.to(at::kFloat).expand({rows, out}).clone(at::MemoryFormat::Contiguous)
+                                   : at::zeros({rows, out}, x.options().dtype(at::kFloat)));
 }
 
 at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base) {
