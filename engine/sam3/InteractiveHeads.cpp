@@ -99,6 +99,22 @@ void carriedScores(const float* x, int64_t n, int64_t heads, int64_t d, const at
   }
 }
 
+// Image tokens attending to a few tokens, folded through out_proj: for scores [heads, n, hw]
+// (keys-major), values v [n, inner] and out_proj weight [C, inner], adds
+// sum_h softmax_n(S_h)^T (v_h W_o,h^T) to out [hw, C]. With heads * n < inner this is one
+// product of depth heads * n instead of the attention output's product of depth inner.
+void addFoldedImageToToken(const at::Tensor& scores, const float* v, const at::Tensor& outWeight, float* out) {
+  const int64_t heads = scores.size(0), n = scores.size(1), hw = scores.size(2);
+  const int64_t c = outWeight.size(0), inner = outWeight.size(1), d = inner / heads;
+  const at::Tensor weights = at::softmax(scores, 1);  // over the tokens, for every image token
+  at::Tensor folded = at::empty({heads * n, c}, at::kFloat);
+  for (int64_t h = 0; h < heads; ++h) {
+    matrixProduct(n, c, d, 1.0f, v + h * d, inner, outWeight.data_ptr<float>() + h * d, inner, /*transposeB=*/true, 0.0f,
+                  folded.data_ptr<float>() + h * n * c, c);
+  }
+  matrixProductTransposedA(hw, c, heads * n, 1.0f, weights.data_ptr<float>(), hw, folded.data_ptr<float>(), c, 1.0f, out, c);
+}
+
 void store(StageCapture* capture, const std::string& name, const at::Tensor& t) {
   if (capture) (*capture)[name] = t;
 }
@@ -309,36 +325,45 @@ at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at:
   const at::Tensor& wq = w(p + ".q_proj.weight");  // [inner, C]
   const at::Tensor& constant = m_imageProjBase.at(size_t(layer));  // K | V | Q constants: Q at 2*inner
   const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
-  at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
+  // The residual and the output bias seed the output.
+  at::Tensor out = at::add(image, w(p + ".out_proj.bias"));
   at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads, n, hw}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
     at::Tensor flatScores = scores.view({heads * n, hw});
     carriedScores(k[b].data_ptr<float>(), n, heads, d, wq, image[b].data_ptr<float>(), hw, constant, 2 * inner, scale, carried,
                   flatScores);
-    const at::Tensor weights = at::softmax(scores, 1);  // over the tokens, for every image token
-    for (int64_t h = 0; h < heads; ++h) {
-      matrixProductTransposedA(hw, d, n, 1.0f, weights.data_ptr<float>() + h * n * hw, hw, v[b].data_ptr<float>() + h * d, inner,
-                               0.0f, attended[b].data_ptr<float>() + h * d, inner);
-    }
+    addFoldedImageToToken(scores, v[b].data_ptr<float>(), w(p + ".out_proj.weight"), out[b].data_ptr<float>());
   }
-  const at::Tensor residual = at::add(keys.expand({batch, hw, c}), w(p + ".out_proj.bias"));
-  return linearOnto(attended, w(p + ".out_proj.weight"), residual);
+  return out;
 }
 
 at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor& keys, const at::Tensor& projections,
                                           const at::Tensor& tokensWithPe, const at::Tensor& tokens) const {
-  const int64_t batch = tokens.size(0), hw = keys.size(1), inner = m_config.embedDim / m_config.attentionDownsample;
+  const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
+  const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
   const at::Tensor k = linear(tokensWithPe, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")).contiguous();
   const at::Tensor v = linear(tokens, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")).contiguous();
+  // The residual and the output bias seed the output.
+  at::Tensor out = at::add(keys.expand({batch, hw, c}), w(p + ".out_proj.bias"));
+  if (heads * n < inner) {  // few tokens: fold the attention through out_proj
+    const float scale = float(1.0 / std::sqrt(double(d)));
+    at::Tensor scores = at::empty({heads, n, hw}, at::kFloat);
+    for (int64_t b = 0; b < batch; ++b) {
+      const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
+      for (int64_t h = 0; h < heads; ++h) {
+        matrixProduct(n, hw, d, scale, k[b].data_ptr<float>() + h * d, inner, image.data_ptr<float>() + 2 * inner + h * d,
+                      image.stride(0), /*transposeB=*/true, 0.0f, scores[h].data_ptr<float>(), hw);
+      }
+      addFoldedImageToToken(scores, v[b].data_ptr<float>(), w(p + ".out_proj.weight"), out[b].data_ptr<float>());
+    }
+    return out;
+  }
   at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
     const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
-    attentionHeads(headMatrix(image, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), m_config.numHeads, inner / m_config.numHeads,
-                   headMatrix(attended[b]));
+    attentionHeads(headMatrix(image, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), heads, d, headMatrix(attended[b]));
   }
-  // The residual and the output bias seed the product.
-  const at::Tensor residual = at::add(keys.expand({batch, hw, keys.size(2)}), w(p + ".out_proj.bias"));
-  return linearOnto(attended, w(p + ".out_proj.weight"), residual);
+  return linearOnto(attended, w(p + ".out_proj.weight"), out);
 }
 
 at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
