@@ -22,12 +22,26 @@ GeometryEncoder::GeometryEncoder(const GeometryEncoderConfig& config, StateDict 
   m_config.validate();
   checkStateDict(m_weights, m_config.expectedWeights(), source);
   for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
-  if (m_config.boxesPool) {
-    m_boxPoolWeight = m_weights.at("boxes_pool_project.weight").reshape({m_config.dModel, -1}).contiguous();
+  m_layers = transposedLinears(m_weights);
+  const int64_t c = m_config.dModel;
+  for (int64_t i = 0; i < m_config.numLayers; ++i) {
+    for (const std::string attention : {"self_attn.", "cross_attn_image."}) {
+      const std::string p = "encode." + std::to_string(i) + "." + attention;
+      const at::Tensor inW = w(p + "in_proj_weight"), inB = w(p + "in_proj_bias");
+      m_layers[p + "in_proj"] = transposedLinear(inW, inB);
+      const char* parts[] = {"q", "k", "v"};
+      for (int64_t j = 0; j < 3; ++j) m_layers[p + "in_proj." + parts[j]] = transposedLinear(inW.narrow(0, j * c, c), inB.narrow(0, j * c, c));
+    }
+  }
+  if (m_config.boxesPool) {  // the valid roi x roi convolution is a product with the flattened kernel
+    m_layers["boxes_pool_project"] =
+        transposedLinear(w("boxes_pool_project.weight").reshape({c, -1}), w("boxes_pool_project.bias"));
   }
 }
 
 const at::Tensor& GeometryEncoder::w(const std::string& key) const { return m_weights.at(key); }
+
+const Linear& GeometryEncoder::layer(const std::string& name) const { return m_layers.at(name); }
 
 GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, const at::Tensor& positions,
                                                    int64_t height, int64_t width) const {
@@ -57,9 +71,8 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
   }
   for (int64_t i = 0; i < m_config.numLayers; ++i) {
     const std::string p = "encode." + std::to_string(i) + ".cross_attn_image.";
-    const at::Tensor inW = w(p + "in_proj_weight"), inB = w(p + "in_proj_bias");
-    const at::Tensor k = linear(keysInput, inW.slice(0, c, 2 * c), inB.slice(0, c, 2 * c));
-    const at::Tensor v = linear(feats, inW.slice(0, 2 * c), inB.slice(0, 2 * c));
+    const at::Tensor k = linear(keysInput, layer(p + "in_proj.k"));
+    const at::Tensor v = linear(feats, layer(p + "in_proj.v"));
     ctx.crossKeysT.push_back(splitHeads(k, m_config.numHeads).transpose(1, 2).contiguous());
     ctx.crossValues.push_back(splitHeads(v, m_config.numHeads).contiguous());
   }
@@ -72,21 +85,21 @@ at::Tensor GeometryEncoder::encodePoints(const prompt::GeometryPrompt& prompt, c
   const int64_t n = points.size(0), batch = points.size(1), c = m_config.dModel;
   at::Tensor tokens = at::zeros({n, batch, c});
   if (m_config.pointsDirectProject) {
-    const at::Tensor direct = linear(points, w("points_direct_project.weight"), w("points_direct_project.bias"));
+    const at::Tensor direct = linear(points, layer("points_direct_project"));
     capture(out, "inter.points_direct_project.output", direct);
     tokens = tokens + direct;
   }
   if (m_config.pointsPool) {
     const at::Tensor sampled = ops::samplePointsSeq(image.pooledSeq, points.contiguous(), image.height, image.width);
     capture(out, "inter.points_pool_project.input", sampled);
-    const at::Tensor pooled = linear(sampled, w("points_pool_project.weight"), w("points_pool_project.bias"));
+    const at::Tensor pooled = linear(sampled, layer("points_pool_project"));
     capture(out, "inter.points_pool_project.output", pooled);
     tokens = tokens + pooled;
   }
   if (m_config.pointsPosEnc) {
     const at::Tensor code = m_posEnc.encodePoints(points);
     capture(out, "inter.points_pos_enc_project.input", code);
-    const at::Tensor projected = linear(code, w("points_pos_enc_project.weight"), w("points_pos_enc_project.bias"));
+    const at::Tensor projected = linear(code, layer("points_pos_enc_project"));
     capture(out, "inter.points_pos_enc_project.output", projected);
     tokens = tokens + projected;
   }
@@ -102,7 +115,7 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
   const int64_t n = boxes.size(0), batch = boxes.size(1), c = m_config.dModel;
   at::Tensor tokens = at::zeros({n, batch, c});
   if (m_config.boxesDirectProject) {
-    const at::Tensor direct = linear(boxes, w("boxes_direct_project.weight"), w("boxes_direct_project.bias"));
+    const at::Tensor direct = linear(boxes, layer("boxes_direct_project"));
     capture(out, "inter.boxes_direct_project.output", direct);
     tokens = tokens + direct;
   }
@@ -116,15 +129,15 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
     const at::Tensor rois = at::cat({index, xyxy}, 2).reshape({batch * n, 5});
     const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
     capture(out, "inter.boxes_pool_project.input", pooledMaps);
-    // The valid 7x7 convolution is a matrix product with the flattened kernel.
-    const at::Tensor pooled = linear(pooledMaps.reshape({batch * n, m_boxPoolWeight.size(1)}), m_boxPoolWeight, w("boxes_pool_project.bias"));
+    const Linear& project = layer("boxes_pool_project");
+    const at::Tensor pooled = linear(pooledMaps.reshape({batch * n, project.weightT.size(0)}), project);
     capture(out, "inter.boxes_pool_project.output", pooled.view({batch * n, c, 1, 1}));
     tokens = tokens + pooled.view({batch, n, c}).transpose(0, 1);
   }
   if (m_config.boxesPosEnc) {
     const at::Tensor code = m_posEnc.encodeBoxes(boxes);
     capture(out, "inter.boxes_pos_enc_project.input", code);
-    const at::Tensor projected = linear(code, w("boxes_pos_enc_project.weight"), w("boxes_pos_enc_project.bias"));
+    const at::Tensor projected = linear(code, layer("boxes_pos_enc_project"));
     capture(out, "inter.boxes_pos_enc_project.output", projected);
     tokens = tokens + projected;
   }
@@ -143,26 +156,25 @@ at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input,
   // Self-attention on norm1(x), padded keys masked, no positional terms.
   {
     const at::Tensor a = layerNorm(x, w(p + "norm1.weight"), w(p + "norm1.bias"), eps);
-    const at::Tensor qkv = linear(a, w(p + "self_attn.in_proj_weight"), w(p + "self_attn.in_proj_bias"));
+    const at::Tensor qkv = linear(a, layer(p + "self_attn.in_proj"));
     const at::Tensor q = splitHeads(qkv.narrow(2, 0, c), heads);
     const at::Tensor k = splitHeads(qkv.narrow(2, c, c), heads);
     const at::Tensor v = splitHeads(qkv.narrow(2, 2 * c, c), heads);
     const at::Tensor attended = mergeHeads(attention(q, k.transpose(1, 2), v, batch, mask), batch);
-    x = x + linear(attended, w(p + "self_attn.out_proj.weight"), w(p + "self_attn.out_proj.bias"));
+    x = x + linear(attended, layer(p + "self_attn.out_proj"));
   }
   // Cross-attention from norm2(x) to the image: keys/values come from the per-image cache.
   {
     const at::Tensor a = layerNorm(x, w(p + "norm2.weight"), w(p + "norm2.bias"), eps);
-    const at::Tensor inW = w(p + "cross_attn_image.in_proj_weight"), inB = w(p + "cross_attn_image.in_proj_bias");
-    const at::Tensor q = splitHeads(linear(a, inW.slice(0, 0, c), inB.slice(0, 0, c)), heads);
+    const at::Tensor q = splitHeads(linear(a, layer(p + "cross_attn_image.in_proj.q")), heads);
     const at::Tensor attended = mergeHeads(attention(q, image.crossKeysT[index], image.crossValues[index], batch, {}), batch);
-    x = x + linear(attended, w(p + "cross_attn_image.out_proj.weight"), w(p + "cross_attn_image.out_proj.bias"));
+    x = x + linear(attended, layer(p + "cross_attn_image.out_proj"));
   }
   // Feed-forward on norm3(x).
   {
     const at::Tensor a = layerNorm(x, w(p + "norm3.weight"), w(p + "norm3.bias"), eps);
-    const at::Tensor hidden = at::relu(linear(a, w(p + "linear1.weight"), w(p + "linear1.bias")));
-    x = x + linear(hidden, w(p + "linear2.weight"), w(p + "linear2.bias"));
+    const at::Tensor hidden = at::relu(linear(a, layer(p + "linear1")));
+    x = x + linear(hidden, layer(p + "linear2"));
   }
   return x;
 }
@@ -185,7 +197,7 @@ GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& prompt, c
   }
   capture(out, "inter.final_proj.input", seq);
   if (m_config.addPostEncodeProj) {
-    seq = linear(seq, w("final_proj.weight"), w("final_proj.bias"));
+    seq = linear(seq, layer("final_proj"));
     capture(out, "inter.final_proj.output", seq);
     seq = layerNorm(seq, w("norm.weight"), w("norm.bias"), m_config.layerNormEps);
     capture(out, "inter.norm.output", seq);

@@ -11,6 +11,7 @@
 
 #include "engine/prompt/GeometryPrompt.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
+#include "engine/sam3/NnOps.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
 
 namespace sam3::model {
@@ -49,6 +50,7 @@ class GeometryEncoder {
 
  private:
   const at::Tensor& w(const std::string& key) const;
+  const Linear& layer(const std::string& name) const;
   at::Tensor encodePoints(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
                           Intermediates* capture) const;
   at::Tensor encodeBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
@@ -59,7 +61,9 @@ class GeometryEncoder {
   GeometryEncoderConfig m_config;
   StateDict m_weights;
   PositionEmbeddingSine m_posEnc;
-  at::Tensor m_boxPoolWeight;  // Conv2d(C, C, roi) weight as a [C, C*roi*roi] matrix
+  // Every linear layer transposed for the products (in_proj split into its q | k | v parts as
+  // "<prefix>in_proj.q" etc.; the boxes' Conv2d(C, C, roi) as "boxes_pool_project").
+  LinearLayers m_layers;
 };
 
 }  // namespace sam3::model

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -10,30 +11,68 @@
 
 namespace sam3::model {
 
-at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  const int64_t in = x.size(-1), out = weight.size(0);
+namespace {
+
+// A fresh [rows, out] buffer holding the bias (or zeros) that a product may accumulate into.
+at::Tensor seededWithBias(const at::Tensor& x, int64_t out, const at::Tensor& bias) {
+  const int64_t in = x.size(-1);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
-  // A fresh buffer (a clone: expand().contiguous() of a single row would alias the bias itself).
-  return linearOnto(x, weight,
-                    bias.defined() ? bias.to(at::kFloat).expand({rows, out}).clone(at::MemoryFormat::Contiguous)
-                                   : at::zeros({rows, out}, x.options().dtype(at::kFloat)));
+  // A clone: expand().contiguous() of a single row would alias the bias itself.
+  return bias.defined() ? bias.to(at::kFloat).expand({rows, out}).clone(at::MemoryFormat::Contiguous)
+                        : at::zeros({rows, out}, x.options().dtype(at::kFloat));
 }
 
-at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base) {
-  const int64_t in = x.size(-1), out = weight.size(0);
+}  // namespace
+
+at::Tensor productOnto(const at::Tensor& x, const at::Tensor& right, at::Tensor base) {
+  const int64_t in = x.size(-1), out = right.size(1);
+  TORCH_CHECK(right.dim() == 2 && right.size(0) == in, "productOnto: the right factor must be [", in, ", out], got ", right.sizes());
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
   std::vector<int64_t> outSizes = x.sizes().vec();
   outSizes.back() = out;
   if (!x.is_cpu()) {  // the raw-pointer products are CPU-only; other devices take ATen's path
-    return at::addmm(base.reshape({rows, out}), x.reshape({rows, in}), weight.t()).view(outSizes);
+    return at::addmm(base.reshape({rows, out}), x.reshape({rows, in}), right).view(outSizes);
   }
   at::Tensor result = base.to(at::kFloat).reshape({rows, out}).contiguous();
   if (rows == 0 || in == 0) return result.view(outSizes);
   const at::Tensor x2d = x.to(at::kFloat).reshape({rows, in}).contiguous();
-  const at::Tensor w = weight.to(at::kFloat).contiguous();
-  matrixProduct(rows, out, in, 1.0f, x2d.data_ptr<float>(), in, w.data_ptr<float>(), in, /*transposeB=*/true, 1.0f,
-                result.data_ptr<float>(), out);
+  // Row-major [in, out] as it is; a transposed [out, in] weight through the product's transpose.
+  const bool transposed = right.stride(0) == 1 && right.stride(1) >= std::max<int64_t>(in, 1);
+  const at::Tensor r = right.to(at::kFloat);
+  const at::Tensor factor = transposed || (r.stride(1) == 1 && r.stride(0) >= out) ? r : r.contiguous();
+  matrixProduct(rows, out, in, 1.0f, x2d.data_ptr<float>(), in, factor.data_ptr<float>(), transposed ? factor.stride(1) : factor.stride(0),
+                transposed, 1.0f, result.data_ptr<float>(), out);
   return result.view(outSizes);
+}
+
+at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  return productOnto(x, weight.t(), seededWithBias(x, weight.size(0), bias));
+}
+
+at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base) {
+  return productOnto(x, weight.t(), std::move(base));
+}
+
+Linear transposedLinear(const at::Tensor& weight, const at::Tensor& bias) {
+  return {weight.to(at::kFloat).t().contiguous(), bias.defined() ? bias.to(at::kFloat).contiguous() : bias};
+}
+
+LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights) {
+  static const std::string kWeight = ".weight";
+  LinearLayers layers;
+  for (const auto& [key, weight] : weights) {
+    if (weight.dim() != 2 || key.size() <= kWeight.size() || key.compare(key.size() - kWeight.size(), kWeight.size(), kWeight) != 0) {
+      continue;
+    }
+    const std::string name = key.substr(0, key.size() - kWeight.size());
+    const auto bias = weights.find(name + ".bias");
+    if (bias != weights.end()) layers[name] = transposedLinear(weight, bias->second);
+  }
+  return layers;
+}
+
+at::Tensor linear(const at::Tensor& x, const Linear& layer) {
+  return productOnto(x, layer.weightT, seededWithBias(x, layer.weightT.size(1), layer.bias));
 }
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps) {

@@ -4,13 +4,32 @@
 
 #include <ATen/ATen.h>
 
+#include <map>
+#include <string>
+
 namespace sam3::model {
 
-// x @ weight^T + bias over the last dimension (bias may be undefined).
+// x @ right + base over the last dimension, right [in, out] in either memory order (a
+// transposed view of a [out, in] weight works); base [..., out] (e.g. residual + bias, or a
+// cached constant) receives the product in its storage (copied first only when it is not
+// contiguous float).
+at::Tensor productOnto(const at::Tensor& x, const at::Tensor& right, at::Tensor base);
+// x @ weight^T + bias (bias may be undefined) and x @ weight^T + base, weight [out, in].
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
-// x @ weight^T + base, base [..., out] (e.g. residual + bias, or a cached constant): the product
-// accumulates into base's storage (copied first only when it is not contiguous float).
 at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base);
+
+// A linear layer kept in the products' fast layout, the weight transposed to [in, out]: oneDNN's
+// sgemm runs 2-5x faster on a row-major right factor at the few-row shapes of prompt tokens
+// (33 x 256 x 2048: 0.16 vs 0.79 ms) and a little faster at 5184 rows.
+struct Linear {
+  at::Tensor weightT;  // [in, out], contiguous
+  at::Tensor bias;     // [out] or undefined
+};
+Linear transposedLinear(const at::Tensor& weight, const at::Tensor& bias);
+at::Tensor linear(const at::Tensor& x, const Linear& layer);
+// Every linear layer of a state dict (a 2-D `<name>.weight` with a `<name>.bias`), by <name>.
+using LinearLayers = std::map<std::string, Linear>;
+LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights);
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps = 1e-5);
 
