@@ -100,16 +100,16 @@ void carriedScores(const float* x, int64_t n, int64_t heads, int64_t d, const at
 }
 
 // Image tokens attending to a few tokens, folded through out_proj: for scores [heads, n, hw]
-// (keys-major), values v [n, inner] and out_proj weight [C, inner], adds
+// (keys-major), values v [n, inner] and out_proj's transposed weight [inner, C], adds
 // sum_h softmax_n(S_h)^T (v_h W_o,h^T) to out [hw, C]. With heads * n < inner this is one
 // product of depth heads * n instead of the attention output's product of depth inner.
-void addFoldedImageToToken(const at::Tensor& scores, const float* v, const at::Tensor& outWeight, float* out) {
+void addFoldedImageToToken(const at::Tensor& scores, const float* v, const at::Tensor& outWeightT, float* out) {
   const int64_t heads = scores.size(0), n = scores.size(1), hw = scores.size(2);
-  const int64_t c = outWeight.size(0), inner = outWeight.size(1), d = inner / heads;
+  const int64_t inner = outWeightT.size(0), c = outWeightT.size(1), d = inner / heads;
   const at::Tensor weights = at::softmax(scores, 1);  // over the tokens, for every image token
   at::Tensor folded = at::empty({heads * n, c}, at::kFloat);
   for (int64_t h = 0; h < heads; ++h) {
-    matrixProduct(n, c, d, 1.0f, v + h * d, inner, outWeight.data_ptr<float>() + h * d, inner, /*transposeB=*/true, 0.0f,
+    matrixProduct(n, c, d, 1.0f, v + h * d, inner, outWeightT.data_ptr<float>() + h * d * c, c, /*transposeB=*/false, 0.0f,
                   folded.data_ptr<float>() + h * n * c, c);
   }
   matrixProductTransposedA(hw, c, heads * n, 1.0f, weights.data_ptr<float>(), hw, folded.data_ptr<float>(), c, 1.0f, out, c);
@@ -203,6 +203,7 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
       m_weights(std::move(weights)),
       m_pe(checkedGaussianMatrix(m_weights, config, source)) {
   for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
+  m_layers = transposedLinears(m_weights);
   c10::InferenceMode guard;
   m_denseImagePe = m_pe.grid(config.imageEmbeddingSize, config.imageEmbeddingSize).unsqueeze(0);
   // Image-side projections read keys + PE (K of token->image, Q of image->token) or keys (V):
@@ -216,12 +217,12 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
       weights.push_back(weight);
       bases.push_back(withPe ? linear(pe, weight, bias) : bias.expand({pe.size(0), weight.size(0)}));
     }
-    m_imageProjWeight.push_back(at::cat(weights, 0).contiguous());
+    m_imageProjWeightT.push_back(at::cat(weights, 0).t().contiguous());
     m_imageProjBase.push_back(at::cat(bases, 1).contiguous());
   };
   const std::string t = kDecoder + "transformer.";
-  m_upscaleWeight1 = subPixelWeight(w(kDecoder + "output_upscaling.0.weight"));
-  m_upscaleWeight0 = subPixelWeight(w(kDecoder + "output_upscaling.3.weight"));
+  m_upscaleWeight1T = subPixelWeight(w(kDecoder + "output_upscaling.0.weight")).t().contiguous();
+  m_upscaleWeight0T = subPixelWeight(w(kDecoder + "output_upscaling.3.weight")).t().contiguous();
   for (int64_t i = 0; i < config.depth; ++i) {
     const std::string l = t + "layers." + std::to_string(i) + ".";
     fuse({{l + "cross_attn_token_to_image.k_proj", true},
@@ -232,17 +233,20 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
   // A mask prompt's dense embedding is conv6(hidden) with 16 hidden channels, so block 0's
   // projections of it fold into one 16-wide product: W (W6 hidden + b6) = (W W6) hidden + W b6.
   const std::string maskConv = kEncoder + "mask_downscaling.6.";
-  m_maskProjWeight = at::matmul(m_imageProjWeight.front(), w(maskConv + "weight").reshape({config.embedDim, -1})).contiguous();
-  m_maskProjBias = at::matmul(m_imageProjWeight.front(), w(maskConv + "bias"));
+  const at::Tensor block0 = m_imageProjWeightT.front().t();  // [3*inner, C]
+  m_maskProjWeightT = at::matmul(block0, w(maskConv + "weight").reshape({config.embedDim, -1})).t().contiguous();
+  m_maskProjBias = at::matmul(block0, w(maskConv + "bias"));
 }
 
 const at::Tensor& InteractiveHeads::w(const std::string& key) const { return m_weights.at(key); }
+
+const Linear& InteractiveHeads::layer(const std::string& name) const { return m_layers.at(name); }
 
 at::Tensor InteractiveHeads::mlp(const std::string& prefix, int layers, const at::Tensor& x) const {
   at::Tensor h = x;
   for (int i = 0; i < layers; ++i) {
     const std::string l = prefix + ".layers." + std::to_string(i);
-    h = linear(h, w(l + ".weight"), w(l + ".bias"));
+    h = linear(h, layer(l));
     if (i < layers - 1) h = at::relu(h);
   }
   return h;
@@ -254,35 +258,35 @@ at::Tensor InteractiveHeads::attention(const std::string& p, const at::Tensor& q
   auto split = [heads](const at::Tensor& x) {
     return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2).reshape({-1, x.size(1), x.size(2) / heads});
   };
-  const at::Tensor qh = split(linear(q, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")));
-  const at::Tensor kT = split(linear(k, w(p + ".k_proj.weight"), w(p + ".k_proj.bias"))).transpose(1, 2);
-  const at::Tensor vh = split(linear(v, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")));
+  const at::Tensor qh = split(linear(q, layer(p + ".q_proj")));
+  const at::Tensor kT = split(linear(k, layer(p + ".k_proj"))).transpose(1, 2);
+  const at::Tensor vh = split(linear(v, layer(p + ".v_proj")));
   const at::Tensor attended = model::attention(qh, kT, vh, batch, {});  // [B*heads, N, d]
   const at::Tensor merged = attended.view({batch, heads, qh.size(1), qh.size(2)}).transpose(1, 2).reshape({batch, qh.size(1), -1});
-  return linear(merged, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+  return linear(merged, layer(p + ".out_proj"));
 }
 
-at::Tensor InteractiveHeads::imageProjections(int64_t layer, const at::Tensor& keys) const {
-  const at::Tensor& weight = m_imageProjWeight.at(size_t(layer));
-  const at::Tensor& base = m_imageProjBase.at(size_t(layer));
+at::Tensor InteractiveHeads::imageProjections(int64_t block, const at::Tensor& keys) const {
+  const at::Tensor& weightT = m_imageProjWeightT.at(size_t(block));
+  const at::Tensor& base = m_imageProjBase.at(size_t(block));
   const int64_t batch = keys.size(0);
-  return linearOnto(keys, weight, freshFor(base, batch)).view({batch, keys.size(1), weight.size(0)});
+  return productOnto(keys, weightT, freshFor(base, batch)).view({batch, keys.size(1), weightT.size(1)});
 }
 
 at::Tensor InteractiveHeads::tokenToImage(const std::string& p, const at::Tensor& tokens, const at::Tensor& projections) const {
   const int64_t batch = tokens.size(0), n = tokens.size(1), inner = m_config.embedDim / m_config.attentionDownsample;
-  const at::Tensor q = linear(tokens, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")).contiguous();
+  const at::Tensor q = linear(tokens, layer(p + ".q_proj")).contiguous();
   at::Tensor attended = at::empty({batch, n, inner}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
     const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
     attentionHeads(headMatrix(q[b]), headMatrix(image, 0), headMatrix(image, inner), m_config.numHeads, inner / m_config.numHeads,
                    headMatrix(attended[b]));
   }
-  return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+  return linear(attended, layer(p + ".out_proj"));
 }
 
 at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at::Tensor& tokens, const at::Tensor& keys,
-                                                 int64_t layer) const {
+                                                 int64_t block) const {
   // With a handful of queries it is cheaper to carry each head's query back through k_proj
   // (scores = (q_h W_k,h) keys^T + q_h (PE W_k,h^T + b_k,h)^T) and to project the attention-
   // weighted keys through v_proj (the weights sum to 1, so v_proj's bias passes unchanged)
@@ -290,10 +294,10 @@ at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at:
   const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
   const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
   const float scale = float(1.0 / std::sqrt(double(d)));
-  const at::Tensor q = linear(tokens, w(p + ".q_proj.weight"), w(p + ".q_proj.bias")).contiguous();
+  const at::Tensor q = linear(tokens, layer(p + ".q_proj")).contiguous();
   const at::Tensor& wk = w(p + ".k_proj.weight");  // [inner, C]
   const at::Tensor& wv = w(p + ".v_proj.weight");
-  const at::Tensor& constantK = m_imageProjBase.at(size_t(layer));  // [HW, ...]: PE W_k^T + b_k first
+  const at::Tensor& constantK = m_imageProjBase.at(size_t(block));  // [HW, ...]: PE W_k^T + b_k first
   const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
   at::Tensor attended = at::empty({batch, n, inner}, at::kFloat);
   at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads * n, hw}, at::kFloat);
@@ -310,20 +314,20 @@ at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at:
                     out.data_ptr<float>() + h * d, inner);
     }
   }
-  return linear(attended, w(p + ".out_proj.weight"), w(p + ".out_proj.bias"));
+  return linear(attended, layer(p + ".out_proj"));
 }
 
 at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at::Tensor& keys, const at::Tensor& tokensWithPe,
-                                                 const at::Tensor& tokens, int64_t layer) const {
+                                                 const at::Tensor& tokens, int64_t block) const {
   // The image-side queries are carried the other way: each token key goes back through q_proj
   // (scores^T = (k_h W_q,h) keys^T + k_h (PE W_q,h^T + b_q,h)^T), keys-major as in attentionHeads.
   const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
   const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
   const float scale = float(1.0 / std::sqrt(double(d)));
-  const at::Tensor k = linear(tokensWithPe, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")).contiguous();
-  const at::Tensor v = linear(tokens, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")).contiguous();
+  const at::Tensor k = linear(tokensWithPe, layer(p + ".k_proj")).contiguous();
+  const at::Tensor v = linear(tokens, layer(p + ".v_proj")).contiguous();
   const at::Tensor& wq = w(p + ".q_proj.weight");  // [inner, C]
-  const at::Tensor& constant = m_imageProjBase.at(size_t(layer));  // K | V | Q constants: Q at 2*inner
+  const at::Tensor& constant = m_imageProjBase.at(size_t(block));  // K | V | Q constants: Q at 2*inner
   const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
   // The residual and the output bias seed the output.
   at::Tensor out = at::add(image, w(p + ".out_proj.bias"));
@@ -332,7 +336,7 @@ at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at:
     at::Tensor flatScores = scores.view({heads * n, hw});
     carriedScores(k[b].data_ptr<float>(), n, heads, d, wq, image[b].data_ptr<float>(), hw, constant, 2 * inner, scale, carried,
                   flatScores);
-    addFoldedImageToToken(scores, v[b].data_ptr<float>(), w(p + ".out_proj.weight"), out[b].data_ptr<float>());
+    addFoldedImageToToken(scores, v[b].data_ptr<float>(), layer(p + ".out_proj").weightT, out[b].data_ptr<float>());
   }
   return out;
 }
@@ -341,8 +345,8 @@ at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor
                                           const at::Tensor& tokensWithPe, const at::Tensor& tokens) const {
   const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
   const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
-  const at::Tensor k = linear(tokensWithPe, w(p + ".k_proj.weight"), w(p + ".k_proj.bias")).contiguous();
-  const at::Tensor v = linear(tokens, w(p + ".v_proj.weight"), w(p + ".v_proj.bias")).contiguous();
+  const at::Tensor k = linear(tokensWithPe, layer(p + ".k_proj")).contiguous();
+  const at::Tensor v = linear(tokens, layer(p + ".v_proj")).contiguous();
   // The residual and the output bias seed the output.
   at::Tensor out = at::add(keys.expand({batch, hw, c}), w(p + ".out_proj.bias"));
   if (heads * n < inner) {  // few tokens: fold the attention through out_proj
@@ -354,7 +358,7 @@ at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor
         matrixProduct(n, hw, d, scale, k[b].data_ptr<float>() + h * d, inner, image.data_ptr<float>() + 2 * inner + h * d,
                       image.stride(0), /*transposeB=*/true, 0.0f, scores[h].data_ptr<float>(), hw);
       }
-      addFoldedImageToToken(scores, v[b].data_ptr<float>(), w(p + ".out_proj.weight"), out[b].data_ptr<float>());
+      addFoldedImageToToken(scores, v[b].data_ptr<float>(), layer(p + ".out_proj").weightT, out[b].data_ptr<float>());
     }
     return out;
   }
@@ -363,7 +367,7 @@ at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor
     const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
     attentionHeads(headMatrix(image, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), heads, d, headMatrix(attended[b]));
   }
-  return linearOnto(attended, w(p + ".out_proj.weight"), out);
+  return productOnto(attended, layer(p + ".out_proj").weightT, out);
 }
 
 at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
@@ -506,7 +510,7 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
       std::call_once(image.maskBlock0Base->once, [&] {
         image.maskBlock0Base->value = imageProjections(0, image.imageSeq) + m_maskProjBias;
       });
-      projections = linearOnto(hiddenSeq, m_maskProjWeight, freshFor(image.maskBlock0Base->value, b));
+      projections = productOnto(hiddenSeq, m_maskProjWeightT, freshFor(image.maskBlock0Base->value, b));
     } else {
       projections = imageProjections(0, keys.contiguous());
     }
@@ -530,8 +534,8 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
     queries = queries + (carry ? tokenToImageCarried(l + "cross_attn_token_to_image", queries + queryPe, keys, i)
                                : tokenToImage(l + "cross_attn_token_to_image", queries + queryPe, projections));
     queries = layerNorm(queries, w(l + "norm2.weight"), w(l + "norm2.bias"));
-    const at::Tensor hidden = at::relu(linear(queries, w(l + "mlp.lin1.weight"), w(l + "mlp.lin1.bias")));
-    queries = layerNorm(queries + linear(hidden, w(l + "mlp.lin2.weight"), w(l + "mlp.lin2.bias")), w(l + "norm3.weight"),
+    const at::Tensor hidden = at::relu(linear(queries, layer(l + "mlp.lin1")));
+    queries = layerNorm(queries + linear(hidden, layer(l + "mlp.lin2")), w(l + "norm3.weight"),
                         w(l + "norm3.bias"));
     keys = carry ? imageToTokenCarried(l + "cross_attn_image_to_token", keys, queries + queryPe, queries, i)
                  : imageToToken(l + "cross_attn_image_to_token", keys, projections, queries + queryPe, queries);
@@ -552,9 +556,9 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
   // Upscale the image tokens with the high-resolution features (blocked rows, see above).
   const std::string up = kDecoder + "output_upscaling.";
   const int64_t cUp = m_config.embedDim / 4;
-  at::Tensor upscaled = linearOnto(keys, m_upscaleWeight1, freshFor(image.upscaleBase1, b)).view({-1, cUp});
+  at::Tensor upscaled = productOnto(keys, m_upscaleWeight1T, freshFor(image.upscaleBase1, b)).view({-1, cUp});
   upscaled = geluInPlace(at::layer_norm(upscaled, {cUp}, w(up + "1.weight"), w(up + "1.bias"), kLayerNorm2dEps));
-  upscaled = geluInPlace(linearOnto(upscaled.view({b, -1, cUp}), m_upscaleWeight0, freshFor(image.upscaleBase0, b)));
+  upscaled = geluInPlace(productOnto(upscaled.view({b, -1, cUp}), m_upscaleWeight0T, freshFor(image.upscaleBase0, b)));
 
   std::vector<at::Tensor> hyper;
   for (int64_t i = 0; i < numTokens; ++i) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/sam3/NnOps.h"
 #include "engine/sam3/PositionEmbeddingRandom.h"
 #include "engine/sam3/StateDict.h"
 
@@ -111,19 +112,20 @@ class InteractiveHeads {
 
  private:
   const at::Tensor& w(const std::string& key) const;
+  const Linear& layer(const std::string& name) const;
   at::Tensor mlp(const std::string& prefix, int layers, const at::Tensor& x) const;
   at::Tensor attention(const std::string& prefix, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
-  // Image-side projections of block `layer` (K | V of token->image, Q of image->token, PE folded
+  // Image-side projections of block `block` (K | V of token->image, Q of image->token, PE folded
   // in) for keys [Bk, HW, C].
-  at::Tensor imageProjections(int64_t layer, const at::Tensor& keys) const;
+  at::Tensor imageProjections(int64_t block, const at::Tensor& keys) const;
   // Tokens [B, N, C] (with PE) attend over projected image tokens [Bk, HW, >= 2*inner].
   at::Tensor tokenToImage(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& projections) const;
-  // The same for a few tokens without projecting the image (layer: whose PE constants to use;
+  // The same for a few tokens without projecting the image (block: whose PE constants to use;
   // depth = the final attention).
-  at::Tensor tokenToImageCarried(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys, int64_t layer) const;
-  // imageToToken for a few tokens without projecting the image (layer >= 1).
+  at::Tensor tokenToImageCarried(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys, int64_t block) const;
+  // imageToToken for a few tokens without projecting the image (block >= 1).
   at::Tensor imageToTokenCarried(const std::string& prefix, const at::Tensor& keys, const at::Tensor& tokensWithPe,
-                                 const at::Tensor& tokens, int64_t layer) const;
+                                 const at::Tensor& tokens, int64_t block) const;
   // Image tokens (queries: column block 2*inner of `projections`) attend over the tokens; returns
   // keys + the attention output (before norm4), [B, HW, C].
   at::Tensor imageToToken(const std::string& prefix, const at::Tensor& keys, const at::Tensor& projections,
@@ -133,11 +135,13 @@ class InteractiveHeads {
   StateDict m_weights;
   PositionEmbeddingRandom m_pe;
   at::Tensor m_denseImagePe;     // [1, C, 72, 72]
-  // Per block (and the final attention): fused image-side projection weights [3*inner or 2*inner, C]
-  // and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
-  std::vector<at::Tensor> m_imageProjWeight, m_imageProjBase;
-  at::Tensor m_upscaleWeight1, m_upscaleWeight0;
-  at::Tensor m_maskProjWeight, m_maskProjBias;  // block 0's fused projection through the mask conv [3*inner, 16]  // the transposed convolutions as sub-pixel products
+  LinearLayers m_layers;         // every linear layer, transposed for the products
+  // Per block (and the final attention): fused image-side projection weights, transposed
+  // [C, 3*inner or 2*inner], and their constant part PE @ W^T + bias [HW, 3*inner or 2*inner].
+  std::vector<at::Tensor> m_imageProjWeightT, m_imageProjBase;
+  at::Tensor m_upscaleWeight1T, m_upscaleWeight0T;  // the transposed convolutions as sub-pixel products, [Cin, 4*Cout]
+  // Block 0's fused projection through the mask conv, transposed [16, 3*inner], and its bias.
+  at::Tensor m_maskProjWeightT, m_maskProjBias;
 };
 
 }  // namespace sam3::model
