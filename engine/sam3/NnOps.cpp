@@ -54,7 +54,8 @@ at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor 
 }
 
 Linear transposedLinear(const at::Tensor& weight, const at::Tensor& bias) {
-  return {weight.to(at::kFloat).t().contiguous(), bias.defined() ? bias.to(at::kFloat).contiguous() : bias};
+  const at::Tensor w = weight.to(at::kFloat).contiguous();
+  return {w.t().contiguous(), bias.defined() ? bias.to(at::kFloat).contiguous() : bias, w};
 }
 
 LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights) {
@@ -72,7 +73,8 @@ LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights)
 }
 
 at::Tensor linear(const at::Tensor& x, const Linear& layer) {
-  return productOnto(x, layer.weightT, seededWithBias(x, layer.weightT.size(1), layer.bias));
+  const int64_t in = x.size(-1), rows = in == 0 ? 0 : x.numel() / in;
+  return productOnto(x, rows <= 2 ? layer.weight.t() : layer.weightT, seededWithBias(x, layer.weightT.size(1), layer.bias));
 }
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps) {

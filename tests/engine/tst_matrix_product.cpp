@@ -1,5 +1,6 @@
 // matrixProduct / matrixProductTransposedA against at::mm, with strided operands, alpha/beta
-// and products big enough for the row-split path. Built twice: with the configured backend
+// and products big enough for the row-split path; the linear layers built on them (either
+// weight layout, the transposed copies, the matrix-vector switch) against at::linear. Built twice: with the configured backend
 // (oneDNN when found) and with ATen's BLAS only (tst_matrix_product_aten).
 
 #include <ATen/ATen.h>
@@ -7,6 +8,7 @@
 #include <limits>
 
 #include "engine/sam3/MatrixProduct.h"
+#include "engine/sam3/NnOps.h"
 
 using namespace sam3::model;
 
@@ -51,6 +53,32 @@ class TestMatrixProduct : public QObject {
     matrixProductTransposedA(m, n, k, alpha, at_.data_ptr<float>(), at_.stride(0), b.data_ptr<float>(), b.stride(0), beta,
                              out.data_ptr<float>(), n);
     check(out, beta * seed + alpha * at::mm(at_.t(), b), "A^T B");
+  }
+
+  void linearLayersInEitherLayout_data() {
+    QTest::addColumn<int>("rows");
+    for (int rows : {1, 2, 3, 17}) QTest::newRow(qPrintable(QString("%1 row(s)").arg(rows))) << rows;  // both sides of the switch
+  }
+
+  void linearLayersInEitherLayout() {
+    QFETCH(int, rows);
+    at::manual_seed(2);
+    const at::Tensor x = at::randn({rows, 1, 48}), weight = at::randn({40, 48}), bias = at::randn({40}), base = at::randn({rows, 1, 40});
+    const at::Tensor expected = at::linear(x, weight, bias);
+    auto check = [&](const at::Tensor& got, const at::Tensor& want, const char* what) {
+      QCOMPARE(got.sizes().vec(), want.sizes().vec());
+      const double error = (got - want).abs().max().item<double>();
+      QVERIFY2(error <= 1e-4 * (1.0 + want.abs().max().item<double>()), qPrintable(QStringLiteral("%1: %2").arg(what).arg(error)));
+    };
+    check(linear(x, weight, bias), expected, "linear, [out, in] weight");
+    check(linear(x, transposedLinear(weight, bias)), expected, "linear, transposed layer");
+    check(productOnto(x, weight.t(), base), base + at::matmul(x, weight.t()), "product onto, transposed view");
+    check(productOnto(x, weight.t().contiguous(), base), base + at::matmul(x, weight.t()), "product onto, row-major [in, out]");
+    check(linearOnto(x, weight, base), base + at::matmul(x, weight.t()), "linear onto");
+    const LinearLayers layers = transposedLinears({{"a.weight", weight}, {"a.bias", bias}, {"b.weight", weight}, {"c.weight", bias}});
+    QCOMPARE(int(layers.size()), 1);  // only a 2-D weight with its bias is a linear layer
+    check(layers.at("a").weightT, weight.t(), "transposed copy");
+    QVERIFY(layers.at("a").weightT.is_contiguous());
   }
 };
 
