@@ -59,7 +59,8 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
   const at::Tensor feats = features.to(at::kFloat).contiguous();
   if (m_config.pointsPool || m_config.boxesPool) {
     ctx.pooledSeq = layerNorm(feats, w("img_pre_norm.weight"), w("img_pre_norm.bias"), m_config.layerNormEps);
-    ctx.pooledMap = ctx.pooledSeq.permute({1, 2, 0}).reshape({ctx.batch, c, height, width}).contiguous();
+    // Channels-last, so roi_align reads the sequence's memory in place (no copy for one image).
+    ctx.pooledMap = ctx.pooledSeq.permute({1, 2, 0}).reshape({ctx.batch, c, height, width}).contiguous(at::MemoryFormat::ChannelsLast);
   }
   at::Tensor keysInput = feats;
   if (positions.defined()) {

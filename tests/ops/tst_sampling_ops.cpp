@@ -135,6 +135,11 @@ class TestSamplingOps : public QObject {
       const at::Tensor actual = roiAlign(input, rois, scale, outH, outW, samplingRatio, aligned);
       const double tol = dtype == at::kFloat ? 2e-5 : 1e-11;
       QVERIFY2(allClose(actual, expected, tol, tol), qPrintable(QString::number(maxAbsDiff(actual, expected))));
+      // A channels-last input takes the vectorized kernel: same values, contiguous output.
+      const at::Tensor fromChannelsLast =
+          roiAlign(input.contiguous(at::MemoryFormat::ChannelsLast), rois, scale, outH, outW, samplingRatio, aligned);
+      QVERIFY(fromChannelsLast.is_contiguous());
+      QVERIFY2(allClose(fromChannelsLast, expected, tol, tol), qPrintable(QString::number(maxAbsDiff(fromChannelsLast, expected))));
     }
   }
 

@@ -2,7 +2,8 @@
 // weight is (weight along y) * (weight along x), and torchvision's validity and border rules act
 // per axis. So each bin becomes a small dense [rows x cols] weight patch, built once per roi and
 // applied to every channel; overlapping taps of neighbouring samples are merged instead of
-// re-read. Tasks are (roi, block of channels), so even a single roi uses every thread.
+// re-read. Tasks are (roi, block of channels), so even a single roi uses every thread; a
+// channels-last input runs the same arithmetic vectorized over channels.
 
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
@@ -105,6 +106,50 @@ void roiAlignKernel(const T* input, const T* rois, T* output, RoiAlignSizes s, T
   });
 }
 
+// The same for a channels-last input [N, H, W, C]: every tap is a run of C contiguous values,
+// so the per-channel sums become vector loops over channels with the identical arithmetic
+// (same taps, same order per channel). Tasks are (roi, output row).
+template <typename T>
+void roiAlignChannelsLastKernel(const T* input, const T* rois, T* output, RoiAlignSizes s, T spatialScale,
+                                int64_t samplingRatio, bool aligned) {
+  const int64_t bins = s.pooledH * s.pooledW;
+  const int64_t c = s.channels;
+  at::parallel_for(0, s.rois * s.pooledH, 1, [&](int64_t begin, int64_t end) {
+    std::vector<T> sum(static_cast<size_t>(c)), rowSum(static_cast<size_t>(c));
+    for (int64_t task = begin; task < end; ++task) {
+      const int64_t k = task / s.pooledH, ph = task % s.pooledH;
+      const T* roi = rois + 5 * k;
+      T* out = output + k * c * bins;
+      const RoiGeometry<T> g = roiGeometry(roi, spatialScale, s.pooledH, s.pooledW, samplingRatio, aligned);
+      if (g.gridH <= 0 || g.gridW <= 0) {  // no samples (or non-finite roi): pools to zero
+        for (int64_t ch = 0; ch < c; ++ch) std::fill(out + ch * bins + ph * s.pooledW, out + ch * bins + (ph + 1) * s.pooledW, T(0));
+        continue;
+      }
+      const AxisWeights<T> wy = axisWeights(g.startY, g.binHeight, s.pooledH, g.gridH, s.height);
+      const AxisWeights<T> wx = axisWeights(g.startX, g.binWidth, s.pooledW, g.gridW, s.width);
+      const T* image = input + static_cast<int64_t>(roi[0]) * s.height * s.width * c;
+      const T* wRow = wy.weights.data() + wy.start[ph];
+      for (int64_t pw = 0; pw < s.pooledW; ++pw) {
+        const T* wCol = wx.weights.data() + wx.start[pw];
+        const int64_t x0 = wx.first[pw], nx = wx.length[pw];
+        std::fill(sum.begin(), sum.end(), T(0));
+        for (int64_t r = 0; r < wy.length[ph]; ++r) {
+          const T* row = image + ((wy.first[ph] + r) * s.width + x0) * c;
+          std::fill(rowSum.begin(), rowSum.end(), T(0));
+          for (int64_t q = 0; q < nx; ++q) {
+            const T weight = wCol[q];
+            const T* tap = row + q * c;
+            for (int64_t ch = 0; ch < c; ++ch) rowSum[ch] += weight * tap[ch];
+          }
+          const T rowWeight = wRow[r];
+          for (int64_t ch = 0; ch < c; ++ch) sum[ch] += rowWeight * rowSum[ch];
+        }
+        for (int64_t ch = 0; ch < c; ++ch) out[ch * bins + ph * s.pooledW + pw] = sum[ch] / g.count;
+      }
+    }
+  });
+}
+
 template <typename T>
 void checkBatchIndices(const T* rois, int64_t count, int64_t batch) {
   for (int64_t k = 0; k < count; ++k) {
@@ -122,15 +167,18 @@ at::Tensor roiAlignCpu(const at::Tensor& input, const at::Tensor& rois, double s
                         pooledHeight,  pooledWidth,   rois.size(0)};
   at::Tensor output = at::zeros({s.rois, s.channels, pooledHeight, pooledWidth}, input.options());
   if (output.numel() == 0) return output;
-  const at::Tensor in = input.contiguous();
+  // A channels-last input (e.g. the geometry encoder's [HW, 1, C] sequence viewed as a map) is
+  // read in place; the output is contiguous either way.
+  const bool channelsLast = !input.is_contiguous() && input.is_contiguous(at::MemoryFormat::ChannelsLast);
+  const at::Tensor in = channelsLast ? input : input.contiguous();
   const at::Tensor r = rois.contiguous();
   AT_DISPATCH_FLOATING_TYPES(in.scalar_type(), "sam3_roi_align_cpu", [&] {
     checkBatchIndices(r.data_ptr<scalar_t>(), s.rois, in.size(0));
     if (s.height == 0 || s.width == 0) return;
     // torchvision converts spatial_scale to the tensor dtype inside the kernel.
-    roiAlignKernel<scalar_t>(in.data_ptr<scalar_t>(), r.data_ptr<scalar_t>(),
-                             output.data_ptr<scalar_t>(), s, static_cast<scalar_t>(spatialScale),
-                             samplingRatio, aligned);
+    const auto kernel = channelsLast ? roiAlignChannelsLastKernel<scalar_t> : roiAlignKernel<scalar_t>;
+    kernel(in.data_ptr<scalar_t>(), r.data_ptr<scalar_t>(), output.data_ptr<scalar_t>(), s,
+           static_cast<scalar_t>(spatialScale), samplingRatio, aligned);
   });
   return output;
 }
