@@ -1,7 +1,8 @@
 // Sampling ops on SAM3 shapes (72x72x256 features, B=1), ours vs the reference in the same run:
 //  - sample_points_seq vs permute + contiguous + at::grid_sampler (the original geometry encoder)
 //  - sam3::grid_sample vs at::grid_sampler on NCHW input
-//  - sam3::roi_align vs torchvision's CPU roi_align (its _C library loaded into this process)
+//  - sam3::roi_align vs torchvision's CPU roi_align (its _C library loaded into this process),
+//    on NCHW and on a channels-last view
 // usage: bench_sampling_ops [TORCHVISION_C_SO]   (2 intra-op threads, like the CI machine)
 
 #include <ATen/ATen.h>
@@ -89,6 +90,17 @@ int main(int argc, char** argv) {
       const auto ref = bench::measure([&] { tvOp.call(nchw, rois, 1.0, 7, 7, -1, false); });
       allOk &= bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")", ours, ref,
                                k == 1 ? 1.0 : 2.0);
+    }
+    // The geometry encoder's case: its [HW,1,C] sequence viewed as a channels-last map, read in place.
+    const at::Tensor channelsLast = seq.permute({1, 2, 0}).reshape({1, c, h, w});
+    bench::printHeader("sam3::roi_align on a channels-last view (the geometry encoder's map) vs torchvision on NCHW");
+    for (int64_t k : {1, 8, 64}) {
+      const at::Tensor rois = randomRois(k);
+      const double diff = (ops::roiAlign(channelsLast, rois, 1.0, 7, 7, -1, false) - tvOp.call(nchw, rois, 1.0, 7, 7, -1, false))
+                              .abs().max().item<double>();
+      const auto ours = bench::measure([&] { ops::roiAlign(channelsLast, rois, 1.0, 7, 7, -1, false); });
+      const auto ref = bench::measure([&] { tvOp.call(nchw, rois, 1.0, 7, 7, -1, false); });
+      bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")", ours, ref, 1.0);
     }
   }
   std::printf("\n%s\n", allOk ? "all targets met" : "some targets missed");
