@@ -474,11 +474,14 @@ void InteractiveHeads::selectByStability(const at::Tensor& allMasks, const at::T
   const at::Tensor deltaF = at::scalar_tensor(delta, at::kFloat);
   const at::Tensor areaI = (token0 > deltaF).sum(-1).to(at::kFloat);
   const at::Tensor areaU = (token0 > -deltaF).sum(-1).to(at::kFloat);
-  const at::Tensor stability = at::where(areaU > 0, areaI / areaU, at::ones_like(areaU));
+  // areaI / areaU, and 1 for an empty union (then areaI = 0 too); arithmetic rather than
+  // at::where so the portable decoder's selection runs on every backend.
+  const at::Tensor emptyUnion = (areaU == 0).to(at::kFloat);
+  const at::Tensor stability = (areaI + emptyUnion) / (areaU + emptyUnion);
   const at::Tensor stable = stability >= at::scalar_tensor(threshold, at::kFloat);
   const at::Tensor best = std::get<1>(allIou.slice(1, 1).max(1)) + 1;  // first index on ties
-  const at::Tensor selected = at::where(stable, at::zeros_like(best), best);
-  const at::Tensor batch = at::arange(allMasks.size(0), at::kLong);
+  const at::Tensor selected = best * (1 - stable.to(at::kLong));  // token 0 when stable
+  const at::Tensor batch = at::arange(allMasks.size(0), allMasks.options().dtype(at::kLong));
   out.lowResMasks = allMasks.index({batch, selected}).unsqueeze(1);
   out.iouPredictions = allIou.index({batch, selected}).unsqueeze(1);
   out.stabilityToken0 = stability;

@@ -75,6 +75,7 @@ class InteractiveHeads {
   InteractiveHeads(const InteractiveHeadsConfig& config, StateDict weights, const std::string& source = "weights");
 
   const InteractiveHeadsConfig& config() const { return m_config; }
+  const StateDict& weights() const { return m_weights; }  // float32, keyed as in the checkpoint
   const PositionEmbeddingRandom& positionEncoding() const { return m_pe; }
   const at::Tensor& denseImagePe() const { return m_denseImagePe; }  // [1, C, 72, 72]
 
