@@ -10,6 +10,26 @@
 
 namespace sam3::model {
 
+namespace {
+
+// The decoder's outputs brought to the CPU for post-processing (a few MB at most).
+DecoderOutput onCpu(const DecoderOutput& d) {
+  DecoderOutput out;
+  auto cpu = [](const at::Tensor& t) { return t.defined() ? t.to(at::kCPU) : t; };
+  out.lowResMasks = cpu(d.lowResMasks);
+  out.iouPredictions = cpu(d.iouPredictions);
+  out.samTokensOut = cpu(d.samTokensOut);
+  out.objectScoreLogits = cpu(d.objectScoreLogits);
+  out.allMaskLogits = cpu(d.allMaskLogits);
+  out.allIou = cpu(d.allIou);
+  out.allMaskTokensOut = cpu(d.allMaskTokensOut);
+  out.stabilityToken0 = cpu(d.stabilityToken0);
+  out.selectedToken = cpu(d.selectedToken);
+  return out;
+}
+
+}  // namespace
+
 ModelPoints toModelPoints(const prompt::InteractivePrompt& prompt, int64_t height, int64_t width, int64_t modelSize) {
   std::vector<float> xy;
   std::vector<int64_t> labels;
@@ -70,7 +90,11 @@ InteractiveResult InteractivePredictor::predict(const InteractiveImage& image, c
     if (capture) (*capture)["pe.dense_embeddings"] = dense;
   }
   InteractiveResult result;
-  result.decoder = m_heads.decode(image, sparse, dense, multimaskOutput, /*repeatImage=*/false, maskHidden);
+  if (m_deviceDecoder) {
+    result.decoder = onCpu(m_deviceDecoder->decode(*m_deviceImage, sparse, dense, multimaskOutput));
+  } else {
+    result.decoder = m_heads.decode(image, sparse, dense, multimaskOutput, /*repeatImage=*/false, maskHidden);
+  }
   const at::Tensor lowRes = result.decoder.lowResMasks;  // [1, M, 288, 288]
   const at::Tensor filled = fillHoles(lowRes);
   if (keepUpsampledLogits) {

@@ -7,6 +7,7 @@
 
 #include "engine/prompt/InteractivePrompt.h"
 #include "engine/sam3/InteractiveHeads.h"
+#include "engine/sam3/PortableMaskDecoder.h"
 
 namespace sam3::model {
 
@@ -31,6 +32,10 @@ struct InteractiveResult {
 class InteractivePredictor {
  public:
   explicit InteractivePredictor(const InteractiveHeads& heads) : m_heads(heads) {}
+  // The mask decoder on another device (a GPU): the prompt encoder and the post-processing
+  // stay on the CPU, the decoder runs on `decoder`'s device over `deviceImage`.
+  InteractivePredictor(const InteractiveHeads& heads, const PortableMaskDecoder& decoder, const PortableImage& deviceImage)
+      : m_heads(heads), m_deviceDecoder(&decoder), m_deviceImage(&deviceImage) {}
 
   // Throws std::invalid_argument for an empty prompt or a mask prompt of the wrong size.
   InteractiveResult predict(const InteractiveImage& image, const prompt::InteractivePrompt& prompt, int64_t height,
@@ -39,6 +44,8 @@ class InteractivePredictor {
 
  private:
   const InteractiveHeads& m_heads;
+  const PortableMaskDecoder* m_deviceDecoder = nullptr;
+  const PortableImage* m_deviceImage = nullptr;
 };
 
 }  // namespace sam3::model

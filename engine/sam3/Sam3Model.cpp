@@ -123,6 +123,7 @@ std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::De
     for (const auto& [key, tensor] : all)
       if (key.rfind("tracker.", 0) == 0) tracker[key] = tensor;
     model->m_interactive = std::make_unique<InteractiveHeads>(interactiveConfig, std::move(tracker), weightsPath);
+    if (!device.is_cpu()) model->m_deviceDecoder = std::make_unique<PortableMaskDecoder>(*model->m_interactive, device);
     const auto features = all.find("text.visual.features");
     const auto mask = all.find("text.visual.mask");
     if (features == all.end() || mask == all.end()) {
@@ -194,6 +195,11 @@ void Sam3Model::checkEmbedding(const ImageEmbedding& e) const {
 
 InteractiveImage Sam3Model::interactiveImage(const ImageEmbedding& e) const {
   return m_interactive->prepareImageFromDecoderInputs(e.at(kTrackerEmbeddings), e.at(kTrackerS0), e.at(kTrackerS1));
+}
+
+PortableImage Sam3Model::deviceImage(const ImageEmbedding& e) const {
+  if (!m_deviceDecoder) throw std::logic_error("deviceImage: this model runs its mask decoder on the CPU");
+  return m_deviceDecoder->image(e.at(kTrackerEmbeddings), e.at(kTrackerS0), e.at(kTrackerS1));
 }
 
 GeometryImageContext Sam3Model::geometryImage(const ImageEmbedding& e) const {

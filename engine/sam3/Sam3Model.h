@@ -16,6 +16,7 @@
 #include "engine/sam3/EmbeddingCache.h"
 #include "engine/sam3/GeometryEncoder.h"
 #include "engine/sam3/InteractiveHeads.h"
+#include "engine/sam3/PortableMaskDecoder.h"
 
 namespace sam3::model {
 
@@ -45,6 +46,9 @@ class Sam3Model {
   c10::Device device() const { return m_device; }
   bool hasText() const { return m_textEncoder.has_value(); }
   const InteractiveHeads& interactiveHeads() const { return *m_interactive; }
+  // The mask decoder on the model's GPU, or nullptr on the CPU (where InteractiveHeads' own
+  // cached fast path is used).
+  const PortableMaskDecoder* deviceDecoder() const { return m_deviceDecoder.get(); }
   const GeometryEncoder& geometryEncoder() const { return *m_geometry; }
   int backboneRuns() const { return m_backboneRuns.load(); }
 
@@ -54,6 +58,8 @@ class Sam3Model {
   // cache entry).
   void checkEmbedding(const ImageEmbedding& embedding) const;
   InteractiveImage interactiveImage(const ImageEmbedding& embedding) const;
+  // The decoder inputs on the device decoder's device; requires deviceDecoder().
+  PortableImage deviceImage(const ImageEmbedding& embedding) const;
   GeometryImageContext geometryImage(const ImageEmbedding& embedding) const;
 
   // Text tokens for the grounding prompt: the phrase through the text encoder, or for "" the
@@ -72,6 +78,7 @@ class Sam3Model {
   std::optional<text::BpeTokenizer> m_tokenizer;
   std::unique_ptr<GeometryEncoder> m_geometry;
   std::unique_ptr<InteractiveHeads> m_interactive;
+  std::unique_ptr<PortableMaskDecoder> m_deviceDecoder;
   at::Tensor m_visualText, m_visualTextMask;
   std::atomic<int> m_backboneRuns{0};
 };

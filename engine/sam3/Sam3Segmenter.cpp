@@ -10,6 +10,7 @@
 #include "engine/io/FastHash.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/DeviceChoice.h"
+#include "engine/system/EngineLog.h"
 #include "engine/sam3/ImagePreprocess.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
@@ -52,6 +53,9 @@ struct Sam3Segmenter::State {
   int height = 0, width = 0;
   model::ImageEmbedding embedding;
   model::InteractiveImage interactive;
+  // The decoder inputs on the GPU when the model runs its mask decoder there.
+  std::optional<model::PortableImage> deviceInteractive;
+  bool deviceDecoderFailed = false;  // after a GPU failure the CPU heads take over for good
   std::optional<model::GeometryImageContext> geometry;
   Sam3EngineStats last;
 
@@ -60,6 +64,24 @@ struct Sam3Segmenter::State {
     return io::fastHashHex128(pixels.data, pixels.total() * pixels.elemSize()) + "-" + std::to_string(bgr.cols) + "x" +
            std::to_string(bgr.rows) + "-" + model->fingerprint().substr(0, 16) + "-" +
            std::to_string(model->manifest().inputSize);
+  }
+
+  // One click's masks: on the GPU decoder when there is one, else (or after it failed once,
+  // e.g. out of GPU memory) on the CPU heads. Throws.
+  model::InteractiveResult predictInteractive(const prompt::InteractivePrompt& prompt, bool multimask) {
+    if (deviceInteractive) {
+      try {
+        return model::InteractivePredictor(model->interactiveHeads(), *model->deviceDecoder(), *deviceInteractive)
+            .predict(interactive, prompt, height, width, multimask);
+      } catch (const std::invalid_argument&) {
+        throw;  // the prompt's fault, not the device's
+      } catch (const std::exception& e) {
+        logMessage(LogLevel::Warning, std::string("SAM3: the mask decoder failed on the GPU, using the CPU from now on: ") + e.what());
+        deviceInteractive.reset();
+        deviceDecoderFailed = true;
+      }
+    }
+    return model::InteractivePredictor(model->interactiveHeads()).predict(interactive, prompt, height, width, multimask);
   }
 
   // The embedding of `bgr` from the caches, or from the backbone (then cached). Throws.
@@ -125,6 +147,8 @@ std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& ima
     std::string source;
     model::ImageEmbedding embedding = s.embed(bgr, key, source);
     s.interactive = s.model->interactiveImage(embedding);
+    s.deviceInteractive.reset();
+    if (s.model->deviceDecoder() && !s.deviceDecoderFailed) s.deviceInteractive = s.model->deviceImage(embedding);
     s.embedding = std::move(embedding);
     s.geometry.reset();
     s.key = key;
@@ -159,8 +183,7 @@ Prediction Sam3Segmenter::predict(const prompt::InteractivePrompt& prompt, const
   }
   try {
     const bool multimask = prompt.clicks.size() == 1 && !prompt.box && prompt.maskLogits.empty();
-    const model::InteractiveResult r =
-        model::InteractivePredictor(s.model->interactiveHeads()).predict(s.interactive, prompt, s.height, s.width, multimask);
+    const model::InteractiveResult r = s.predictInteractive(prompt, multimask);
     const at::Tensor order = std::get<1>(r.iou.sort(/*dim=*/0, /*descending=*/true));
     for (int64_t i = 0; i < order.size(0); ++i) {
       const int64_t m = order[i].item<int64_t>();
@@ -288,6 +311,7 @@ std::string Sam3Segmenter::statusText() const {
     text += std::to_string(int(s.last.lastEmbeddingMilliseconds + 0.5)) + " ms";
   }
   if (!s.device.reason.empty()) text += " · " + s.device.reason;
+  if (s.deviceDecoderFailed) text += " · clicks on the CPU (the GPU mask decoder failed, see the log)";
   return text;
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "engine/sam3/InteractiveHeads.h"
+#include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/PortableMaskDecoder.h"
 
 using namespace sam3;
@@ -123,6 +124,29 @@ class TestMaskDecoderPaths : public QObject {
       QCOMPARE(out.lowResMasks.sizes().vec(), (std::vector<int64_t>{2, 1, 288, 288}));
       QCOMPARE(out.allIou.sizes().vec(), (std::vector<int64_t>{2, 4}));
       QCOMPARE(out.objectScoreLogits.sizes().vec(), (std::vector<int64_t>{2, 1}));
+    }
+  }
+
+  // The predictor's device path (prompt encoder and post-processing on the CPU, decoder on the
+  // portable one's device - here the CPU) gives the same result as the CPU heads.
+  void predictorDevicePathMatches() {
+    const model::PortableMaskDecoder portable(*m_heads, at::kCPU);
+    const model::PortableImage deviceImage = portable.image(m_embeddings, m_featS0, m_featS1);
+    const model::InteractivePredictor onHeads(*m_heads), onDevice(*m_heads, portable, deviceImage);
+    prompt::InteractivePrompt p;
+    p.clicks = {{120, 80, true}, {300, 200, false}};
+    p.box = std::array<double, 4>{50, 40, 400, 300};
+    for (bool withMask : {false, true}) {
+      if (withMask) {  // a previous mask: a band of positive logits
+        p.maskLogits.assign(288 * 288, -2.0f);
+        std::fill_n(p.maskLogits.begin() + 288 * 100, 288 * 50, 3.0f);
+      }
+      const model::InteractiveResult a = onHeads.predict(m_image, p, 480, 640, false), b = onDevice.predict(m_image, p, 480, 640, false);
+      QCOMPARE(b.masks.sizes().vec(), a.masks.sizes().vec());
+      QVERIFY(at::equal(a.decoder.selectedToken, b.decoder.selectedToken));
+      QVERIFY2(relativeError(b.lowResLogits, a.lowResLogits) < 2e-5, qPrintable(QString::number(relativeError(b.lowResLogits, a.lowResLogits))));
+      // Pixels whose logit is within float noise of 0 may differ; nothing else.
+      QVERIFY(a.masks.ne(b.masks).sum().item<int64_t>() <= 20);
     }
   }
 
