@@ -1,7 +1,8 @@
 // Per-click latency of the interactive path at SAM3 sizes (random weights, 2 threads): prompt
 // encoder + mask decoder + post-processing to a 12-megapixel mask, for 1, 5 and 20 clicks, with
 // and without a mask prompt; the reference in the same run is the same decoder without the
-// per-image cache (image-side projections recomputed per click). Also tokenizer throughput.
+// per-image cache (image-side projections recomputed per click). Where CUDA is available, the
+// same clicks through the GPU mask decoder. Also tokenizer throughput.
 // usage: bench_interactive [BPE_VOCAB]
 
 #include <ATen/ATen.h>
@@ -14,7 +15,9 @@
 #include "BenchHarness.h"
 #include "engine/sam3/BpeTokenizer.h"
 #include "engine/sam3/InteractivePredictor.h"
+#include "engine/sam3/DeviceChoice.h"
 #include "engine/sam3/MaskPostprocess.h"
+#include "engine/sam3/PortableMaskDecoder.h"
 #include "engine/system/EngineInit.h"
 #include "engine/system/OpenMpWaitPolicy.h"
 
@@ -73,6 +76,33 @@ int main(int argc, char** argv) {
   const auto upsample = bench::measure([&] { model::upsampleToMask(low, height, width); }, 20);
   std::printf("\nbreakdown of one click: prompt encoder %.2f ms, mask decoder %.2f ms, hole filling %.2f ms, upsample+threshold %.2f ms\n",
               encode.medianUs / 1e3, decode.medianUs / 1e3, fill.medianUs / 1e3, upsample.medianUs / 1e3);
+
+  // The GPU path (PortableMaskDecoder on CUDA; prompt encoder and 12 MP post-processing on the
+  // CPU), against the CPU heads in the same run.
+  const model::DeviceChoice gpu = model::chooseDevice(model::DevicePreference::Cuda);
+  if (!gpu.device.is_cuda()) {
+    std::printf("\nGPU: skipped (%s)\n", gpu.reason.empty() ? "no CUDA device" : gpu.reason.c_str());
+  } else {
+    const model::PortableMaskDecoder decoder(heads, gpu.device);
+    const model::PortableImage deviceImage = decoder.image(image.imageEmbeddings, heads.convS0(level288), heads.convS1(level144));
+    const model::InteractivePredictor onGpu(heads, decoder, deviceImage);
+    bench::printHeader(("per click on " + gpu.description + ", 12 MP output (target p95 <= 5 ms); ref = the CPU heads").c_str());
+    for (bool withMask : {false, true}) {
+      for (int clicks : {1, 5, 20}) {
+        prompt::InteractivePrompt p;
+        for (int i = 0; i < clicks; ++i) p.clicks.push_back({double(100 + 150 * i % 3800), double(200 + 97 * i % 2800), i % 3 != 2});
+        if (withMask) p.maskLogits.assign(288 * 288, -1.0f);
+        const auto ours = bench::measure([&] { onGpu.predict(image, p, height, width, false); }, 50, 1.0);
+        const auto ref = bench::measure([&] { predictor.predict(image, p, height, width, false); }, 20, 1.0);
+        char name[64];
+        std::snprintf(name, sizeof(name), "%2d click(s)%s", clicks, withMask ? " + mask" : "");
+        bench::printRow(name, ours, ref, 1.0);
+        std::printf("    p95 %.2f ms: %s\n", ours.p95Us / 1e3, ours.p95Us <= 5000 ? "ok" : "ABOVE 5 ms");
+      }
+    }
+    const auto gpuDecode = bench::measure([&] { (void)decoder.decode(deviceImage, sparse, {}, false).lowResMasks.to(at::kCPU); }, 50);
+    std::printf("GPU mask decoder alone (1 click, incl. copying the low-res logits back): median %.2f ms\n", gpuDecode.medianUs / 1e3);
+  }
 
   if (argc > 1) {
     const auto tokenizer = text::BpeTokenizer::fromFile(argv[1]);
