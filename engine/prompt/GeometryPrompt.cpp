@@ -127,4 +127,15 @@ void GeometryPrompt::validate() const {
   checkValidLabels(m_pointLabels, m_pointMask, "point labels");
 }
 
+GeometryPrompt GeometryPrompt::to(c10::Device device) const {
+  GeometryPrompt p;
+  p.m_boxes = m_boxes.to(device);
+  p.m_boxLabels = m_boxLabels.to(device);
+  p.m_boxMask = m_boxMask.to(device);
+  p.m_points = m_points.to(device);
+  p.m_pointLabels = m_pointLabels.to(device);
+  p.m_pointMask = m_pointMask.to(device);
+  return p;
+}
+
 }  // namespace sam3::prompt

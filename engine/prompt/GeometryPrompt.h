@@ -35,6 +35,9 @@ class GeometryPrompt {
   const at::Tensor& pointLabels() const { return m_pointLabels; }
   const at::Tensor& pointMask() const { return m_pointMask; }
 
+  // The same prompt with every tensor on `device` (no validation: validate on the CPU first).
+  GeometryPrompt to(c10::Device device) const;
+
   // Throws std::invalid_argument naming the field for wrong shapes, batch mismatches,
   // non-right-padded masks, or labels other than 0/1 in valid slots.
   void validate() const;

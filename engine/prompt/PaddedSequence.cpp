@@ -29,15 +29,19 @@ std::pair<at::Tensor, at::Tensor> concatPaddedSequences(const at::Tensor& seq1, 
   for (int64_t d = 2; d < seq1.dim(); ++d) {
     if (seq1.size(d) != seq2.size(d)) throw shapeError("trailing dimensions differ");
   }
-  if (!isRightPadded(mask1) || !isRightPadded(mask2)) throw shapeError("masks must be right-padded");
+  // Checked where masks live on the CPU; on a GPU the check would synchronize (and there the
+  // masks come from prompts validated on the CPU before they moved).
+  if ((mask1.is_cpu() && !isRightPadded(mask1)) || (mask2.is_cpu() && !isRightPadded(mask2))) {
+    throw shapeError("masks must be right-padded");
+  }
 
   const int64_t l1 = seq1.size(0), l2 = seq2.size(0);
   std::vector<int64_t> outSizes = seq2.sizes().vec();
   outSizes[0] = l1 + l2;
   at::Tensor out = at::zeros(outSizes, seq2.options());
   out.slice(0, 0, l1).copy_(seq1);
-  const at::Tensor valid1 = mask1.logical_not().sum(1);  // [B]
-  const at::Tensor valid2 = mask2.logical_not().sum(1);
+  const at::Tensor valid1 = l1 - mask1.sum(1, false, at::kLong);  // [B] valid entries
+  const at::Tensor valid2 = l2 - mask2.sum(1, false, at::kLong);
   if (l2 > 0) {
     // Element j of seq2 goes to position valid1[b] + j (padded ones land beyond the valid range).
     at::Tensor index = at::arange(l2, valid1.options()).unsqueeze(1) + valid1.unsqueeze(0);  // [L2,B]

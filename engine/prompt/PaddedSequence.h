@@ -14,7 +14,8 @@ bool isRightPadded(const at::Tensor& mask);
 // Joins two right-padded sequences [L1,B,...] and [L2,B,...] (masks [B,L1], [B,L2]) into
 // [L1+L2,B,...]: per batch item, the valid entries of seq2 follow the valid entries of seq1.
 // Padded output slots hold don't-care values. The result takes seq2's dtype. Throws
-// std::invalid_argument for masks that are not right-padded or shapes that disagree.
+// std::invalid_argument for shapes that disagree, and for CPU masks that are not right-padded
+// (masks on other devices are not read back to be checked).
 std::pair<at::Tensor, at::Tensor> concatPaddedSequences(const at::Tensor& seq1, const at::Tensor& mask1,
                                                         const at::Tensor& seq2, const at::Tensor& mask2);
 

@@ -17,11 +17,12 @@ void capture(Intermediates* out, const std::string& name, const at::Tensor& t) {
 
 }  // namespace
 
-GeometryEncoder::GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source)
-    : m_config(config), m_weights(std::move(weights)), m_posEnc(config.posNumFeats, config.posTemperature) {
+GeometryEncoder::GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source,
+                                 c10::Device device)
+    : m_config(config), m_device(device), m_weights(std::move(weights)), m_posEnc(config.posNumFeats, config.posTemperature) {
   m_config.validate();
   checkStateDict(m_weights, m_config.expectedWeights(), source);
-  for (auto& entry : m_weights) entry.second = entry.second.to(at::kFloat).contiguous();
+  for (auto& entry : m_weights) entry.second = entry.second.to(device, at::kFloat).contiguous();
   m_layers = transposedLinears(m_weights);
   const int64_t c = m_config.dModel;
   for (int64_t i = 0; i < m_config.numLayers; ++i) {
@@ -56,7 +57,7 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
   ctx.height = height;
   ctx.width = width;
   ctx.batch = features.size(1);
-  const at::Tensor feats = features.to(at::kFloat).contiguous();
+  const at::Tensor feats = features.to(m_device, at::kFloat).contiguous();
   if (m_config.pointsPool || m_config.boxesPool) {
     ctx.pooledSeq = layerNorm(feats, w("img_pre_norm.weight"), w("img_pre_norm.bias"), m_config.layerNormEps);
     // Channels-last, so roi_align reads the sequence's memory in place (no copy for one image).
@@ -68,7 +69,7 @@ GeometryImageContext GeometryEncoder::prepareImage(const at::Tensor& features, c
       throw std::invalid_argument("GeometryEncoder: position codes must be [H*W, B or 1, C], got " +
                                   c10::str(positions.sizes()));
     }
-    keysInput = feats + positions.to(at::kFloat);
+    keysInput = feats + positions.to(m_device, at::kFloat);
   }
   for (int64_t i = 0; i < m_config.numLayers; ++i) {
     const std::string p = "encode." + std::to_string(i) + ".cross_attn_image.";
@@ -84,7 +85,7 @@ at::Tensor GeometryEncoder::encodePoints(const prompt::GeometryPrompt& prompt, c
                                          Intermediates* out) const {
   const at::Tensor& points = prompt.points();  // [Np,B,2]
   const int64_t n = points.size(0), batch = points.size(1), c = m_config.dModel;
-  at::Tensor tokens = at::zeros({n, batch, c});
+  at::Tensor tokens = at::zeros({n, batch, c}, points.options().dtype(at::kFloat));
   if (m_config.pointsDirectProject) {
     const at::Tensor direct = linear(points, layer("points_direct_project"));
     capture(out, "inter.points_direct_project.output", direct);
@@ -105,7 +106,7 @@ at::Tensor GeometryEncoder::encodePoints(const prompt::GeometryPrompt& prompt, c
     tokens = tokens + projected;
   }
   // Padded slots may hold anything; clamp so the lookup stays in range (their tokens are unused).
-  const at::Tensor label = at::embedding(w("label_embed.weight"), prompt.pointLabels().clamp(0, 1));
+  const at::Tensor label = embeddingRows(w("label_embed.weight"), prompt.pointLabels().clamp(0, 1));
   capture(out, "inter.label_embed.points.output", label);
   return tokens + label;
 }
@@ -114,7 +115,7 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
                                         Intermediates* out) const {
   const at::Tensor& boxes = prompt.boxes();  // [Nb,B,4] cx,cy,w,h
   const int64_t n = boxes.size(0), batch = boxes.size(1), c = m_config.dModel;
-  at::Tensor tokens = at::zeros({n, batch, c});
+  at::Tensor tokens = at::zeros({n, batch, c}, boxes.options().dtype(at::kFloat));
   if (m_config.boxesDirectProject) {
     const at::Tensor direct = linear(boxes, layer("boxes_direct_project"));
     capture(out, "inter.boxes_direct_project.output", direct);
@@ -124,9 +125,9 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
     // xyxy in feature pixels, image-major rows (batch_index, x1, y1, x2, y2) for roi_align.
     const at::Tensor b = boxes.transpose(0, 1);  // [B,Nb,4]
     const at::Tensor half = b.narrow(2, 2, 2) / 2;
-    const at::Tensor scale = at::tensor({float(image.width), float(image.height)});
+    const at::Tensor scale = at::tensor({float(image.width), float(image.height)}).to(boxes.device());
     const at::Tensor xyxy = at::cat({(b.narrow(2, 0, 2) - half) * scale, (b.narrow(2, 0, 2) + half) * scale}, 2);
-    const at::Tensor index = at::arange(batch, at::kFloat).view({batch, 1, 1}).expand({batch, n, 1});
+    const at::Tensor index = at::arange(batch, boxes.options().dtype(at::kFloat)).view({batch, 1, 1}).expand({batch, n, 1});
     const at::Tensor rois = at::cat({index, xyxy}, 2).reshape({batch * n, 5});
     const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
     capture(out, "inter.boxes_pool_project.input", pooledMaps);
@@ -142,7 +143,7 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
     capture(out, "inter.boxes_pos_enc_project.output", projected);
     tokens = tokens + projected;
   }
-  const at::Tensor label = at::embedding(w("label_embed.weight"), prompt.boxLabels().clamp(0, 1));
+  const at::Tensor label = embeddingRows(w("label_embed.weight"), prompt.boxLabels().clamp(0, 1));
   capture(out, "inter.label_embed.boxes.output", label);
   return tokens + label;
 }
@@ -174,27 +175,28 @@ at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input,
   // Feed-forward on norm3(x).
   {
     const at::Tensor a = layerNorm(x, w(p + "norm3.weight"), w(p + "norm3.bias"), eps);
-    const at::Tensor hidden = at::relu(linear(a, layer(p + "linear1")));
+    const at::Tensor hidden = model::relu(linear(a, layer(p + "linear1")));
     x = x + linear(hidden, layer(p + "linear2"));
   }
   return x;
 }
 
-GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& promptIn, const GeometryImageContext& image,
                                          Intermediates* out) const {
   c10::InferenceMode guard;
-  prompt.validate();
-  if (prompt.batchSize() != image.batch) {
-    throw std::invalid_argument("GeometryEncoder: prompt batch " + std::to_string(prompt.batchSize()) +
+  promptIn.validate();
+  if (promptIn.batchSize() != image.batch) {
+    throw std::invalid_argument("GeometryEncoder: prompt batch " + std::to_string(promptIn.batchSize()) +
                                 " differs from the image context's batch " + std::to_string(image.batch));
   }
+  const prompt::GeometryPrompt prompt = m_device.is_cpu() ? promptIn : promptIn.to(m_device);
   const at::Tensor pointTokens = encodePoints(prompt, image, out);
   const at::Tensor boxTokens = encodeBoxes(prompt, image, out);
   auto [seq, mask] = prompt::concatPaddedSequences(pointTokens, prompt.pointMask(), boxTokens, prompt.boxMask());
   if (m_config.addCls) {
     const int64_t batch = prompt.batchSize();
     const at::Tensor cls = w("cls_embed.weight").view({1, 1, -1}).expand({1, batch, m_config.dModel});
-    std::tie(seq, mask) = prompt::concatPaddedSequences(seq, mask, cls, at::zeros({batch, 1}, at::kBool));
+    std::tie(seq, mask) = prompt::concatPaddedSequences(seq, mask, cls, at::zeros({batch, 1}, mask.options().dtype(at::kBool)));
   }
   capture(out, "inter.final_proj.input", seq);
   if (m_config.addPostEncodeProj) {

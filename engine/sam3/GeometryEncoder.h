@@ -36,9 +36,13 @@ using Intermediates = std::map<std::string, at::Tensor>;
 class GeometryEncoder {
  public:
   // Throws WeightError listing every missing/unexpected/mis-shaped key.
-  GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source = "weights");
+  // The module runs on `device` (its weights are moved there; inputs are moved on entry and
+  // outputs stay there). The CPU takes the raw-product paths, other devices ATen's.
+  GeometryEncoder(const GeometryEncoderConfig& config, StateDict weights, const std::string& source = "weights",
+                  c10::Device device = c10::kCPU);
 
   const GeometryEncoderConfig& config() const { return m_config; }
+  c10::Device device() const { return m_device; }
 
   // features [H*W, B, C] (raw backbone level), positions [H*W, B or 1, C] (undefined = zeros).
   GeometryImageContext prepareImage(const at::Tensor& features, const at::Tensor& positions, int64_t height,
@@ -59,6 +63,7 @@ class GeometryEncoder {
                           const GeometryImageContext& image) const;
 
   GeometryEncoderConfig m_config;
+  c10::Device m_device;
   StateDict m_weights;
   PositionEmbeddingSine m_posEnc;
   // Every linear layer transposed for the products (in_proj split into its q | k | v parts as

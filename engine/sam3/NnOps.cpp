@@ -78,7 +78,19 @@ at::Tensor linear(const at::Tensor& x, const Linear& layer) {
 }
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps) {
+  if (x.is_meta()) {  // LibTorch 1.13's fused layer_norm has no meta kernel in C++: spelled out
+    const at::Tensor mean = x.mean(-1, true), var = (x - mean).pow(2).mean(-1, true);
+    return (x - mean) / at::sqrt(var + eps) * weight + bias;
+  }
   return at::layer_norm(x, {x.size(-1)}, weight, bias, eps);
+}
+
+at::Tensor relu(const at::Tensor& x) { return at::clamp_min(x, 0.0); }
+
+at::Tensor embeddingRows(const at::Tensor& table, const at::Tensor& indices) {
+  // One-hot rows times the table: exact (1 * w + 0 * w' == w) and on every backend.
+  const at::Tensor oneHot = (indices.unsqueeze(-1) == at::arange(table.size(0), indices.options().dtype(at::kLong))).to(table.scalar_type());
+  return at::matmul(oneHot, table);
 }
 
 at::Tensor splitHeads(const at::Tensor& x, int64_t heads) {
@@ -93,14 +105,22 @@ at::Tensor mergeHeads(const at::Tensor& x, int64_t batch) {
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask) {
-  TORCH_CHECK(q.is_cpu() && keysT.is_cpu() && values.is_cpu(), "attention: the native modules run on the CPU");
   const int64_t groups = q.size(0), queries = q.size(1), keys = keysT.size(2);
   const int64_t heads = groups / batch;
+  const bool masked = keyPaddingMask.defined() && keyPaddingMask.numel() > 0;
+  if (!q.is_cpu()) {  // other devices: ATen's batched products
+    at::Tensor scores = at::bmm(q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1)))), keysT.to(at::kFloat));
+    if (masked) {
+      scores = scores.view({batch, heads, queries, keys})
+                   .masked_fill(keyPaddingMask.view({batch, 1, 1, keys}), -std::numeric_limits<float>::infinity())
+                   .view({groups, queries, keys});
+    }
+    return at::bmm(at::softmax(scores, -1), values.to(at::kFloat));
+  }
   const at::Tensor scaled = (q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1))))).contiguous();
   const at::Tensor kT = keysT.to(at::kFloat).contiguous();
   const at::Tensor v = values.to(at::kFloat).contiguous();
   const int64_t depth = scaled.size(2), valueDepth = v.size(2);
-  const bool masked = keyPaddingMask.defined() && keyPaddingMask.numel() > 0;
   at::Tensor out = at::empty({groups, queries, valueDepth}, q.options().dtype(at::kFloat));
   const bool inference = c10::InferenceMode::is_enabled();  // thread-local: carry it to workers
   at::parallel_for(0, groups, 1, [&](int64_t begin, int64_t end) {

@@ -33,6 +33,12 @@ using LinearLayers = std::map<std::string, Linear>;
 LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights);
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps = 1e-5);
+// max(x, 0), as clamp_min: relu has no meta kernel, and the meta device is how the tests check
+// a module's device placement.
+at::Tensor relu(const at::Tensor& x);
+// table[indices] (nn.Embedding) for a small table, as a one-hot product (index_select has no
+// meta kernel either).
+at::Tensor embeddingRows(const at::Tensor& table, const at::Tensor& indices);
 
 // Splits sequence-first [L,B,C] into heads: [B*heads, L, C/heads] (PyTorch MHA's layout).
 at::Tensor splitHeads(const at::Tensor& x, int64_t heads);
@@ -40,7 +46,7 @@ at::Tensor splitHeads(const at::Tensor& x, int64_t heads);
 at::Tensor mergeHeads(const at::Tensor& x, int64_t batch);
 
 // Scaled dot-product attention on split heads: softmax(q k^T / sqrt(d) [+ mask]) v, one task per
-// head. `keysT` is [B*heads, d, Lk] (keys already transposed), `values` [B*heads, Lk, d],
+// head on the CPU (batched ATen products elsewhere). `keysT` is [B*heads, d, Lk] (keys already transposed), `values` [B*heads, Lk, d],
 // `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask);

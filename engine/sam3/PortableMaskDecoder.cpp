@@ -5,15 +5,14 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/sam3/NnOps.h"
+
 namespace sam3::model {
 namespace {
 
 const std::string kDecoder = "tracker.sam_mask_decoder.";
 const std::string kNoMask = "tracker.sam_prompt_encoder.no_mask_embed.weight";
 constexpr double kLayerNorm2dEps = 1e-6;
-
-// max(x, 0): the same as relu, and available on every backend (relu has no meta kernel).
-at::Tensor reluOf(const at::Tensor& x) { return at::clamp_min(x, 0.0); }
 
 // ConvTranspose2d(kernel 2, stride 2) maps every pixel to its own 2x2 block: one product with
 // the weight [Cin, Cout*2*2] and a pixel shuffle (a plain matmul on every backend).
@@ -47,9 +46,7 @@ at::Tensor PortableMaskDecoder::linear(const std::string& p, const at::Tensor& x
 }
 
 at::Tensor PortableMaskDecoder::norm(const std::string& p, const at::Tensor& x, double eps) const {
-  // Spelled out (LibTorch 1.13's fused layer_norm has no meta kernel in C++, see the tests).
-  const at::Tensor mean = x.mean(-1, true), var = (x - mean).pow(2).mean(-1, true);
-  return (x - mean) / at::sqrt(var + eps) * w(p + ".weight") + w(p + ".bias");
+  return layerNorm(x, w(p + ".weight"), w(p + ".bias"), eps);
 }
 
 at::Tensor PortableMaskDecoder::attention(const std::string& p, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const {
@@ -61,7 +58,7 @@ at::Tensor PortableMaskDecoder::attention(const std::string& p, const at::Tensor
 }
 
 at::Tensor PortableMaskDecoder::mlp3(const std::string& p, const at::Tensor& x) const {
-  return linear(p + ".layers.2", reluOf(linear(p + ".layers.1", reluOf(linear(p + ".layers.0", x)))));
+  return linear(p + ".layers.2", model::relu(linear(p + ".layers.1", model::relu(linear(p + ".layers.0", x)))));
 }
 
 at::Tensor PortableMaskDecoder::layerNorm2d(const std::string& p, const at::Tensor& x) const {
@@ -101,7 +98,7 @@ DecoderOutput PortableMaskDecoder::decode(const PortableImage& image, const at::
     }
     queries = norm(l + "norm1", queries);
     queries = norm(l + "norm2", queries + attention(l + "cross_attn_token_to_image", queries + tokens, keys + keyPe, keys));
-    queries = norm(l + "norm3", queries + linear(l + "mlp.lin2", reluOf(linear(l + "mlp.lin1", queries))));
+    queries = norm(l + "norm3", queries + linear(l + "mlp.lin2", model::relu(linear(l + "mlp.lin1", queries))));
     keys = norm(l + "norm4", keys + attention(l + "cross_attn_image_to_token", keys + keyPe, queries + tokens, queries));
   }
   queries = norm(t + "norm_final_attn", queries + attention(t + "final_attn_token_to_image", queries + tokens, keys + keyPe, keys));

@@ -27,7 +27,7 @@ at::Tensor PositionEmbeddingSine::interleave(const at::Tensor& angles) const {
 }
 
 at::Tensor PositionEmbeddingSine::encode1d(const at::Tensor& v) const {
-  return interleave((v.to(at::kFloat) * kScale).unsqueeze(-1) / m_dimT);
+  return interleave((v.to(at::kFloat) * kScale).unsqueeze(-1) / m_dimT.to(v.device()));
 }
 
 at::Tensor PositionEmbeddingSine::encodePoints(const at::Tensor& xy) const {
