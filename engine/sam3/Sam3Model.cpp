@@ -118,7 +118,7 @@ std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::De
     const InteractiveHeadsConfig interactiveConfig = interactiveConfigFromJson(m.interactiveArgs);
     StateDict all = loadStateDict(weightsPath);
     model->m_geometry = std::make_unique<GeometryEncoder>(geometryConfig, selectPrefix(all, "detector.geometry_encoder."),
-                                                          weightsPath);
+                                                          weightsPath, device);
     StateDict tracker;
     for (const auto& [key, tensor] : all)
       if (key.rfind("tracker.", 0) == 0) tracker[key] = tensor;

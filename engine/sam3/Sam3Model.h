@@ -1,8 +1,9 @@
 #pragma once
 // A loaded SAM3 model bundle (contract: engine/sam3/BUNDLE.md): the TorchScript backbone and
 // grounding head (and optional text encoder) on the chosen device, the native geometry
-// encoder and interactive heads on the CPU, and the checks that tie them together. Engine-only
-// (LibTorch); the app reaches it through Sam3Segmenter.
+// encoder on that device too, the interactive heads on the CPU (with their mask decoder also on
+// a GPU when the device is one), and the checks that tie them together. Engine-only (LibTorch);
+// the app reaches it through Sam3Segmenter.
 
 #include <torch/script.h>
 
