@@ -16,13 +16,6 @@ const std::string kEncoder = "tracker.sam_prompt_encoder.";
 const std::string kDecoder = "tracker.sam_mask_decoder.";
 constexpr double kLayerNorm2dEps = 1e-6;
 
-at::Tensor layerNorm2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  const at::Tensor mean = x.mean(1, true);
-  const at::Tensor var = (x - mean).pow(2).mean(1, true);
-  const at::Tensor normed = (x - mean) / at::sqrt(var + kLayerNorm2dEps);
-  return weight.view({1, -1, 1, 1}) * normed + bias.view({1, -1, 1, 1});
-}
-
 at::Tensor geluErf(const at::Tensor& x) { return at::gelu(x); }  // exact erf form, as nn.GELU()
 
 // A 1x1 convolution as the product W [Cout, C] x X [C, HW] onto the bias, per image (LibTorch
@@ -449,9 +442,9 @@ at::Tensor InteractiveHeads::embedMaskHidden(const at::Tensor& mask) const {
   }
   const std::string p = kEncoder + "mask_downscaling.";
   at::Tensor x = at::conv2d(mask.to(at::kFloat), w(p + "0.weight"), w(p + "0.bias"), {2, 2});
-  x = geluErf(layerNorm2d(x, w(p + "1.weight"), w(p + "1.bias")));
+  x = geluErf(layerNorm2d(x, w(p + "1.weight"), w(p + "1.bias"), kLayerNorm2dEps));
   x = at::conv2d(x, w(p + "3.weight"), w(p + "3.bias"), {2, 2});
-  return geluErf(layerNorm2d(x, w(p + "4.weight"), w(p + "4.bias")));
+  return geluErf(layerNorm2d(x, w(p + "4.weight"), w(p + "4.bias"), kLayerNorm2dEps));
 }
 
 at::Tensor InteractiveHeads::embedMask(const at::Tensor& mask) const { return denseFromMaskHidden(embedMaskHidden(mask)); }
@@ -579,15 +572,19 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
   out.allIou = at::sigmoid(mlp(kDecoder + "iou_prediction_head", 3, iouTokenOut));
   out.allMaskTokensOut = maskTokensOut;
   out.objectScoreLogits = mlp(kDecoder + "pred_obj_score_head", 3, queries.select(1, 0));
+  selectOutputs(m_config, multimaskOutput, out);
+  return out;
+}
+
+void InteractiveHeads::selectOutputs(const InteractiveHeadsConfig& config, bool multimaskOutput, DecoderOutput& out) {
   if (multimaskOutput) {
     out.lowResMasks = out.allMaskLogits.slice(1, 1);
     out.iouPredictions = out.allIou.slice(1, 1);
-    out.samTokensOut = maskTokensOut.slice(1, 1);
+    out.samTokensOut = out.allMaskTokensOut.slice(1, 1);
   } else {
-    selectByStability(out.allMaskLogits, out.allIou, m_config.stabilityDelta, m_config.stabilityThreshold, out);
-    out.samTokensOut = maskTokensOut.slice(1, 0, 1);
+    selectByStability(out.allMaskLogits, out.allIou, config.stabilityDelta, config.stabilityThreshold, out);
+    out.samTokensOut = out.allMaskTokensOut.slice(1, 0, 1);
   }
-  return out;
 }
 
 }  // namespace sam3::model

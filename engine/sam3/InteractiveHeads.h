@@ -107,6 +107,9 @@ class InteractiveHeads {
   DecoderOutput decode(const InteractiveImage& image, const at::Tensor& sparse, const at::Tensor& dense,
                        bool multimaskOutput, bool repeatImage, const at::Tensor& maskHidden = {}) const;
 
+  // Fills lowResMasks / iouPredictions / samTokensOut from the all-token outputs: tokens 1..3
+  // (multimask) or the single-mask selection below.
+  static void selectOutputs(const InteractiveHeadsConfig& config, bool multimaskOutput, DecoderOutput& out);
   // The single-mask selection by stability score of token 0 (float32 comparisons).
   static void selectByStability(const at::Tensor& allMasks, const at::Tensor& allIou, double delta, double threshold,
                                 DecoderOutput& out);

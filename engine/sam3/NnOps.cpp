@@ -85,6 +85,13 @@ at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Te
   return at::layer_norm(x, {x.size(-1)}, weight, bias, eps);
 }
 
+at::Tensor layerNorm2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps) {
+  const at::Tensor mean = x.mean(1, true);
+  const at::Tensor var = (x - mean).pow(2).mean(1, true);
+  const at::Tensor normed = (x - mean) / at::sqrt(var + eps);
+  return weight.view({1, -1, 1, 1}) * normed + bias.view({1, -1, 1, 1});
+}
+
 at::Tensor relu(const at::Tensor& x) { return at::clamp_min(x, 0.0); }
 
 at::Tensor embeddingRows(const at::Tensor& table, const at::Tensor& indices) {

@@ -33,6 +33,8 @@ using LinearLayers = std::map<std::string, Linear>;
 LinearLayers transposedLinears(const std::map<std::string, at::Tensor>& weights);
 
 at::Tensor layerNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps = 1e-5);
+// SAM's LayerNorm2d: over the channels of [B, C, H, W], in the original's arithmetic.
+at::Tensor layerNorm2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, double eps);
 // max(x, 0), as clamp_min: relu has no meta kernel, and the meta device is how the tests check
 // a module's device placement.
 at::Tensor relu(const at::Tensor& x);

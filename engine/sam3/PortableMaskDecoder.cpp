@@ -62,8 +62,7 @@ at::Tensor PortableMaskDecoder::mlp3(const std::string& p, const at::Tensor& x) 
 }
 
 at::Tensor PortableMaskDecoder::layerNorm2d(const std::string& p, const at::Tensor& x) const {
-  const at::Tensor mean = x.mean(1, true), var = (x - mean).pow(2).mean(1, true);
-  return w(p + ".weight").view({1, -1, 1, 1}) * ((x - mean) / at::sqrt(var + kLayerNorm2dEps)) + w(p + ".bias").view({1, -1, 1, 1});
+  return model::layerNorm2d(x, w(p + ".weight"), w(p + ".bias"), kLayerNorm2dEps);
 }
 
 DecoderOutput PortableMaskDecoder::decode(const PortableImage& image, const at::Tensor& sparseIn, const at::Tensor& denseIn,
@@ -119,14 +118,7 @@ DecoderOutput PortableMaskDecoder::decode(const PortableImage& image, const at::
   out.allIou = at::sigmoid(mlp3(kDecoder + "iou_prediction_head", queries.select(1, 1)));
   out.allMaskTokensOut = maskTokensOut;
   out.objectScoreLogits = mlp3(kDecoder + "pred_obj_score_head", queries.select(1, 0));
-  if (multimaskOutput) {
-    out.lowResMasks = out.allMaskLogits.slice(1, 1);
-    out.iouPredictions = out.allIou.slice(1, 1);
-    out.samTokensOut = maskTokensOut.slice(1, 1);
-  } else {
-    InteractiveHeads::selectByStability(out.allMaskLogits, out.allIou, m_config.stabilityDelta, m_config.stabilityThreshold, out);
-    out.samTokensOut = maskTokensOut.slice(1, 0, 1);
-  }
+  InteractiveHeads::selectOutputs(m_config, multimaskOutput, out);
   return out;
 }
 
