@@ -66,6 +66,24 @@ struct Sam3Segmenter::State {
            std::to_string(model->manifest().inputSize);
   }
 
+  // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.
+  // out of GPU memory) hands the clicks to the CPU heads instead of failing the image.
+  void useDeviceDecoder(const model::ImageEmbedding& embedding) {
+    deviceInteractive.reset();
+    if (!model->deviceDecoder() || deviceDecoderFailed) return;
+    try {
+      deviceInteractive = model->deviceImage(embedding);
+    } catch (const std::exception& e) {
+      giveUpDeviceDecoder(e);
+    }
+  }
+
+  void giveUpDeviceDecoder(const std::exception& e) {
+    logMessage(LogLevel::Warning, std::string("SAM3: the mask decoder failed on the GPU, using the CPU from now on: ") + e.what());
+    deviceInteractive.reset();
+    deviceDecoderFailed = true;
+  }
+
   // One click's masks: on the GPU decoder when there is one, else (or after it failed once,
   // e.g. out of GPU memory) on the CPU heads. Throws.
   model::InteractiveResult predictInteractive(const prompt::InteractivePrompt& prompt, bool multimask) {
@@ -76,9 +94,7 @@ struct Sam3Segmenter::State {
       } catch (const std::invalid_argument&) {
         throw;  // the prompt's fault, not the device's
       } catch (const std::exception& e) {
-        logMessage(LogLevel::Warning, std::string("SAM3: the mask decoder failed on the GPU, using the CPU from now on: ") + e.what());
-        deviceInteractive.reset();
-        deviceDecoderFailed = true;
+        giveUpDeviceDecoder(e);
       }
     }
     return model::InteractivePredictor(model->interactiveHeads()).predict(interactive, prompt, height, width, multimask);
@@ -147,8 +163,7 @@ std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& ima
     std::string source;
     model::ImageEmbedding embedding = s.embed(bgr, key, source);
     s.interactive = s.model->interactiveImage(embedding);
-    s.deviceInteractive.reset();
-    if (s.model->deviceDecoder() && !s.deviceDecoderFailed) s.deviceInteractive = s.model->deviceImage(embedding);
+    s.useDeviceDecoder(embedding);
     s.embedding = std::move(embedding);
     s.geometry.reset();
     s.key = key;
