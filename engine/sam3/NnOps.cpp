@@ -110,20 +110,24 @@ at::Tensor mergeHeads(const at::Tensor& x, int64_t batch) {
   return x.transpose(0, 1).contiguous().view({length, batch, -1});
 }
 
+at::Tensor batchedAttention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
+                            const at::Tensor& keyPaddingMask) {
+  const int64_t groups = q.size(0), queries = q.size(1), keys = keysT.size(2);
+  at::Tensor scores = at::bmm(q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1)))), keysT.to(at::kFloat));
+  if (keyPaddingMask.defined() && keyPaddingMask.numel() > 0) {
+    scores = scores.view({batch, groups / batch, queries, keys})
+                 .masked_fill(keyPaddingMask.view({batch, 1, 1, keys}), -std::numeric_limits<float>::infinity())
+                 .view({groups, queries, keys});
+  }
+  return at::bmm(at::softmax(scores, -1), values.to(at::kFloat));
+}
+
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask) {
   const int64_t groups = q.size(0), queries = q.size(1), keys = keysT.size(2);
   const int64_t heads = groups / batch;
   const bool masked = keyPaddingMask.defined() && keyPaddingMask.numel() > 0;
-  if (!q.is_cpu()) {  // other devices: ATen's batched products
-    at::Tensor scores = at::bmm(q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1)))), keysT.to(at::kFloat));
-    if (masked) {
-      scores = scores.view({batch, heads, queries, keys})
-                   .masked_fill(keyPaddingMask.view({batch, 1, 1, keys}), -std::numeric_limits<float>::infinity())
-                   .view({groups, queries, keys});
-    }
-    return at::bmm(at::softmax(scores, -1), values.to(at::kFloat));
-  }
+  if (!q.is_cpu()) return batchedAttention(q, keysT, values, batch, keyPaddingMask);
   const at::Tensor scaled = (q.to(at::kFloat) * (1.0 / std::sqrt(static_cast<double>(q.size(-1))))).contiguous();
   const at::Tensor kT = keysT.to(at::kFloat).contiguous();
   const at::Tensor v = values.to(at::kFloat).contiguous();

@@ -52,6 +52,9 @@ at::Tensor mergeHeads(const at::Tensor& x, int64_t batch);
 // `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask);
+// The same with ATen's batched products, on any device (what attention() runs off the CPU).
+at::Tensor batchedAttention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
+                            const at::Tensor& keyPaddingMask);
 
 // A row-major float matrix whose heads are column blocks (e.g. a slice of one fused projection):
 // head h of row r starts at data + r * stride + h * depth.

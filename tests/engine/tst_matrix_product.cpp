@@ -1,6 +1,7 @@
 // matrixProduct / matrixProductTransposedA against at::mm, with strided operands, alpha/beta
 // and products big enough for the row-split path; the linear layers built on them (either
-// weight layout, the transposed copies, the matrix-vector switch) against at::linear. Built twice: with the configured backend
+// weight layout, the transposed copies, the matrix-vector switch) against at::linear, and the
+// CPU attention against the batched form other devices run. Built twice: with the configured backend
 // (oneDNN when found) and with ATen's BLAS only (tst_matrix_product_aten).
 
 #include <ATen/ATen.h>
@@ -53,6 +54,26 @@ class TestMatrixProduct : public QObject {
     matrixProductTransposedA(m, n, k, alpha, at_.data_ptr<float>(), at_.stride(0), b.data_ptr<float>(), b.stride(0), beta,
                              out.data_ptr<float>(), n);
     check(out, beta * seed + alpha * at::mm(at_.t(), b), "A^T B");
+  }
+
+  // The CPU attention (one task per head, raw products) against the batched ATen form that
+  // other devices run, with a key padding mask.
+  void attentionPathsAgree() {
+    at::manual_seed(3);
+    const int64_t batch = 2, heads = 4, queries = 5, keys = 9, depth = 8;
+    const at::Tensor q = at::randn({batch * heads, queries, depth}), keysT = at::randn({batch * heads, depth, keys});
+    const at::Tensor values = at::randn({batch * heads, keys, depth});
+    at::Tensor mask = at::zeros({batch, keys}, at::kBool);
+    mask[1].narrow(0, 6, 3).fill_(true);  // the second item's last three keys are padding
+    for (const at::Tensor& m : {at::Tensor(), mask}) {
+      const at::Tensor cpu = attention(q, keysT, values, batch, m), batched = batchedAttention(q, keysT, values, batch, m);
+      QCOMPARE(cpu.sizes().vec(), batched.sizes().vec());
+      QVERIFY2((cpu - batched).abs().max().item<double>() < 1e-5, qPrintable(QString::number((cpu - batched).abs().max().item<double>())));
+    }
+    // Padded keys get no weight: changing their values changes nothing.
+    at::Tensor otherValues = values.clone();
+    otherValues.narrow(0, heads, heads).narrow(1, 6, 3).fill_(1e3);
+    QVERIFY(at::allclose(attention(q, keysT, otherValues, batch, mask), attention(q, keysT, values, batch, mask)));
   }
 
   void linearLayersInEitherLayout_data() {
