@@ -28,9 +28,11 @@ double millisecondsSince(Clock::time_point start) {
 }
 
 mask::BinaryMask toBinaryMask(const at::Tensor& boolMask) {
-  const at::Tensor bytes = boolMask.to(at::kByte).contiguous();
-  const auto* data = bytes.data_ptr<uint8_t>();
-  return mask::BinaryMask(int(bytes.size(0)), int(bytes.size(1)), std::vector<uint8_t>(data, data + bytes.numel()));
+  // A bool tensor already holds bytes 0/1: one copy into the mask, no conversion pass (12 MB
+  // per candidate at 12 MP).
+  const at::Tensor mask = boolMask.scalar_type() == at::kBool ? boolMask.contiguous() : (boolMask != 0).contiguous();
+  const auto* data = reinterpret_cast<const uint8_t*>(mask.data_ptr<bool>());
+  return mask::BinaryMask(int(mask.size(0)), int(mask.size(1)), std::vector<uint8_t>(data, data + mask.numel()));
 }
 
 std::string messageOf(const std::exception& e) {
