@@ -9,28 +9,38 @@
 
 namespace sam3::model {
 
+namespace {
+
+// Background components (logit <= 0, 8-connected as the original) of at most maxHoleArea
+// pixels become foreground: their logits are set to mask_threshold + 10.
+void fillHolesInPlane(float* plane, int64_t h, int64_t w, double maxHoleArea) {
+  const cv::Mat logits(int(h), int(w), CV_32F, plane);
+  cv::Mat background = logits <= 0.0f;
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(background, labels, stats, centroids, 8, CV_32S);
+  std::vector<uint8_t> isHole(size_t(count), 0);
+  bool any = false;
+  for (int c = 1; c < count; ++c) {  // label 0 is the foreground (logit > 0)
+    isHole[c] = stats.at<int>(c, cv::CC_STAT_AREA) <= maxHoleArea;
+    any |= isHole[c] != 0;
+  }
+  if (!any) return;
+  for (int64_t i = 0; i < h * w; ++i) {
+    if (isHole[labels.ptr<int>()[i]]) plane[i] = 10.0f;
+  }
+}
+
+}  // namespace
+
 at::Tensor fillHoles(const at::Tensor& lowResLogits, double maxHoleArea) {
   at::Tensor out = lowResLogits.to(at::kFloat).contiguous().clone();
   if (maxHoleArea <= 0) return out;
   const int64_t planes = out.size(0) * out.size(1), h = out.size(2), w = out.size(3);
   float* data = out.data_ptr<float>();
-  for (int64_t p = 0; p < planes; ++p) {
-    float* plane = data + p * h * w;
-    const cv::Mat logits(int(h), int(w), CV_32F, plane);
-    cv::Mat background = logits <= 0.0f;
-    cv::Mat labels, stats, centroids;
-    const int count = cv::connectedComponentsWithStats(background, labels, stats, centroids, 8, CV_32S);
-    std::vector<uint8_t> isHole(size_t(count), 0);
-    bool any = false;
-    for (int c = 1; c < count; ++c) {  // label 0 is the foreground (logit > 0)
-      isHole[c] = stats.at<int>(c, cv::CC_STAT_AREA) <= maxHoleArea;
-      any |= isHole[c] != 0;
-    }
-    if (!any) continue;
-    for (int64_t i = 0; i < h * w; ++i) {
-      if (isHole[labels.ptr<int>()[i]]) plane[i] = 10.0f;  // mask_threshold + 10
-    }
-  }
+  // Planes in parallel: a single click's three candidates are three independent labellings.
+  at::parallel_for(0, planes, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) fillHolesInPlane(data + p * h * w, h, w, maxHoleArea);
+  });
   return out;
 }
 
