@@ -26,13 +26,14 @@ GeometryEncoder::GeometryEncoder(const GeometryEncoderConfig& config, StateDict 
   m_layers = transposedLinears(m_weights);
   const int64_t c = m_config.dModel;
   for (int64_t i = 0; i < m_config.numLayers; ++i) {
-    for (const std::string attention : {"self_attn.", "cross_attn_image."}) {
-      const std::string p = "encode." + std::to_string(i) + "." + attention;
-      const at::Tensor inW = w(p + "in_proj_weight"), inB = w(p + "in_proj_bias");
-      m_layers[p + "in_proj"] = transposedLinear(inW, inB);
-      const char* parts[] = {"q", "k", "v"};
-      for (int64_t j = 0; j < 3; ++j) m_layers[p + "in_proj." + parts[j]] = transposedLinear(inW.narrow(0, j * c, c), inB.narrow(0, j * c, c));
-    }
+    // Self-attention projects q | k | v in one product; cross-attention's parts are used apart
+    // (q per prompt, k and v once per image).
+    const std::string self = "encode." + std::to_string(i) + ".self_attn.";
+    m_layers[self + "in_proj"] = transposedLinear(w(self + "in_proj_weight"), w(self + "in_proj_bias"));
+    const std::string cross = "encode." + std::to_string(i) + ".cross_attn_image.";
+    const at::Tensor inW = w(cross + "in_proj_weight"), inB = w(cross + "in_proj_bias");
+    const char* parts[] = {"q", "k", "v"};
+    for (int64_t j = 0; j < 3; ++j) m_layers[cross + "in_proj." + parts[j]] = transposedLinear(inW.narrow(0, j * c, c), inB.narrow(0, j * c, c));
   }
   if (m_config.boxesPool) {  // the valid roi x roi convolution is a product with the flattened kernel
     m_layers["boxes_pool_project"] =

@@ -66,8 +66,9 @@ class GeometryEncoder {
   c10::Device m_device;
   StateDict m_weights;
   PositionEmbeddingSine m_posEnc;
-  // Every linear layer transposed for the products (in_proj split into its q | k | v parts as
-  // "<prefix>in_proj.q" etc.; the boxes' Conv2d(C, C, roi) as "boxes_pool_project").
+  // Every linear layer transposed for the products (self-attention's in_proj as
+  // "<prefix>in_proj", cross-attention's as its parts "<prefix>in_proj.q" etc.; the boxes'
+  // Conv2d(C, C, roi) as "boxes_pool_project").
   LinearLayers m_layers;
 };
 

@@ -310,57 +310,47 @@ at::Tensor InteractiveHeads::tokenToImageCarried(const std::string& p, const at:
   return linear(attended, layer(p + ".out_proj"));
 }
 
-at::Tensor InteractiveHeads::imageToTokenCarried(const std::string& p, const at::Tensor& keys, const at::Tensor& tokensWithPe,
-                                                 const at::Tensor& tokens, int64_t block) const {
-  // The image-side queries are carried the other way: each token key goes back through q_proj
-  // (scores^T = (k_h W_q,h) keys^T + k_h (PE W_q,h^T + b_q,h)^T), keys-major as in attentionHeads.
+at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor& keys, const at::Tensor& projections,
+                                          const at::Tensor& tokensWithPe, const at::Tensor& tokens, int64_t block) const {
   const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
   const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
-  const float scale = float(1.0 / std::sqrt(double(d)));
   const at::Tensor k = linear(tokensWithPe, layer(p + ".k_proj")).contiguous();
   const at::Tensor v = linear(tokens, layer(p + ".v_proj")).contiguous();
-  const at::Tensor& wq = w(p + ".q_proj.weight");  // [inner, C]
-  const at::Tensor& constant = m_imageProjBase.at(size_t(block));  // K | V | Q constants: Q at 2*inner
+  const at::Tensor& outWeightT = layer(p + ".out_proj").weightT;
   const at::Tensor image = keys.expand({batch, hw, c}).contiguous();
   // The residual and the output bias seed the output.
   at::Tensor out = at::add(image, w(p + ".out_proj.bias"));
-  at::Tensor carried = at::empty({heads * n, c}, at::kFloat), scores = at::empty({heads, n, hw}, at::kFloat);
+  const bool fewTokens = heads * n < inner;
+  TORCH_CHECK(projections.defined() || fewTokens, "imageToToken: without projections only a few tokens can be carried");
+  if (!fewTokens) {
+    at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
+    for (int64_t b = 0; b < batch; ++b) {
+      const at::Tensor projected = projections[projections.size(0) == 1 ? 0 : b];
+      attentionHeads(headMatrix(projected, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), heads, d, headMatrix(attended[b]));
+    }
+    return productOnto(attended, outWeightT, out);
+  }
+  // Few tokens: scores [heads, n, hw] keys-major, then the attention folded through out_proj.
+  // Without projections the image-side queries are carried the other way: each token key goes
+  // back through q_proj (scores^T = (k_h W_q,h) keys^T + k_h (PE W_q,h^T + b_q,h)^T).
+  const float scale = float(1.0 / std::sqrt(double(d)));
+  at::Tensor scores = at::empty({heads, n, hw}, at::kFloat), carried;
+  if (!projections.defined()) carried = at::empty({heads * n, c}, at::kFloat);
   for (int64_t b = 0; b < batch; ++b) {
-    at::Tensor flatScores = scores.view({heads * n, hw});
-    carriedScores(k[b].data_ptr<float>(), n, heads, d, wq, image[b].data_ptr<float>(), hw, constant, 2 * inner, scale, carried,
-                  flatScores);
-    addFoldedImageToToken(scores, v[b].data_ptr<float>(), layer(p + ".out_proj").weightT, out[b].data_ptr<float>());
+    if (projections.defined()) {
+      const at::Tensor projected = projections[projections.size(0) == 1 ? 0 : b];
+      for (int64_t h = 0; h < heads; ++h) {
+        matrixProduct(n, hw, d, scale, k[b].data_ptr<float>() + h * d, inner, projected.data_ptr<float>() + 2 * inner + h * d,
+                      projected.stride(0), /*transposeB=*/true, 0.0f, scores[h].data_ptr<float>(), hw);
+      }
+    } else {
+      at::Tensor flatScores = scores.view({heads * n, hw});
+      carriedScores(k[b].data_ptr<float>(), n, heads, d, w(p + ".q_proj.weight"), image[b].data_ptr<float>(), hw,
+                    m_imageProjBase.at(size_t(block)), 2 * inner, scale, carried, flatScores);  // Q constants at 2*inner
+    }
+    addFoldedImageToToken(scores, v[b].data_ptr<float>(), outWeightT, out[b].data_ptr<float>());
   }
   return out;
-}
-
-at::Tensor InteractiveHeads::imageToToken(const std::string& p, const at::Tensor& keys, const at::Tensor& projections,
-                                          const at::Tensor& tokensWithPe, const at::Tensor& tokens) const {
-  const int64_t batch = tokens.size(0), n = tokens.size(1), hw = keys.size(1), c = keys.size(2);
-  const int64_t inner = m_config.embedDim / m_config.attentionDownsample, heads = m_config.numHeads, d = inner / heads;
-  const at::Tensor k = linear(tokensWithPe, layer(p + ".k_proj")).contiguous();
-  const at::Tensor v = linear(tokens, layer(p + ".v_proj")).contiguous();
-  // The residual and the output bias seed the output.
-  at::Tensor out = at::add(keys.expand({batch, hw, c}), w(p + ".out_proj.bias"));
-  if (heads * n < inner) {  // few tokens: fold the attention through out_proj
-    const float scale = float(1.0 / std::sqrt(double(d)));
-    at::Tensor scores = at::empty({heads, n, hw}, at::kFloat);
-    for (int64_t b = 0; b < batch; ++b) {
-      const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
-      for (int64_t h = 0; h < heads; ++h) {
-        matrixProduct(n, hw, d, scale, k[b].data_ptr<float>() + h * d, inner, image.data_ptr<float>() + 2 * inner + h * d,
-                      image.stride(0), /*transposeB=*/true, 0.0f, scores[h].data_ptr<float>(), hw);
-      }
-      addFoldedImageToToken(scores, v[b].data_ptr<float>(), layer(p + ".out_proj").weightT, out[b].data_ptr<float>());
-    }
-    return out;
-  }
-  at::Tensor attended = at::empty({batch, hw, inner}, at::kFloat);
-  for (int64_t b = 0; b < batch; ++b) {
-    const at::Tensor image = projections[projections.size(0) == 1 ? 0 : b];
-    attentionHeads(headMatrix(image, 2 * inner), headMatrix(k[b]), headMatrix(v[b]), heads, d, headMatrix(attended[b]));
-  }
-  return productOnto(attended, layer(p + ".out_proj").weightT, out);
 }
 
 at::Tensor InteractiveHeads::convS0(const at::Tensor& level) const {
@@ -533,8 +523,7 @@ DecoderOutput InteractiveHeads::decode(const InteractiveImage& image, const at::
     const at::Tensor hidden = at::relu(linear(queries, layer(l + "mlp.lin1")));
     queries = layerNorm(queries + linear(hidden, layer(l + "mlp.lin2")), w(l + "norm3.weight"),
                         w(l + "norm3.bias"));
-    keys = carry ? imageToTokenCarried(l + "cross_attn_image_to_token", keys, queries + queryPe, queries, i)
-                 : imageToToken(l + "cross_attn_image_to_token", keys, projections, queries + queryPe, queries);
+    keys = imageToToken(l + "cross_attn_image_to_token", keys, carry ? at::Tensor() : projections, queries + queryPe, queries, i);
     keys = layerNorm(keys, w(l + "norm4.weight"), w(l + "norm4.bias"));
   }
   {

@@ -127,13 +127,12 @@ class InteractiveHeads {
   // The same for a few tokens without projecting the image (block: whose PE constants to use;
   // depth = the final attention).
   at::Tensor tokenToImageCarried(const std::string& prefix, const at::Tensor& tokens, const at::Tensor& keys, int64_t block) const;
-  // imageToToken for a few tokens without projecting the image (block >= 1).
-  at::Tensor imageToTokenCarried(const std::string& prefix, const at::Tensor& keys, const at::Tensor& tokensWithPe,
-                                 const at::Tensor& tokens, int64_t block) const;
   // Image tokens (queries: column block 2*inner of `projections`) attend over the tokens; returns
-  // keys + the attention output (before norm4), [B, HW, C].
+  // keys + the attention output (before norm4), [B, HW, C]. With fewer than inner/heads tokens
+  // `projections` may be undefined: the queries are then carried through block `block`'s q_proj
+  // instead of projecting the image.
   at::Tensor imageToToken(const std::string& prefix, const at::Tensor& keys, const at::Tensor& projections,
-                          const at::Tensor& tokensWithPe, const at::Tensor& tokens) const;
+                          const at::Tensor& tokensWithPe, const at::Tensor& tokens, int64_t block) const;
 
   InteractiveHeadsConfig m_config;
   StateDict m_weights;

@@ -49,10 +49,6 @@ at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
   return productOnto(x, weight.t(), seededWithBias(x, weight.size(0), bias));
 }
 
-at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base) {
-  return productOnto(x, weight.t(), std::move(base));
-}
-
 Linear transposedLinear(const at::Tensor& weight, const at::Tensor& bias) {
   const at::Tensor w = weight.to(at::kFloat).contiguous();
   return {w.t().contiguous(), bias.defined() ? bias.to(at::kFloat).contiguous() : bias, w};

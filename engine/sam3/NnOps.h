@@ -14,9 +14,8 @@ namespace sam3::model {
 // cached constant) receives the product in its storage (copied first only when it is not
 // contiguous float).
 at::Tensor productOnto(const at::Tensor& x, const at::Tensor& right, at::Tensor base);
-// x @ weight^T + bias (bias may be undefined) and x @ weight^T + base, weight [out, in].
+// x @ weight^T + bias (bias may be undefined), weight [out, in].
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
-at::Tensor linearOnto(const at::Tensor& x, const at::Tensor& weight, at::Tensor base);
 
 // A linear layer kept in the products' fast layout, the weight transposed to [in, out]: oneDNN's
 // sgemm runs 2-5x faster on a row-major right factor at the few-row shapes of prompt tokens
@@ -48,8 +47,8 @@ at::Tensor splitHeads(const at::Tensor& x, int64_t heads);
 at::Tensor mergeHeads(const at::Tensor& x, int64_t batch);
 
 // Scaled dot-product attention on split heads: softmax(q k^T / sqrt(d) [+ mask]) v, one task per
-// head on the CPU (batched ATen products elsewhere). `keysT` is [B*heads, d, Lk] (keys already transposed), `values` [B*heads, Lk, d],
-// `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
+// head on the CPU (batched ATen products elsewhere). `keysT` is [B*heads, d, Lk] (keys already
+// transposed), `values` [B*heads, Lk, d], `keyPaddingMask` [B, Lk] (true = ignore) may be undefined.
 at::Tensor attention(const at::Tensor& q, const at::Tensor& keysT, const at::Tensor& values, int64_t batch,
                      const at::Tensor& keyPaddingMask);
 // The same with ATen's batched products, on any device (what attention() runs off the CPU).

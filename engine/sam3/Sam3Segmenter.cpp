@@ -10,12 +10,12 @@
 #include "engine/io/FastHash.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/DeviceChoice.h"
-#include "engine/system/EngineLog.h"
 #include "engine/sam3/ImagePreprocess.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 #include "engine/sam3/Sam3Model.h"
 #include "engine/segment/ImageConversion.h"
+#include "engine/system/EngineLog.h"
 
 namespace sam3::segment {
 namespace fs = std::filesystem;
@@ -30,8 +30,8 @@ double millisecondsSince(Clock::time_point start) {
 mask::BinaryMask toBinaryMask(const at::Tensor& boolMask) {
   // A bool tensor already holds bytes 0/1: one copy into the mask, no conversion pass (12 MB
   // per candidate at 12 MP).
-  const at::Tensor mask = boolMask.scalar_type() == at::kBool ? boolMask.contiguous() : (boolMask != 0).contiguous();
-  const auto* data = reinterpret_cast<const uint8_t*>(mask.data_ptr<bool>());
+  const at::Tensor mask = boolMask.contiguous();
+  const auto* data = reinterpret_cast<const uint8_t*>(mask.data_ptr<bool>());  // throws unless bool
   return mask::BinaryMask(int(mask.size(0)), int(mask.size(1)), std::vector<uint8_t>(data, data + mask.numel()));
 }
 
