@@ -10,6 +10,7 @@
 #include "engine/classic/ClassicSegmenter.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/sam3/Sam3Segmenter.h"
+#include "PromptBatch.h"
 
 namespace sam3::app {
 namespace {
@@ -58,12 +59,23 @@ int runSegmentCommand(QCommandLineParser& parser, const QStringList& arguments) 
   const QCommandLineOption out(QStringLiteral("out"),
                                QStringLiteral("Output PNG: the mask (0/255), or with --find-similar the instances (pixel value = index)."),
                                QStringLiteral("png"));
-  parser.addOptions({image, bundle, device, cache, point, box, findSimilar, text, threshold, out});
+  const QCommandLineOption prompts(QStringLiteral("prompts"),
+                                   QStringLiteral("JSON file of many prompts for this image ({\"requests\": [...]}, see BUNDLE.md); "
+                                                  "needs --dump."),
+                                   QStringLiteral("file"));
+  const QCommandLineOption dump(QStringLiteral("dump"), QStringLiteral("Folder for --prompts results (NAME.safetensors each)."),
+                                QStringLiteral("dir"));
+  parser.addOptions({image, bundle, device, cache, point, box, findSimilar, text, threshold, out, prompts, dump});
   parser.process(arguments);
   const bool search = parser.isSet(findSimilar);
-  if (!parser.isSet(image) || !parser.isSet(out) ||
-      (!search && parser.values(point).isEmpty() && parser.values(box).isEmpty()) ||
-      (search && parser.values(box).isEmpty() && !parser.isSet(text))) {
+  const bool batch = parser.isSet(prompts);
+  if (batch != parser.isSet(dump) || (batch && !parser.isSet(image))) {
+    printError(QStringLiteral("usage: sam3-annotate segment --image IMG [--bundle DIR] --prompts FILE.json --dump DIR"));
+    return 2;
+  }
+  if (!batch && (!parser.isSet(image) || !parser.isSet(out) ||
+                 (!search && parser.values(point).isEmpty() && parser.values(box).isEmpty()) ||
+                 (search && parser.values(box).isEmpty() && !parser.isSet(text)))) {
     printError(QStringLiteral("usage: sam3-annotate segment --image IMG [--bundle DIR] (--point x,y,1 ... | --box x0,y0,x1,y1 | "
                               "--find-similar --box ... [--text PHRASE]) --out mask.png"));
     return 2;
@@ -103,6 +115,16 @@ int runSegmentCommand(QCommandLineParser& parser, const QStringList& arguments) 
     return 1;
   }
   print(QStringLiteral("image set in %1 ms (%2)").arg(timer.restart()).arg(QString::fromStdString(engine->statusText())));
+  if (batch) {
+    const std::string error = runPromptBatch(*engine, pixels.rows, pixels.cols, parser.value(prompts).toStdString(),
+                                             parser.value(dump).toStdString());
+    if (!error.empty()) {
+      printError(QString::fromStdString(error));
+      return 1;
+    }
+    print(QStringLiteral("prompts answered in %1 ms, results in %2").arg(timer.restart()).arg(parser.value(dump)));
+    return 0;
+  }
 
   std::vector<double> values;
   if (search) {

@@ -1,271 +1,237 @@
 #!/usr/bin/env python3
-"""Turns the official SAM3 checkpoint into a SAM3 Annotate model bundle (engine/sam3/BUNDLE.md).
+"""Exports the official SAM3 image model as a SAM3 Annotate bundle (engine/sam3/BUNDLE.md).
 
-Run once, by the user, where the official `sam3` package and torch >= 2.0 are installed:
+Runs in the reference venv (tools/setup_reference.sh: torch 2.x + the official sam3 package),
+never in the app's runtime path:
 
-    python3 tools/export_sam3_bundle.py --checkpoint sam3.pt --out sam3-base.sam3bundle
-        [--target-libtorch 1.13|2.x] [--device cpu|cuda]
+    VENV=$(tools/setup_reference.sh)
+    $VENV/bin/python tools/export_sam3_bundle.py --checkpoint sam3.pt --out sam3.sam3bundle
+    $VENV/bin/python tools/export_sam3_bundle.py --random-weights 1 --out random.sam3bundle
+    $VENV/bin/python tools/export_sam3_bundle.py --random-weights 1 --depth 2 --out ci.sam3bundle
 
-What it writes:
-  backbone.pt          traced: image [1,3,1008,1008] -> dict detector_fpn_0..2, tracker_fpn_0..2
-  grounding_head.pt    traced: (fpn0, fpn1, fpn2, prompt [L,1,256], prompt_mask [1,L]) -> dict
-                       pred_logits, pred_boxes, pred_masks, presence_logit
-  text_encoder.pt      traced: tokens [1,32] int64 -> dict features [32,1,256], mask [1,32]
-  weights.safetensors  detector.geometry_encoder.*, tracker.sam_prompt_encoder.*,
-                       tracker.sam_mask_decoder.*, tracker.no_mem_embed, text.visual.*
-  bpe_simple_vocab_16e6.txt.gz, manifest.json (sha256 of every file)
+--random-weights SEED builds the official architecture at its real sizes with every parameter
+drawn from a seeded generator (no gated file needed); --depth N (testing only) keeps N of the
+ViT's 32 blocks. --target-libtorch 1.13 (Debian's LibTorch, the default build) replaces the
+2.x-only attention operators before tracing; 2.x keeps them.
 
-With --target-libtorch 1.13 (Debian's LibTorch) every call of scaled_dot_product_attention is
-replaced by matmul + softmax before tracing, because LibTorch 1.13 lacks that operator. Every
-traced module is compared with the eager module on inputs it was not traced with before
-anything is written; a mismatch stops the export.
+Every traced graph is compared with the eager module on inputs it was not traced with (other
+images, phrases of several lengths, several prompt lengths) before anything is written. The
+bundle is written to a temporary folder beside --out and renamed into place at the end, so an
+interrupted export never leaves a half bundle.
 
-Exit codes: 0 written, 2 prerequisites missing (message says which), 3 verification failed.
+Exit codes: 0 written, 2 a prerequisite or input is wrong (the message says which and how to
+fix it), 3 a traced graph differs from the official model.
 """
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
+import time
 
-from bundle_files import sha256, write_safetensors
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "reference"))
+from bundle_files import sha256, write_safetensors  # noqa: E402
 
 FORMAT, VERSION = "sam3-annotate-bundle", 1
 INPUT = 1008
-TEXT_LEN = 32
+VOCABULARY = "bpe_simple_vocab_16e6.txt.gz"
+NATIVE_PREFIXES = ("detector.geometry_encoder.", "tracker.sam_prompt_encoder.", "tracker.sam_mask_decoder.")
 
 
-def refuse(message):
+def refuse(message, code=2):
     print("export_sam3_bundle: " + message, file=sys.stderr)
-    sys.exit(2)
+    sys.exit(code)
 
 
 def check_prerequisites(args):
     try:
         import torch
     except ImportError:
-        refuse("PyTorch is not installed. Install torch >= 2.0 and the official sam3 package "
-               "(https://github.com/facebookresearch/sam3), then run this script again.")
-    major = int(torch.__version__.split(".")[0])
-    if major < 2:
-        refuse("torch %s is too old: the official sam3 package needs torch >= 2.0 (its README asks for 2.7). "
-               "Debian's python3-torch cannot run SAM3; use a virtual environment with a newer torch." % torch.__version__)
+        refuse("PyTorch is not installed here. Run tools/setup_reference.sh (torch 2.x and the official sam3 "
+               "package in a virtual environment) and use that environment's python.")
+    if int(torch.__version__.split(".")[0]) < 2:
+        refuse("torch %s is too old: the official sam3 package needs torch >= 2.0. Debian's python3-torch cannot run "
+               "SAM3; run tools/setup_reference.sh and use its python." % torch.__version__)
     try:
-        import sam3  # noqa: F401
-        from sam3.model_builder import build_sam3_image_model  # noqa: F401
+        import official
+        version, _ = official.package_info()
     except ImportError as e:
-        refuse("the official sam3 package is not importable (%s). Install it with "
-               "`pip install -e .` in a checkout of https://github.com/facebookresearch/sam3." % e)
-    if not os.path.isfile(args.checkpoint):
-        refuse("checkpoint %s not found (download sam3.pt from https://huggingface.co/facebook/sam3 after "
-               "accepting the licence)" % args.checkpoint)
+        refuse("the official sam3 package is not importable (%s). Run tools/setup_reference.sh." % e)
+    except Exception as e:  # official.ReferenceError: another version with other internals
+        refuse(str(e))
+    if version not in official.SUPPORTED_SAM3:
+        print("export_sam3_bundle: warning: sam3 %s is untested (known: %s); the checks below still apply"
+              % (version, ", ".join(official.SUPPORTED_SAM3)), file=sys.stderr)
     if args.device == "cuda" and not torch.cuda.is_available():
         refuse("--device cuda was given but torch sees no CUDA device")
-    return torch
+    if not os.path.isfile(args.vocabulary):
+        refuse("the BPE vocabulary %s is missing (the sam3 wheel does not ship it; pass --vocabulary)" % args.vocabulary)
+    return torch, official, version
 
 
-def manual_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, **_):
-    """scaled_dot_product_attention written with ops LibTorch 1.13 has."""
-    import torch
-    d = query.shape[-1]
-    scores = torch.matmul(query, key.transpose(-2, -1)) * (scale if scale is not None else 1.0 / math.sqrt(d))
-    if is_causal:
-        n, m = scores.shape[-2], scores.shape[-1]
-        causal = torch.ones(n, m, dtype=torch.bool, device=scores.device).tril()
-        scores = scores.masked_fill(~causal, float("-inf"))
-    if attn_mask is not None:
-        if attn_mask.dtype == torch.bool:
-            scores = scores.masked_fill(~attn_mask, float("-inf"))
-        else:
-            scores = scores + attn_mask
-    return torch.matmul(torch.softmax(scores, dim=-1), value)
+def build_model(torch, official, args):
+    start = time.time()
+    model = official.build(torch, args.vocabulary, device="cpu", depth=args.depth)
+    if args.checkpoint:
+        try:
+            unused = official.load_checkpoint(torch, model, args.checkpoint)
+        except official.ReferenceError as e:
+            refuse(str(e))
+        print("loaded %s (%d checkpoint tensors the image model does not use)" % (args.checkpoint, unused))
+    else:
+        official.randomize(torch, model, args.random_weights)
+    model = model.to(args.device).eval()
+    params = sum(p.numel() for p in model.parameters())
+    print("official model built in %.1f s: %.1f M parameters, ViT depth %d" % (time.time() - start, params / 1e6, args.depth))
+    return model
 
 
-def max_difference(a, b):
-    import torch
-    if isinstance(a, dict):
-        return max(max_difference(a[k], b[k]) for k in a)
-    return (a.float() - b.float()).abs().max().item() if a.numel() else 0.0
+def trace_checked(torch, name, module, trace_inputs, check_inputs, tolerance):
+    """Traces `module` on one input and compares it with eager on each of the others."""
+    from bundle_graphs import max_relative_difference
+    start = time.time()
+    traced = torch.jit.trace(module, trace_inputs, strict=False, check_trace=False)
+    print("%s traced in %.1f s" % (name, time.time() - start))
+    for label, inputs in check_inputs:
+        difference = max_relative_difference(module(*inputs), traced(*inputs))
+        print("  %s, %s: traced vs eager max relative difference %.3g" % (name, label, difference))
+        if not difference <= tolerance:
+            refuse("the traced %s differs from the official model at %s (%.3g > %.3g)" % (name, label, difference, tolerance), 3)
+    return traced
 
 
-def build_wrappers(torch, model):
-    """Tensor-only modules around the official model, in the bundle's contract."""
-    nn = torch.nn
-
-    class Backbone(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.backbone = model.backbone
-
-        def forward(self, image):
-            out = self.backbone.forward_image(image)
-            detector = out["backbone_fpn"]
-            tracker = out["sam2_backbone_out"]["backbone_fpn"]
-            result = {}
-            for i in range(3):
-                result["detector_fpn_%d" % i] = detector[i]
-                result["tracker_fpn_%d" % i] = tracker[i]
-            return result
-
-    class GroundingHead(nn.Module):
-        """Fusion encoder, decoder, scoring and segmentation head on cached image features."""
-
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, fpn0, fpn1, fpn2, prompt, prompt_mask):
-            feats = [fpn0, fpn1, fpn2]
-            pos = [self.model.backbone.vision_backbone.position_encoding(f).to(f.dtype) for f in feats]
-            backbone_out = {"backbone_fpn": feats, "vision_pos_enc": pos, "vision_features": fpn2}
-            prompt_pos = torch.zeros_like(prompt)
-            encoder_out = self.model._run_encoder(backbone_out, prompt=prompt, prompt_pos=prompt_pos,
-                                                  prompt_mask=prompt_mask)
-            out = self.model._run_decoder(encoder_out=encoder_out, prompt=prompt, prompt_mask=prompt_mask,
-                                          backbone_out=backbone_out)
-            out = self.model._run_segmentation_heads(out=out, backbone_out=backbone_out, encoder_out=encoder_out,
-                                                     prompt=prompt, prompt_mask=prompt_mask)
-            return {"pred_logits": out["pred_logits"], "pred_boxes": out["pred_boxes"],
-                    "pred_masks": out["pred_masks"], "presence_logit": out["presence_logit_dec"]}
-
-    class TextEncoder(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.language = model.backbone.language_backbone
-
-        def forward(self, tokens):
-            features = self.language.encode_tokens(tokens)  # [B, 32, 256] after the resizer
-            return {"features": features.transpose(0, 1).contiguous(), "mask": tokens == 0}
-
-    return Backbone().eval(), GroundingHead().eval(), TextEncoder().eval()
-
-
-def export(args, torch):
-    from sam3.model_builder import build_sam3_image_model
-    if args.target_libtorch == "1.13":
-        torch.nn.functional.scaled_dot_product_attention = manual_attention
-    device = torch.device(args.device)
-    try:
-        model = build_sam3_image_model(checkpoint_path=args.checkpoint, load_from_HF=False, device=args.device,
-                                       eval_mode=True, enable_inst_interactivity=True)
-    except TypeError as e:
-        refuse("this sam3 version's build_sam3_image_model has another signature (%s); update the exporter" % e)
+def export_graphs(torch, model, args, staging):
+    from bundle_graphs import TEXT_LEN, build_wrappers, graph_ops, libtorch_target
+    from sam3.model.tokenizer_ve import SimpleTokenizer
     backbone, grounding, text = build_wrappers(torch, model)
-    os.makedirs(args.out, exist_ok=True)
-    out = lambda name: os.path.join(args.out, name)
-    torch.manual_seed(0)
+    device = torch.device(args.device)
+    generator = torch.Generator().manual_seed(12345)
 
-    with torch.inference_mode(False), torch.no_grad():
-        image = torch.rand(1, 3, INPUT, INPUT, device=device) * 2 - 1
-        traced_backbone = torch.jit.trace(backbone, (image,), strict=False, check_trace=False)
-        check = torch.rand(1, 3, INPUT, INPUT, device=device) * 2 - 1
-        diff = max_difference(backbone(check), traced_backbone(check))
-        print("backbone: traced vs eager max |diff| = %.3g" % diff)
-        if diff > args.tolerance:
-            print("export_sam3_bundle: the traced backbone differs from the eager one", file=sys.stderr)
-            sys.exit(3)
-        feats = backbone(check)
-        fpn = [feats["detector_fpn_%d" % i] for i in range(3)]
+    def image():
+        return (torch.rand(1, 3, INPUT, INPUT, generator=generator) * 2 - 1).to(device)
 
-        tokenizer_path = os.path.join(os.path.dirname(__import__("sam3").__file__), "assets", "bpe_simple_vocab_16e6.txt.gz")
-        from sam3.model.tokenizer_ve import SimpleTokenizer
-        tokenizer = SimpleTokenizer(bpe_path=tokenizer_path)
+    tokenizer = SimpleTokenizer(bpe_path=args.vocabulary)
 
-        def tokens_of(phrase):
-            return tokenizer([phrase], context_length=TEXT_LEN).to(device)
+    def tokens(phrase):
+        return tokenizer([phrase], context_length=TEXT_LEN).to(device)
 
-        traced_text = torch.jit.trace(text, (tokens_of("a photo of a dog"),), strict=False, check_trace=False)
-        visual = text(tokens_of("visual"))
-        for phrase in ("visual", "red car on the left", "a"):
-            diff = max_difference(text(tokens_of(phrase)), traced_text(tokens_of(phrase)))
-            if diff > args.tolerance:
-                print("export_sam3_bundle: traced text encoder differs at %r (%.3g)" % (phrase, diff), file=sys.stderr)
-                sys.exit(3)
+    def prompt(length, valid_text):
+        p = torch.randn(length, 1, model.geometry_encoder.d_model, generator=generator).to(device)
+        m = torch.zeros(1, length, dtype=torch.bool)
+        m[0, valid_text:TEXT_LEN] = True
+        return p, m.to(device)
 
-        # Prompt length L = 32 text tokens + boxes + 1 CLS varies; trace at one length, verify at others.
-        def prompt_of(length):
-            p = torch.randn(length, 1, 256, device=device)
-            m = torch.zeros(1, length, dtype=torch.bool, device=device)
-            m[0, 3:TEXT_LEN] = True
-            return p, m
+    with torch.no_grad(), libtorch_target(torch, args.target_libtorch):
+        traced_backbone = trace_checked(torch, "backbone", backbone, (image(),), [("a new image", (image(),))], args.tolerance)
+        features = backbone(image())
+        fpn = tuple(features["detector_fpn_%d" % i] for i in range(3))
+        traced_text = trace_checked(torch, "text encoder", text, (tokens("a photo of a dog"),),
+                                    [(repr(p), (tokens(p),)) for p in ("visual", "a", "red car on the left of the white van")],
+                                    args.tolerance)
+        visual = text(tokens("visual"))
+        # L = 32 text tokens + geometry tokens (boxes, points, CLS): traced at one length, checked at others.
+        traced_grounding = trace_checked(torch, "grounding head", grounding, fpn + prompt(TEXT_LEN + 2, 4),
+                                         [("L=%d" % n, fpn + prompt(n, v)) for n, v in ((TEXT_LEN + 1, 3), (TEXT_LEN + 4, 9), (TEXT_LEN + 17, 1))],
+                                         args.tolerance)
+    for name, graph in (("backbone.pt", traced_backbone), ("grounding_head.pt", traced_grounding), ("text_encoder.pt", traced_text)):
+        graph.save(os.path.join(staging, name))
+    ops = sorted(set(graph_ops(traced_backbone) + graph_ops(traced_grounding) + graph_ops(traced_text)))
+    return visual, ops
 
-        p, m = prompt_of(TEXT_LEN + 2)
-        traced_grounding = torch.jit.trace(grounding, (*fpn, p, m), strict=False, check_trace=False)
-        for length in (TEXT_LEN + 1, TEXT_LEN + 4, TEXT_LEN + 9):
-            p, m = prompt_of(length)
-            diff = max_difference(grounding(*fpn, p, m), traced_grounding(*fpn, p, m))
-            print("grounding head at L=%d: traced vs eager max |diff| = %.3g" % (length, diff))
-            if diff > args.tolerance:
-                print("export_sam3_bundle: the traced grounding head does not generalize over prompt lengths",
-                      file=sys.stderr)
-                sys.exit(3)
 
-        traced_backbone.save(out("backbone.pt"))
-        traced_grounding.save(out("grounding_head.pt"))
-        traced_text.save(out("text_encoder.pt"))
-        shutil.copyfile(tokenizer_path, out("bpe_simple_vocab_16e6.txt.gz"))
+def native_weights(torch, official, model, visual):
+    weights = {}
+    for key, tensor in model.state_dict().items():
+        name = official.checkpoint_name(key)
+        if name.startswith(NATIVE_PREFIXES) or name == "tracker.no_mem_embed":
+            weights[name] = tensor.detach().float().cpu()
+    weights["text.visual.features"] = visual["features"].float().cpu()
+    weights["text.visual.mask"] = visual["mask"].cpu()
+    return weights
 
-        checkpoint = torch.load(args.checkpoint, map_location="cpu")
-        state = checkpoint.get("model", checkpoint)
-        prefixes = ("detector.geometry_encoder.", "tracker.sam_prompt_encoder.", "tracker.sam_mask_decoder.")
-        weights = {k: v.float() for k, v in state.items() if k.startswith(prefixes) or k == "tracker.no_mem_embed"}
-        if not any(k.startswith("tracker.") for k in weights):
-            refuse("the checkpoint has no tracker.* weights (is it the SAM3 image+video checkpoint sam3.pt?)")
-        weights["text.visual.features"] = visual["features"].float()
-        weights["text.visual.mask"] = visual["mask"]
-        write_safetensors(out("weights.safetensors"), weights, {"producer": "tools/export_sam3_bundle.py"})
 
-    ops = sorted({node.kind() for module in (traced_backbone, traced_grounding, traced_text)
-                  for node in module.inlined_graph.nodes()
-                  if node.kind().startswith(("sam3::", "torchvision::"))})
+def manifest_of(args, torch, sam3_version, model, staging, ops):
     files = {"backbone": "backbone.pt", "grounding_head": "grounding_head.pt", "weights": "weights.safetensors",
-             "text_encoder": "text_encoder.pt", "vocabulary": "bpe_simple_vocab_16e6.txt.gz"}
-    geometry_args = {
-        "PositionEmbeddingSine": {"num_pos_feats": 256, "normalize": True, "scale": None, "temperature": 10000},
-        "TransformerEncoderLayer": {"activation": "relu", "d_model": 256, "dim_feedforward": 2048, "pre_norm": True,
-                                    "pos_enc_at_attn": False, "pos_enc_at_cross_attn_queries": False,
-                                    "pos_enc_at_cross_attn_keys": True},
-        "self_attention": {"num_heads": 8, "embed_dim": 256},
-        "SequenceGeometryEncoder": {"encode_boxes_as_points": False, "points_direct_project": True, "points_pool": True,
-                                    "points_pos_enc": True, "boxes_direct_project": True, "boxes_pool": True,
-                                    "boxes_pos_enc": True, "d_model": 256, "num_layers": 3, "roi_size": 7,
-                                    "add_cls": True, "add_post_encode_proj": True, "mask_encoder": None,
-                                    "add_mask_label": False},
-        "LayerNorm_eps(all)": 1e-05,
-    }
-    manifest = {
+             "text_encoder": "text_encoder.pt", "vocabulary": VOCABULARY}
+    geometry = model.geometry_encoder
+    layer = geometry.encode[0]
+    return {
         "format": FORMAT, "version": VERSION, "name": args.name,
-        "producer": {"torch": torch.__version__, "exporter": "tools/export_sam3_bundle.py",
-                     "target_libtorch": args.target_libtorch, "checkpoint_sha256": sha256(args.checkpoint)},
+        "producer": {"torch": torch.__version__.split("+")[0], "sam3": sam3_version, "exporter": "tools/export_sam3_bundle.py",
+                     "target_libtorch": args.target_libtorch, "vit_depth": args.depth,
+                     **({"checkpoint_sha256": sha256(args.checkpoint)} if args.checkpoint
+                        else {"random_seed": args.random_weights})},
         "image": {"size": INPUT, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},
-        "files": {role: {"path": path, "sha256": sha256(out(path))} for role, path in files.items()},
+        "files": {role: {"path": path, "sha256": sha256(os.path.join(staging, path))} for role, path in files.items()},
         "ops": ops,
-        "geometry_encoder": geometry_args,
+        "geometry_encoder": {
+            "PositionEmbeddingSine": {"num_pos_feats": 256, "normalize": True, "scale": None, "temperature": 10000},
+            "TransformerEncoderLayer": {"activation": "relu", "d_model": 256, "dim_feedforward": 2048, "pre_norm": True,
+                                        "pos_enc_at_attn": False, "pos_enc_at_cross_attn_queries": False,
+                                        "pos_enc_at_cross_attn_keys": True},
+            "self_attention": {"num_heads": layer.self_attn.num_heads, "embed_dim": layer.self_attn.embed_dim},
+            "SequenceGeometryEncoder": {"encode_boxes_as_points": False, "points_direct_project": True, "points_pool": True,
+                                        "points_pos_enc": True, "boxes_direct_project": True, "boxes_pool": True,
+                                        "boxes_pos_enc": True, "d_model": geometry.d_model, "num_layers": len(geometry.encode),
+                                        "roi_size": geometry.roi_size, "add_cls": True, "add_post_encode_proj": True,
+                                        "mask_encoder": None, "add_mask_label": False},
+            "LayerNorm_eps(all)": 1e-05,
+        },
         "interactive": {"embed_dim": 256, "image_embedding_size": 72, "input_image_size": INPUT, "mask_in_chans": 16,
-                        "num_heads": 8, "mlp_dim": 2048, "depth": 2, "attention_downsample": 2,
-                        "num_multimask_outputs": 3},
-        "grounding": {"queries": 200, "score_threshold": 0.5},
+                        "num_heads": 8, "mlp_dim": 2048, "depth": 2, "attention_downsample": 2, "num_multimask_outputs": 3},
+        "grounding": {"queries": model.transformer.decoder.num_queries, "score_threshold": 0.5},
     }
-    with open(out("manifest.json.tmp"), "w") as f:
-        json.dump(manifest, f, indent=1)
-    os.replace(out("manifest.json.tmp"), out("manifest.json"))
-    print("wrote", args.out)
 
 
-def main():
-    parser = argparse.ArgumentParser(description="Export the official SAM3 checkpoint as a SAM3 Annotate bundle.")
-    parser.add_argument("--checkpoint", required=True, help="sam3.pt from facebook/sam3")
+def export(args):
+    torch, official, sam3_version = check_prerequisites(args)
+    torch.set_num_threads(args.threads or torch.get_num_threads())
+    out = os.path.abspath(args.out)
+    if os.path.exists(out) and not args.force:
+        refuse("%s exists; pass --force to replace it" % out)
+    start = time.time()
+    model = build_model(torch, official, args)
+    staging = "%s.partial-%d" % (out, os.getpid())
+    os.makedirs(staging)
+    try:
+        visual, ops = export_graphs(torch, model, args, staging)
+        shutil.copyfile(args.vocabulary, os.path.join(staging, VOCABULARY))
+        write_safetensors(os.path.join(staging, "weights.safetensors"), native_weights(torch, official, model, visual),
+                          {"producer": "tools/export_sam3_bundle.py"})
+        with open(os.path.join(staging, "manifest.json"), "w") as f:
+            json.dump(manifest_of(args, torch, sam3_version, model, staging, ops), f, indent=1)
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.rename(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
+    print("wrote %s (%.2f GB) in %.1f s" % (out, size / 1e9, time.time() - start))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="Export the official SAM3 image model as a SAM3 Annotate bundle.")
+    weights = parser.add_mutually_exclusive_group(required=True)
+    weights.add_argument("--checkpoint", help="sam3.pt from facebook/sam3 (gated)")
+    weights.add_argument("--random-weights", type=int, metavar="SEED", help="seeded random weights, real architecture")
     parser.add_argument("--out", required=True, help="bundle directory to write (NAME.sam3bundle)")
     parser.add_argument("--name", default="sam3")
+    parser.add_argument("--depth", type=int, default=32, help="ViT blocks (testing only; the released model has 32)")
     parser.add_argument("--target-libtorch", choices=["1.13", "2.x"], default="1.13",
-                        help="1.13 replaces scaled_dot_product_attention (absent there) with matmul + softmax")
+                        help="1.13: Debian's LibTorch (the default build); 2.x: the PyPI-torch build")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    parser.add_argument("--tolerance", type=float, default=1e-3, help="max |traced - eager| accepted")
-    args = parser.parse_args()
-    torch = check_prerequisites(args)
-    export(args, torch)
+    parser.add_argument("--vocabulary", default=os.path.join(HERE, "..", "resources", "text", VOCABULARY),
+                        help="CLIP BPE merges (bpe_simple_vocab_16e6.txt.gz)")
+    parser.add_argument("--tolerance", type=float, default=1e-4, help="max relative |traced - eager| accepted")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--force", action="store_true", help="replace an existing --out")
+    args = parser.parse_args(argv)
+    if args.checkpoint and args.depth != 32:
+        parser.error("--depth is for random-weight test bundles; a checkpoint has all 32 blocks")
+    return args
 
 
 if __name__ == "__main__":
-    main()
+    export(parse_args())

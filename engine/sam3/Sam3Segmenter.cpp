@@ -252,6 +252,7 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     // The geometry encoder runs on the model's device; its few tokens join the text on the CPU.
     const model::GroundingOutput g = s.model->ground(s.embedding, at::cat({text, geometry.embeddings.to(at::kCPU)}, 0),
                                                      at::cat({textMask, geometry.mask.to(at::kCPU)}, 1));
+    result.presence = at::sigmoid(g.presence).item<double>();
     const at::Tensor sorted = std::get<1>(g.scores.sort(0, /*descending=*/true));
     std::vector<int64_t> kept;
     for (int64_t i = 0; i < sorted.size(0) && int(kept.size()) < request.maxInstances; ++i) {

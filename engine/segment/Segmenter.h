@@ -78,6 +78,7 @@ struct Instance {
 
 struct FindSimilarResult {
   std::vector<Instance> instances;  // best first
+  double presence = -1;  // SAM3: probability that the concept is in the image at all; -1 = not computed
   double milliseconds = 0;
   std::string error;  // non-empty when the search failed; partial instances may remain when cancelled
 };

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Proves a bundle equal to the official SAM3 model: runs the official Python predictors and
+`sam3-annotate segment --bundle` on the same images and prompts and compares every output.
+
+Reference venv only (tools/setup_reference.sh); the app itself runs no Python:
+
+    VENV=$(tools/setup_reference.sh)
+    $VENV/bin/python tools/check_bundle_parity.py BUNDLE IMAGE... [--app build/bin/sam3-annotate]
+        [--checkpoint sam3.pt] [--work DIR] [--report parity.json]
+
+The official model is rebuilt from what the bundle's manifest records: the same seed and ViT
+depth for a random-weight bundle, or --checkpoint (whose sha256 must match) for a real one.
+
+Compared, per image (tolerances in tools/reference/parity.py, printed with the table):
+- the SAM1-style interactive path (the official `predict_inst`): one click (three
+  candidates), clicks, a box, a box with clicks, a refinement with the previous low-res logits,
+  a painted mask: predicted IoU of every candidate, the chosen candidate, the best low-res
+  logits, every final mask at image size;
+- the detector path (the official `Sam3Processor`): positive and negative exemplar boxes, a
+  phrase, a phrase with an exemplar: presence, the kept instances' scores, boxes and masks.
+
+Exit codes: 0 equal within tolerance, 1 a mismatch (the table says where), 2 bad input.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "reference"))
+from bundle_files import sha256, write_safetensors  # noqa: E402
+
+
+def refuse(message):
+    print("check_bundle_parity: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
+def official_model(torch, official, manifest, args):
+    producer = manifest.get("producer", {})
+    depth = int(producer.get("vit_depth", 32))
+    model = official.build(torch, os.path.join(args.bundle, manifest["files"]["vocabulary"]["path"]), "cpu", depth)
+    if "random_seed" in producer:
+        official.randomize(torch, model, int(producer["random_seed"]))
+        return model
+    if not args.checkpoint:
+        refuse("%s was exported from a checkpoint: pass it with --checkpoint" % args.bundle)
+    if producer.get("checkpoint_sha256") not in (None, sha256(args.checkpoint)):
+        refuse("%s is not the checkpoint %s was exported from (sha256 differs)" % (args.checkpoint, args.bundle))
+    try:
+        official.load_checkpoint(torch, model, args.checkpoint)
+    except official.ReferenceError as e:
+        refuse(str(e))
+    return model
+
+
+def run_app(args, image, prompts_file, dump):
+    command = [args.app, "segment", "--image", image, "--bundle", args.bundle, "--device", "cpu",
+               "--prompts", prompts_file, "--dump", dump]
+    if args.cache:
+        command += ["--cache", args.cache]
+    start = time.time()
+    result = subprocess.run(command, capture_output=True, text=True)
+    print("  app: %.1f s (%s)" % (time.time() - start, " · ".join(result.stdout.strip().splitlines()[1:4])))
+    if result.returncode != 0:
+        print(result.stdout + result.stderr, file=sys.stderr)
+        refuse("the app failed on %s (exit %d)" % (image, result.returncode))
+
+
+def read_dump(path):
+    from safetensors.numpy import load_file
+    return load_file(path)
+
+
+def check_image(torch, model, processor, image_path, args, comparison, timings):
+    from PIL import Image
+    import parity
+    label = os.path.basename(image_path)
+    pil = Image.open(image_path).convert("RGB")
+    w, h = pil.size
+    print("%s: %dx%d (%.1f MP)" % (label, w, h, w * h / 1e6))
+    work = os.path.join(args.work, os.path.splitext(label)[0])
+    os.makedirs(work, exist_ok=True)
+    painted = parity.painted_logits()
+    write_safetensors(os.path.join(work, "painted_mask.safetensors"), {"logits": torch.from_numpy(painted)}, {})
+
+    start = time.time()
+    state = processor.set_image(pil)
+    timings.append(("official encode", label, time.time() - start))
+    with_text = "text_encoder" in args.manifest["files"]
+    reference, earlier = {}, {}
+    for request in parity.interactive_requests(w, h):
+        start = time.time()
+        reference[request["name"]] = parity.official_interactive(model, state, request, earlier, painted)
+        earlier[request["name"]] = reference[request["name"]]["low_res_logits"]
+        timings.append(("official " + request["name"], label, time.time() - start))
+    finds = parity.detector_requests(w, h, with_text)
+    for request in finds:
+        start = time.time()
+        reference[request["name"]] = parity.official_find(torch, model, processor, state, request["find"], w, h)
+        request["find"]["threshold"] = reference[request["name"]]["threshold"]
+        timings.append(("official " + request["name"], label, time.time() - start))
+
+    prompts_file = os.path.join(work, "prompts.json")
+    with open(prompts_file, "w") as f:
+        json.dump({"requests": parity.interactive_requests(w, h) + finds}, f, indent=1)
+    dump = os.path.join(work, "ours")
+    run_app(args, os.path.abspath(image_path), prompts_file, dump)
+    for request in parity.interactive_requests(w, h):
+        comparison.interactive(label, request["name"], read_dump(os.path.join(dump, request["name"] + ".safetensors")),
+                               reference[request["name"]])
+    for request in finds:
+        comparison.find(label, request["name"], read_dump(os.path.join(dump, request["name"] + ".safetensors")),
+                        reference[request["name"]])
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Compare a SAM3 Annotate bundle with the official SAM3 model.")
+    parser.add_argument("bundle")
+    parser.add_argument("images", nargs="+")
+    parser.add_argument("--app", default=os.path.join(HERE, "..", "build", "bin", "sam3-annotate"))
+    parser.add_argument("--checkpoint", help="the sam3.pt a checkpoint bundle was exported from")
+    parser.add_argument("--work", default=None, help="folder for prompts and dumps (default: a temporary one)")
+    parser.add_argument("--cache", default=None, help="the app's embedding cache folder (default: the user cache)")
+    parser.add_argument("--report", help="also write the table as JSON here")
+    args = parser.parse_args()
+    try:
+        import torch
+        import official
+        official.package_info()
+    except ImportError as e:
+        refuse("run this with the reference venv's python (tools/setup_reference.sh): %s" % e)
+    except Exception as e:
+        refuse(str(e))
+    manifest_path = os.path.join(args.bundle, "manifest.json")
+    if not os.path.isfile(manifest_path):
+        refuse("%s is not a bundle (no manifest.json)" % args.bundle)
+    with open(manifest_path) as f:
+        args.manifest = json.load(f)
+    if not os.access(args.app, os.X_OK):
+        refuse("the app %s is not built (tools/build.sh)" % args.app)
+    for image in args.images:
+        if not os.path.isfile(image):
+            refuse("image %s not found" % image)
+    if args.work is None:
+        import tempfile
+        args.work = tempfile.mkdtemp(prefix="sam3-parity-")
+
+    import parity
+    from sam3.model.sam3_image_processor import Sam3Processor
+    start = time.time()
+    with torch.inference_mode():
+        model = official_model(torch, official, args.manifest, args)
+        print("official model ready in %.1f s" % (time.time() - start))
+        processor = Sam3Processor(model, device="cpu")
+        comparison, timings = parity.Comparison(), []
+        for image in args.images:
+            check_image(torch, model, processor, image, args, comparison, timings)
+    print(comparison.table())
+    print("official timings: " + ", ".join("%s %s %.1f s" % (what, image, t) for what, image, t in timings))
+    if args.report:
+        with open(args.report, "w") as f:
+            json.dump({"tolerances": parity.TOLERANCES, "rows": comparison.rows, "timings": timings}, f, indent=1)
+    if not comparison.ok():
+        print("check_bundle_parity: MISMATCH (see the table)", file=sys.stderr)
+        sys.exit(1)
+    print("check_bundle_parity: %d outputs equal within tolerance" % len(comparison.rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The bundle's TorchScript graphs as modules around the official SAM3 image model (contract:
+engine/sam3/BUNDLE.md), and what a LibTorch 1.13 target needs replaced before tracing.
+Reference venv only (tools/setup_reference.sh)."""
+import contextlib
+import math
+
+TEXT_LEN = 32
+
+
+def legacy_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, **_):
+    """scaled_dot_product_attention in operators LibTorch 1.13 has (matmul, softmax)."""
+    import torch
+    scores = torch.matmul(query, key.transpose(-2, -1)) * (scale if scale is not None else 1.0 / math.sqrt(query.shape[-1]))
+    if is_causal:
+        n, m = scores.shape[-2], scores.shape[-1]
+        scores = scores.masked_fill(~torch.ones(n, m, dtype=torch.bool, device=scores.device).tril(), float("-inf"))
+    if attn_mask is not None:
+        scores = scores.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else scores + attn_mask
+    return torch.matmul(torch.softmax(scores, dim=-1), value)
+
+
+@contextlib.contextmanager
+def libtorch_target(torch, target):
+    """While tracing for LibTorch 1.13: SDPA (absent there) becomes matmul + softmax, and
+    nn.MultiheadAttention takes its plain path (its fused fast path and the SDPA inside
+    multi_head_attention_forward are 2.x-only operators)."""
+    if target != "1.13":
+        yield
+        return
+    functional = torch.nn.functional
+    saved_sdpa = functional.scaled_dot_product_attention
+    saved_fast = getattr(torch.backends.mha, "get_fastpath_enabled", None)
+    functional.scaled_dot_product_attention = legacy_attention
+    if saved_fast is not None:
+        torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        yield
+    finally:
+        functional.scaled_dot_product_attention = saved_sdpa
+        if saved_fast is not None:
+            torch.backends.mha.set_fastpath_enabled(True)
+
+
+def _without(module, *children):
+    """A shallow copy of `module` without the named child modules, so that a traced graph holds
+    only the parameters it uses (a trace saves every parameter reachable from its module)."""
+    import copy
+    pruned = copy.copy(module)
+    pruned._modules = {k: v for k, v in module._modules.items() if k not in children}
+    return pruned
+
+
+def build_wrappers(torch, model):
+    """(backbone, grounding head, text encoder): tensor-only modules in the bundle's contract."""
+    nn = torch.nn
+    from sam3.model.data_misc import FindStage
+    # The segmentation head checkpoints its pixel decoder even in eval mode (the flag is not
+    # tied to training); checkpointing changes no value but is a Python autograd function that
+    # TorchScript cannot save.
+    if getattr(model.segmentation_head, "act_ckpt", False):
+        model.segmentation_head.act_ckpt = False
+
+    class Backbone(nn.Module):
+        """image [1,3,1008,1008] -> detector_fpn_0..2 (after scalp) and tracker_fpn_0..2 (raw,
+        before conv_s0/conv_s1, which the app applies natively)."""
+
+        def __init__(self):
+            super().__init__()
+            self.backbone = _without(model.backbone, "language_backbone")
+
+        def forward(self, image):
+            out = self.backbone.forward_image(image)
+            detector, tracker = out["backbone_fpn"], out["sam2_backbone_out"]["backbone_fpn"]
+            result = {}
+            for i in range(3):
+                result["detector_fpn_%d" % i] = detector[i]
+                result["tracker_fpn_%d" % i] = tracker[i]
+            return result
+
+    class GroundingHead(nn.Module):
+        """Sam3Image.forward_grounding after _encode_prompt: the fusion encoder, the DETR decoder
+        with scoring and boxes, and the segmentation head, on cached features and a prompt made
+        by the app (text tokens + the native geometry encoder's tokens)."""
+
+        def __init__(self):
+            super().__init__()
+            self.model = _without(model, "backbone", "geometry_encoder", "inst_interactive_predictor")
+            self.position_encoding = model.backbone.vision_backbone.position_encoding
+
+        def forward(self, fpn0, fpn1, fpn2, prompt, prompt_mask):
+            m = self.model
+            feats = [fpn0, fpn1, fpn2]
+            ids = torch.zeros(1, dtype=torch.long, device=fpn0.device)
+            find = FindStage(img_ids=ids, text_ids=ids, input_boxes=None, input_boxes_mask=None,
+                             input_boxes_label=None, input_points=None, input_points_mask=None)
+            backbone_out = {"backbone_fpn": feats, "vision_features": fpn2,
+                            "vision_pos_enc": [self.position_encoding(f).to(f.dtype) for f in feats]}
+            backbone_out, encoder_out, _ = m._run_encoder(backbone_out, find, prompt, prompt_mask)
+            out = {"encoder_hidden_states": encoder_out["encoder_hidden_states"]}
+            out, hs = m._run_decoder(memory=out["encoder_hidden_states"], pos_embed=encoder_out["pos_embed"],
+                                     src_mask=encoder_out["padding_mask"], out=out, prompt=prompt,
+                                     prompt_mask=prompt_mask, encoder_out=encoder_out)
+            m._run_segmentation_heads(out=out, backbone_out=backbone_out, img_ids=find.img_ids,
+                                      vis_feat_sizes=encoder_out["vis_feat_sizes"],
+                                      encoder_hidden_states=out["encoder_hidden_states"], prompt=prompt,
+                                      prompt_mask=prompt_mask, hs=hs)
+            return {"pred_logits": out["pred_logits"], "pred_boxes": out["pred_boxes"],
+                    "pred_masks": out["pred_masks"], "presence_logit": out["presence_logit_dec"]}
+
+    class TextEncoder(nn.Module):
+        """tokens int64 [B, 32] -> features [32, B, 256] (VETextEncoder.forward after its own
+        tokenizer: the transformer's token outputs, sequence-first, through the resizer) and
+        mask bool [B, 32] (true = padding)."""
+
+        def __init__(self):
+            super().__init__()
+            self.language = model.backbone.language_backbone
+
+        def forward(self, tokens):
+            _, memory = self.language.encoder(tokens)
+            return {"features": self.language.resizer(memory.transpose(0, 1)), "mask": tokens == 0}
+
+    return Backbone().eval(), GroundingHead().eval(), TextEncoder().eval()
+
+
+def graph_ops(module, prefixes=("sam3::", "torchvision::")):
+    """Custom operators a traced module calls (the manifest's "ops")."""
+    return sorted({node.kind() for node in module.inlined_graph.nodes() if node.kind().startswith(prefixes)})
+
+
+def max_relative_difference(eager, traced):
+    """max |eager - traced| / max(|eager|, 1e-6), over every tensor of two equal dicts."""
+    worst = 0.0
+    for key, a in eager.items():
+        b = traced[key]
+        if a.dtype == b.dtype and not a.dtype.is_floating_point:
+            worst = max(worst, 0.0 if bool((a == b).all()) else math.inf)
+            continue
+        a, b = a.float(), b.float()
+        if a.numel():
+            worst = max(worst, (a - b).abs().max().item() / max(a.abs().max().item(), 1e-6))
+    return worst
