@@ -20,6 +20,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <algorithm>
 #include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
@@ -121,7 +122,15 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
     // Only steps that take a while get the spinner (no flicker for the classic engine).
     if (!m_engine->encodingImage() || m_engine->encodingElapsedMs() < 300) return;
     m_busyBar->show();
-    m_latencyLabel->setText(tr("encoding image… %1 s").arg(m_engine->encodingElapsedMs() / 1000.0, 0, 'f', 1));
+    const qint64 elapsed = m_engine->encodingElapsedMs(), expected = m_engine->expectedEncodingMs();
+    if (expected > 0) {  // the last full encode of this engine is the estimate: a filling bar, never past 99 %
+      m_busyBar->setRange(0, 100);
+      m_busyBar->setValue(int(std::min<qint64>(99, 100 * elapsed / expected)));
+      m_latencyLabel->setText(tr("encoding image… %1 s of about %2 s").arg(elapsed / 1000.0, 0, 'f', 1).arg(expected / 1000.0, 0, 'f', 0));
+    } else {
+      m_busyBar->setRange(0, 0);
+      m_latencyLabel->setText(tr("encoding image… %1 s").arg(elapsed / 1000.0, 0, 'f', 1));
+    }
   });
 
   connect(m_canvas, &ImageCanvas::zoomChanged, this, &MainWindow::updateZoomLabel);
@@ -573,6 +582,7 @@ bool MainWindow::openImage(const QString& path, QString* error) {
   const QSize size = QImageReader(path).size();
   if (size.isValid() && qint64(size.width()) * size.height() > kDecodeInBackgroundPixels) {
     const quint64 generation = ++m_loadGeneration;
+    m_busyBar->setRange(0, 0);
     m_busyBar->show();
     statusBar()->showMessage(tr("Loading %1 (%2 × %3)…").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()));
     using Loaded = std::pair<std::vector<QImage>, QString>;  // display pyramid, or the reason
@@ -661,6 +671,7 @@ bool MainWindow::openPath(const QString& path, QString* error) {
 // ---- engine ----------------------------------------------------------------------------------
 
 void MainWindow::loadBundle(const QString& directory) {
+  m_busyBar->setRange(0, 0);
   m_busyBar->show();
   statusBar()->showMessage(tr("Loading model bundle %1…").arg(QDir::toNativeSeparators(directory)));
   QSettings().setValue(QStringLiteral("engine/bundle"), directory);

@@ -77,7 +77,15 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
   }
   if (m.version < 1) fail(source, "\"version\" must be at least 1");
   m.name = j.value("name", std::string("unnamed"));
-  if (j.contains("producer") && j.at("producer").is_object()) m.producedWithTorch = j.at("producer").value("torch", "");
+  if (j.contains("producer") && j.at("producer").is_object()) {
+    const nlohmann::json& producer = j.at("producer");
+    m.producedWithTorch = producer.value("torch", "");
+    const auto target = producer.find("target_libtorch");
+    if (target != producer.end()) {
+      if (!target->is_string() || (*target != "1.13" && *target != "2.x")) fail(source, "producer.target_libtorch must be \"1.13\" or \"2.x\"");
+      m.targetLibtorch = target->get<std::string>();
+    }
+  }
 
   if (j.contains("image")) {
     const nlohmann::json& image = j.at("image");
@@ -160,6 +168,14 @@ void verifyBundleFiles(const BundleManifest& manifest, const std::string& bundle
       // Not fatal: the next load hashes again.
     }
   }
+}
+
+std::string libtorchMismatch(const std::string& target, int major, int minor) {
+  // A 1.13 target uses only operators both versions have; a 2.x target calls 2.x-only ones
+  // (scaled_dot_product_attention, the fused attention fast paths).
+  if (target != "2.x" || major >= 2) return {};
+  return "exported for LibTorch 2.x; this build has " + std::to_string(major) + "." + std::to_string(minor) +
+         ": re-export with tools/export_sam3_bundle.py --target-libtorch 1.13, or build with tools/build.sh --torch pip";
 }
 
 }  // namespace sam3::model

@@ -29,6 +29,9 @@ struct BundleManifest {
   int version = 0;
   std::string name;
   std::string producedWithTorch;
+  // LibTorch the graphs were traced for: "1.13" (Debian's; no 2.x-only operators) or "2.x".
+  // Empty in bundles made before the field existed (treated as "1.13").
+  std::string targetLibtorch;
   int inputSize = 1008;
   double mean[3] = {0.5, 0.5, 0.5};
   double std[3] = {0.5, 0.5, 0.5};
@@ -45,6 +48,10 @@ struct BundleManifest {
 
   std::vector<BundleFile> files() const;  // every listed file
 };
+
+// "" when a build with LibTorch `major`.`minor` can run graphs exported for `target`, else why
+// not and how to fix it ("exported for LibTorch 2.x; this build has 1.13: re-export with ...").
+std::string libtorchMismatch(const std::string& target, int major, int minor);
 
 // Checks that every listed file exists and matches its sha256. A file whose size and
 // modification time match `stampPath`'s record of an earlier successful check is not hashed

@@ -1,7 +1,7 @@
 #pragma once
 // SAM3's image preprocessing: the whole image squashed to size x size (no letterbox) with
-// bilinear antialiased resampling of the 8-bit RGB image, rounded back to 8 bit as torchvision
-// does on uint8 input, then x/255 normalized by mean and std.
+// bilinear antialiased resampling of the 8-bit RGB image exactly as torchvision's uint8 path
+// (AntialiasResize.h), then x/255 normalized by mean and std.
 
 #include <ATen/ATen.h>
 

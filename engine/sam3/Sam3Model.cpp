@@ -1,6 +1,7 @@
 #include "engine/sam3/Sam3Model.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/version.h>
 
 #include <filesystem>
 
@@ -103,6 +104,9 @@ std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::De
   const BundleManifest& m = model->m_manifest;
   model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
   model->m_device = device;
+  if (const std::string why = libtorchMismatch(m.targetLibtorch, TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR); !why.empty()) {
+    throw BundleError(bundleDir + ": " + why);
+  }
   verifyBundleFiles(m, bundleDir, stampPath);
   for (const std::string& op : m.requiredOps) {
     if (!c10::Dispatcher::singleton().findSchema({op, ""}).has_value()) {

@@ -61,11 +61,15 @@ struct Sam3Segmenter::State {
   std::optional<model::GeometryImageContext> geometry;
   Sam3EngineStats last;
 
+  // Bumped whenever the pixels the backbone sees change for the same image, so that embeddings
+  // cached by an older build are recomputed, not reused. "-p2": torchvision's uint8 resize.
+  static constexpr const char* kPreprocessRevision = "-p2";
+
   std::string contentKey(const cv::Mat& bgr) const {
     const cv::Mat pixels = bgr.isContinuous() ? bgr : bgr.clone();
     return io::fastHashHex128(pixels.data, pixels.total() * pixels.elemSize()) + "-" + std::to_string(bgr.cols) + "x" +
            std::to_string(bgr.rows) + "-" + model->fingerprint().substr(0, 16) + "-" +
-           std::to_string(model->manifest().inputSize);
+           std::to_string(model->manifest().inputSize) + kPreprocessRevision;
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.

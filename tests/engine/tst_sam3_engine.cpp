@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <torch/version.h>
 
 #include "engine/classic/ClassicSegmenter.h"
 #include "engine/io/AtomicFile.h"
@@ -374,6 +375,23 @@ class TestSam3Engine : public QObject {
       m["version"] = 7;
     });
     QVERIFY(openError(future).contains(QStringLiteral("version 7 is newer than this build reads")));
+
+    const QString newer = variantOf(m_bundle, parent, QStringLiteral("libtorch2"), [](const fs::path&, nlohmann::json& m) {
+      m["producer"]["target_libtorch"] = "2.x";
+    });
+    if (TORCH_VERSION_MAJOR < 2) {
+      QVERIFY2(openError(newer).contains(QStringLiteral("exported for LibTorch 2.x; this build has 1.13: re-export with")),
+               qPrintable(openError(newer)));
+    } else {
+      QVERIFY2(!openError(newer).contains(QStringLiteral("LibTorch")), qPrintable(openError(newer)));
+    }
+    QCOMPARE(QString::fromStdString(model::libtorchMismatch("1.13", 1, 13)), QString());
+    QCOMPARE(QString::fromStdString(model::libtorchMismatch("2.x", 2, 11)), QString());
+    QVERIFY(!model::libtorchMismatch("2.x", 1, 13).empty());
+    const QString badTarget = variantOf(m_bundle, parent, QStringLiteral("target"), [](const fs::path&, nlohmann::json& m) {
+      m["producer"]["target_libtorch"] = "3.0";
+    });
+    QVERIFY2(openError(badTarget).contains(QStringLiteral("target_libtorch")), qPrintable(openError(badTarget)));
 
     const QString missingOp = variantOf(m_bundle, parent, QStringLiteral("missing-op"), [&](const fs::path& dir, nlohmann::json& m) {
       fs::copy_file(fs::path(m_bundle.toStdString()) / "variants" / "backbone_missing_op.pt", dir / "backbone.pt",

@@ -42,6 +42,9 @@ class EngineService : public QObject {
   bool busy() const { return m_busy; }
   bool encodingImage() const { return m_encoding; }
   qint64 encodingElapsedMs() const { return m_encoding ? m_encodingTimer.elapsed() : 0; }
+  // How long the engine's last full encode (not a cache hit) took, as the estimate for the next
+  // one; 0 until one has run. A SAM3 backbone on a CPU takes tens of seconds to minutes.
+  qint64 expectedEncodingMs() const { return m_expectedEncodingMs; }
   const EngineDescription& engine() const { return m_engine; }
   QString cacheDirectory() const;
 
@@ -76,6 +79,7 @@ class EngineService : public QObject {
   bool m_encoding = false;
   bool m_hasImage = false;
   QElapsedTimer m_encodingTimer;
+  qint64 m_expectedEncodingMs = 0;
   std::optional<std::pair<quint64, prompt::InteractivePrompt>> m_pending;
 };
 
