@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The `model` check (ctest model_parity, also run by hand): exports the CI bundle - the official
+# SAM3 architecture with seeded random weights and 2 of the ViT's 32 blocks, everything else at
+# real size - and proves it equal to the official Python model on two images (one non-square,
+# one of 12 MP) through `sam3-annotate segment --bundle`.
+#   tools/check_model.sh [BUILD_DIR]
+# The bundle is cached by the content hash of everything that determines it (exporter, pinned
+# requirements, vocabulary), in SAM3_MODEL_CACHE (default ~/.cache/sam3-annotate/ci-bundles);
+# only the newest is kept. Exit 77 (ctest: skipped) when the reference venv cannot be created
+# outside CI (no PyPI); in CI that is a failure.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+app=$build/bin/sam3-annotate
+cache=${SAM3_MODEL_CACHE:-$HOME/.cache/sam3-annotate/ci-bundles}
+start=$(date +%s)
+
+if ! venv=$("$root/tools/setup_reference.sh" | tail -n 1); then
+  if [ "${CI:-}" = "true" ]; then echo "check_model: the reference venv could not be created" >&2; exit 1; fi
+  echo "check_model: SKIP - the reference venv could not be created (PyPI unreachable?)" >&2
+  exit 77
+fi
+python=$venv/bin/python
+
+key=$(cat "$root/tools/export_sam3_bundle.py" "$root/tools/bundle_files.py" "$root/tools/reference/official.py" \
+          "$root/tools/reference/bundle_graphs.py" "$root/tools/reference/requirements.txt" \
+          "$root/resources/text/bpe_simple_vocab_16e6.txt.gz" | sha256sum | cut -c1-16)
+bundle=$cache/ci-depth2-seed1-$key.sam3bundle
+if [ -f "$bundle/manifest.json" ]; then
+  echo "check_model: cached bundle $bundle"
+else
+  mkdir -p "$cache"
+  find "$cache" -maxdepth 1 -name 'ci-depth2-seed1-*.sam3bundle*' -exec rm -rf {} +
+  "$python" "$root/tools/export_sam3_bundle.py" --random-weights 1 --depth 2 --name ci-depth2 --out "$bundle" 2>&1 |
+    grep -v -e 'Warning' -e '^  [a-z@]' -e '^\s*\(if\|assert\|elif\|size\|spatial\|scores\|self\)' || true
+  [ -f "$bundle/manifest.json" ] || { echo "check_model: the export failed" >&2; exit 1; }
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sam3-model-check.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# A 12 MP photo-sized image (4032 x 3024) made from a bundled sample, deterministic.
+"$python" - "$root/resources/images/sample_tiles.png" "$work/tiles_12mp.png" <<'EOF'
+import sys
+from PIL import Image
+Image.open(sys.argv[1]).convert("RGB").resize((4032, 3024), Image.BICUBIC).save(sys.argv[2], compress_level=1)
+EOF
+set +e
+"$python" "$root/tools/check_bundle_parity.py" "$bundle" "$root/resources/images/sample_shapes.png" "$work/tiles_12mp.png" \
+  --app "$app" --work "$work" --cache "$work/embeddings" 2>&1 |
+  grep -v -e 'Warning' -e 'autocast' -e 'warnings.warn' -e 'masks = self' -e '^$' -e 'post-processing'
+status=${PIPESTATUS[0]}
+set -e
+echo "check_model: $(( $(date +%s) - start )) s"
+exit "$status"
