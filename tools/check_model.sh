@@ -15,11 +15,8 @@ app=$build/bin/sam3-annotate
 cache=${SAM3_MODEL_CACHE:-$HOME/.cache/sam3-annotate/ci-bundles}
 start=$(date +%s)
 
-if ! venv=$("$root/tools/setup_reference.sh" | tail -n 1); then
-  if [ "${CI:-}" = "true" ]; then echo "check_model: the reference venv could not be created" >&2; exit 1; fi
-  echo "check_model: SKIP - the reference venv could not be created (PyPI unreachable?)" >&2
-  exit 77
-fi
+"$root/tools/reference_python.sh" -c "" || exit $?  # creates the venv, or says why not (77: skip)
+venv=$("$root/tools/setup_reference.sh" 2>/dev/null | tail -n 1)
 python=$venv/bin/python
 
 key=$(cat "$root/tools/export_sam3_bundle.py" "$root/tools/bundle_files.py" "$root/tools/reference/official.py" \

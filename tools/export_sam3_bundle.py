@@ -64,6 +64,11 @@ def check_prerequisites(args):
     if version not in official.SUPPORTED_SAM3:
         print("export_sam3_bundle: warning: sam3 %s is untested (known: %s); the checks below still apply"
               % (version, ", ".join(official.SUPPORTED_SAM3)), file=sys.stderr)
+    if args.checkpoint:
+        try:
+            official.check_checkpoint_file(args.checkpoint)
+        except official.ReferenceError as e:
+            refuse(str(e))
     if args.device == "cuda" and not torch.cuda.is_available():
         refuse("--device cuda was given but torch sees no CUDA device")
     if not os.path.isfile(args.vocabulary):
@@ -96,7 +101,7 @@ def trace_checked(torch, name, module, trace_inputs, check_inputs, tolerance):
     print("%s traced in %.1f s" % (name, time.time() - start))
     for label, inputs in check_inputs:
         difference = max_relative_difference(module(*inputs), traced(*inputs))
-        print("  %s, %s: traced vs eager max relative difference %.3g" % (name, label, difference))
+        print("check: %s, %s: traced vs eager max relative difference %.3g" % (name, label, difference))
         if not difference <= tolerance:
             refuse("the traced %s differs from the official model at %s (%.3g > %.3g)" % (name, label, difference, tolerance), 3)
     return traced

@@ -10,6 +10,10 @@ venv=${SAM3_REFERENCE_VENV:-$HOME/.cache/sam3-annotate/reference-venv}
 requirements=$root/tools/reference/requirements.txt
 stamp=$venv/.sam3-annotate-requirements
 start=$(date +%s)
+# Two model checks may start at once: one creates the venv, the other waits for it.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
 
 python=${SAM3_REFERENCE_PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then

@@ -156,15 +156,20 @@ def randomize(torch, model, seed):
             tensor.copy_(value.to(tensor.dtype))
 
 
-def load_checkpoint(torch, model, path):
-    """Loads sam3.pt into `model` after checking it holds every tensor the model has, at the
-    right shape. Raises ReferenceError naming the file and what is wrong."""
+def check_checkpoint_file(path):
+    """The cheap checks, before minutes are spent building the model."""
     import zipfile
     if not os.path.isfile(path):
         raise ReferenceError("checkpoint %s not found (download sam3.pt from https://huggingface.co/facebook/sam3 "
                              "after accepting the licence)" % path)
     if not zipfile.is_zipfile(path):
         raise ReferenceError("%s is not a torch checkpoint (not a zip archive; truncated download?)" % path)
+
+
+def load_checkpoint(torch, model, path):
+    """Loads sam3.pt into `model` after checking it holds every tensor the model has, at the
+    right shape. Raises ReferenceError naming the file and what is wrong."""
+    check_checkpoint_file(path)
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # a truncated or damaged archive raises from deep inside torch
