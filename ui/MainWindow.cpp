@@ -106,7 +106,9 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   m_zoomLabel = new QLabel(this);
   m_engineLabel = new QLabel(tr("classic engine"), this);
   m_latencyLabel = new QLabel(this);
+  m_latencyLabel->setObjectName(QStringLiteral("latencyLabel"));
   m_busyBar = new QProgressBar(this);
+  m_busyBar->setObjectName(QStringLiteral("busyBar"));
   m_busyBar->setRange(0, 0);  // busy indicator
   m_busyBar->setMaximumWidth(120);
   m_busyBar->setTextVisible(false);

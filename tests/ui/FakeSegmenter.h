@@ -15,6 +15,7 @@ namespace sam3::test {
 
 struct FakeEngineConfig {
   int delayMs = 0;
+  int encodeDelayMs = 0;  // setImage takes this long (a backbone run)
   int candidates = 1;
   std::string failWith;
 };
@@ -26,6 +27,7 @@ class FakeSegmenter : public segment::Segmenter {
   std::string name() const override { return "fake"; }
   segment::Capabilities capabilities() const override { return {m_config->candidates > 1, true, false}; }
   std::string setImage(const cv::Mat& image, const std::string&) override {
+    if (m_config->encodeDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->encodeDelayMs));
     m_height = image.rows;
     m_width = image.cols;
     return {};

@@ -16,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QLabel>
+#include <QProgressBar>
 #include <QtTest>
 #include <random>
 
@@ -369,6 +371,25 @@ class TestGuiWorkflows : public QObject {
     QVERIFY2(ticks >= 40, qPrintable(QString::number(ticks)));
     QVERIFY2(worstGap < 250, qPrintable(QStringLiteral("worst event-loop gap %1 ms").arg(worstGap)));
     QVERIFY(!w.liveMask().empty());
+  }
+
+  void slowEncodingShowsElapsedOfTheLastEncode() {
+    // A real backbone on a CPU takes minutes: after one full encode the status bar counts the
+    // next one against it with a filling bar, instead of an endless spinner.
+    Harness h;
+    h.config->encodeDelayMs = 1500;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engineService()->encodingImage(), 10000);
+    QVERIFY2(w.engineService()->expectedEncodingMs() >= 1400, qPrintable(QString::number(w.engineService()->expectedEncodingMs())));
+    auto* latency = w.findChild<QLabel*>(QStringLiteral("latencyLabel"));
+    auto* bar = w.findChild<QProgressBar*>(QStringLiteral("busyBar"));
+    QVERIFY(latency && bar);
+    QTest::keyClick(&w, Qt::Key_D);  // the next image encodes for another 1.5 s
+    QTRY_VERIFY_WITH_TIMEOUT(latency->text().contains(QStringLiteral("of about 2 s")), 5000);
+    QCOMPARE(bar->maximum(), 100);
+    QVERIFY(bar->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engineService()->encodingImage(), 10000);
   }
 
   void badBundleKeepsTheCurrentEngine() {
