@@ -87,6 +87,19 @@ def main():
                              capture_output=True, text=True)
         check(run.returncode == 2 and "--force" in run.stderr, "an existing bundle is not replaced without --force")
 
+    import bundle_graphs
+    torch.manual_seed(0)
+    worst = 0.0
+    for n, m in ((6000, 6000), (70, 6000), (6000, 33)):  # blocks of 1,024 query rows, and none
+        q, k, v = torch.randn(1, 2, n, 32), torch.randn(1, 2, m, 32), torch.randn(1, 2, m, 32)
+        for mask in (None, torch.rand(1, 1, n, m) > 0.3, torch.randn(n, m)):
+            ref = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+            worst = max(worst, (bundle_graphs.legacy_attention(q, k, v, attn_mask=mask) - ref).abs().max().item())
+    q = torch.randn(1, 2, 1500, 16)
+    ref = torch.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True)
+    worst = max(worst, (bundle_graphs.legacy_attention(q, q, q, is_causal=True) - ref).abs().max().item())
+    check(worst < 1e-5, "the LibTorch 1.13 attention equals scaled_dot_product_attention (max |diff| %.2g)" % worst)
+
     import sam3.model.sam3_image as image_module
     saved = image_module.Sam3Image._run_encoder
     del image_module.Sam3Image._run_encoder  # what another sam3 version with other internals looks like
