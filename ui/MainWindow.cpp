@@ -170,6 +170,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
       return;
     }
     m_latencyLabel->setText(tr("image ready in %1 ms").arg(qRound(ms)));
+    qCInfo(lcUi).noquote() << "image ready in" << qRound(ms) << "ms:" << m_engine->engine().status;
     if (m_engine->engine().capabilities.multimask) {
       m_encoded.insert(key);
       refreshImageBadges();
