@@ -5,6 +5,7 @@
 #include <QStandardPaths>
 #include <cstdio>
 #include <memory>
+#include <thread>
 #include <opencv2/imgcodecs.hpp>
 
 #include "engine/classic/ClassicSegmenter.h"
@@ -65,7 +66,9 @@ int runSegmentCommand(QCommandLineParser& parser, const QStringList& arguments) 
                                    QStringLiteral("file"));
   const QCommandLineOption dump(QStringLiteral("dump"), QStringLiteral("Folder for --prompts results (NAME.safetensors each)."),
                                 QStringLiteral("dir"));
-  parser.addOptions({image, bundle, device, cache, point, box, findSimilar, text, threshold, out, prompts, dump});
+  const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Intra-op threads for SAM3 (default: every core)."),
+                                   QStringLiteral("n"));
+  parser.addOptions({image, bundle, device, cache, point, box, findSimilar, text, threshold, out, prompts, dump, threads});
   parser.process(arguments);
   const bool search = parser.isSet(findSimilar);
   const bool batch = parser.isSet(prompts);
@@ -95,6 +98,16 @@ int runSegmentCommand(QCommandLineParser& parser, const QStringList& arguments) 
     segment::Sam3SegmenterOptions options;
     options.bundleDirectory = parser.value(bundle).toStdString();
     options.device = parser.value(device).toStdString();
+    // Headless, nothing else needs a core.
+    options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (parser.isSet(threads)) {
+      bool ok = false;
+      options.threads = parser.value(threads).toInt(&ok);
+      if (!ok || options.threads < 1 || options.threads > 1024) {
+        printError(QStringLiteral("--threads needs a whole number from 1 to 1024, got '%1'").arg(parser.value(threads)));
+        return 2;
+      }
+    }
     options.cacheDirectory = (parser.isSet(cache) ? parser.value(cache)
                                                   : QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                         QStringLiteral("/embeddings"))

@@ -19,7 +19,7 @@ struct Sam3SegmenterOptions {
   std::string cacheDirectory;      // "" = memory only
   uint64_t cacheBudgetBytes = 8ULL << 30;
   size_t memoryEntries = 3;
-  int threads = 0;                 // intra-op threads; 0 = all cores but one (the GUI's)
+  int threads = 0;                 // intra-op threads; 0 = all cores but one (the GUI's), all of 1-2 cores
 };
 
 struct Sam3EngineStats {
