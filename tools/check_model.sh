@@ -33,6 +33,7 @@ else
   [ -f "$bundle/manifest.json" ] || { echo "check_model: the export failed" >&2; exit 1; }
 fi
 
+mkdir -p "$build/test-output"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sam3-model-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # A 12 MP photo-sized image (4032 x 3024) made from a bundled sample, deterministic.
@@ -44,7 +45,8 @@ EOF
 set +e
 "$python" "$root/tools/check_bundle_parity.py" "$bundle" "$root/resources/images/sample_shapes.png" "$work/tiles_12mp.png" \
   --app "$app" --work "$work" --cache "$work/embeddings" 2>&1 |
-  grep -v -e 'Warning' -e 'autocast' -e 'warnings.warn' -e 'masks = self' -e '^$' -e 'post-processing'
+  grep -v -e 'Warning' -e 'autocast' -e 'warnings.warn' -e 'masks = self' -e '^$' -e 'post-processing' |
+  tee "$build/test-output/model_parity.txt"
 status=${PIPESTATUS[0]}
 set -e
 echo "check_model: $(( $(date +%s) - start )) s"
