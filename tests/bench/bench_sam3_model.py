@@ -23,12 +23,15 @@ TOOLS = os.path.join(HERE, "..", "..", "tools")
 sys.path.insert(0, TOOLS)
 sys.path.insert(0, os.path.join(TOOLS, "reference"))
 
-PROMPTS = lambda w, h: [  # noqa: E731 - the same prompts on both sides
-    {"name": "click", "points": [[0.46 * w, 0.52 * h, 1]]},
-    {"name": "box", "box": [0.25 * w, 0.30 * h, 0.70 * w, 0.78 * h]},
-    {"name": "exemplars", "find": {"boxes": [[0.10 * w, 0.15 * h, 0.38 * w, 0.50 * h, 1]], "threshold": 0.5}},
-    {"name": "text", "find": {"text": "a red car", "threshold": 0.5}},
-]
+def PROMPTS(w, h):
+    """The same prompts on both sides: 10 clicks and 5 boxes at different places (their
+    latencies pooled for median and p95), one exemplar box, one phrase."""
+    clicks = [{"name": "click_%d" % i, "points": [[(0.2 + 0.06 * i) * w, (0.3 + 0.04 * i) * h, 1]]} for i in range(10)]
+    boxes = [{"name": "box_%d" % i, "box": [(0.1 + 0.05 * i) * w, 0.2 * h, (0.5 + 0.08 * i) * w, 0.8 * h]} for i in range(5)]
+    return clicks + boxes + [
+        {"name": "exemplars", "find": {"boxes": [[0.10 * w, 0.15 * h, 0.38 * w, 0.50 * h, 1]], "threshold": 0.5}},
+        {"name": "text", "find": {"text": "a red car", "threshold": 0.5}},
+    ]
 
 
 def official_side(bundle, image, out):
@@ -131,12 +134,12 @@ def main():
             theirs.append(json.load(open(out)))
             print("run %d: ours encode %.1f s (load %.1f s, disk hit %.2f s), official encode %.1f s"
                   % (run + 1, ours[-1]["encode"], ours[-1]["load"], hits[-1], theirs[-1]["encode"]), flush=True)
-    print("%-22s %14s %14s %8s" % ("median (p95) of %d" % args.runs, "ours", "official", "ratio"))
+    print("%-12s %22s %22s %8s" % ("%d runs" % args.runs, "ours median (p95)", "official median (p95)", "ratio"))
     for key in ("load", "encode", "click", "box", "exemplars", "text", "peak_rss_gb"):
-        a, ap = summary([r[key] for r in ours])
-        b, bp = summary([r[key] for r in theirs])
+        pick = lambda runs: [v for r in runs for k, v in r.items() if k == key or k.startswith(key + "_")]  # noqa: E731
+        (a, ap), (b, bp) = summary(pick(ours)), summary(pick(theirs))
         unit = "GB" if key == "peak_rss_gb" else "s"
-        print("%-22s %8.3f %-5s %8.3f %-5s %7.2fx" % (key, a, unit, b, unit, b / a if a else float("nan")))
+        print("%-12s %10.3f (%7.3f) %-2s %10.3f (%7.3f) %-2s %7.2fx" % (key, a, ap, unit, b, bp, unit, b / a if a else float("nan")))
     print("disk cache hit: median %.3f s" % summary(hits)[0])
 
 
