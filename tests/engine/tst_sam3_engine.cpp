@@ -17,6 +17,7 @@
 
 #include "engine/classic/ClassicSegmenter.h"
 #include "engine/io/AtomicFile.h"
+#include "engine/io/SafetensorsFile.h"
 #include "engine/io/Sha256.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/ImagePreprocess.h"
@@ -472,6 +473,52 @@ class TestSam3Engine : public QObject {
     QCOMPARE(run({image, QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("5,5,40,40"),
                   QStringLiteral("--threshold"), QStringLiteral("high"), QStringLiteral("--out"), mask}, out), 2);
     QVERIFY(out.contains(QStringLiteral("--threshold needs")));
+  }
+
+  void segmentCommandLineAnswersAPromptFile() {
+    // --prompts/--dump: many prompts on one encode, every result as safetensors (what the
+    // parity check against the official model reads); bad requests name themselves.
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString image = m_work.filePath(QStringLiteral("batch.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), drawImage(200, 150, 7)));
+    auto run = [&](const std::string& json, const QString& dump, QString& output) {
+      const QString prompts = m_work.filePath(QStringLiteral("prompts.json"));
+      io::writeFileAtomically(prompts.toStdString(), json);
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, {QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle,
+                          QStringLiteral("--cache"), m_work.filePath(QStringLiteral("batch-cache")), QStringLiteral("--prompts"),
+                          prompts, QStringLiteral("--dump"), dump});
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    const QString dump = m_work.filePath(QStringLiteral("dump"));
+    QString out;
+    QCOMPARE(run(R"({"requests": [{"name": "click", "points": [[60, 50, 1]]},
+                                  {"name": "refine", "points": [[60, 50, 1], [90, 70, 0]], "mask_from": "click"},
+                                  {"name": "find", "find": {"boxes": [[20, 20, 80, 80, 1]], "threshold": 0}}]})",
+                 dump, out),
+             0);
+    const io::SafetensorsFile click = io::SafetensorsFile::open((dump + QStringLiteral("/click.safetensors")).toStdString());
+    QCOMPARE(click.tensor("masks").shape, (std::vector<int64_t>{3, 150, 200}));  // one click: SAM's three candidates
+    QCOMPARE(click.tensor("scores").shape, (std::vector<int64_t>{3}));
+    QCOMPARE(click.tensor("low_res_logits").shape, (std::vector<int64_t>{288, 288}));
+    const io::SafetensorsFile refine = io::SafetensorsFile::open((dump + QStringLiteral("/refine.safetensors")).toStdString());
+    QCOMPARE(refine.tensor("masks").shape, (std::vector<int64_t>{1, 150, 200}));
+    const io::SafetensorsFile find = io::SafetensorsFile::open((dump + QStringLiteral("/find.safetensors")).toStdString());
+    QCOMPARE(find.tensor("presence").shape, (std::vector<int64_t>{1}));
+    const float presence = *reinterpret_cast<const float*>(find.tensor("presence").data);
+    QVERIFY2(presence > 0.f && presence < 1.f, qPrintable(QString::number(presence)));
+    QVERIFY(find.tensor("boxes").shape.size() == 2 && find.tensor("boxes").shape[1] == 4);
+
+    QCOMPARE(run(R"({"requests": [{"name": "../escape", "points": [[60, 50, 1]]}]})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("needs a \"name\"")), qPrintable(out));
+    QCOMPARE(run(R"({"requests": [{"name": "r", "mask_from": "nothing"}]})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("request 'r'")) && out.contains(QStringLiteral("mask_from")), qPrintable(out));
+    QCOMPARE(run(R"({"requests": 3})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("not a prompt file")), qPrintable(out));
   }
 
   void exporterRefusesWithoutItsPrerequisites() {
