@@ -5,7 +5,7 @@
 # one of 12 MP) through `sam3-annotate segment --bundle`.
 #   tools/check_model.sh [BUILD_DIR]
 # The bundle is cached by the content hash of everything that determines it (exporter, pinned
-# requirements, vocabulary), in SAM3_MODEL_CACHE (default ~/.cache/sam3-annotate/ci-bundles);
+# requirements), in SAM3_MODEL_CACHE (default ~/.cache/sam3-annotate/ci-bundles);
 # only the newest is kept. Exit 77 (ctest: skipped) when the reference venv cannot be created
 # outside CI (no PyPI); in CI that is a failure.
 set -euo pipefail
@@ -20,8 +20,7 @@ venv=$("$root/tools/setup_reference.sh" 2>/dev/null | tail -n 1)
 python=$venv/bin/python
 
 key=$(cat "$root/tools/export_sam3_bundle.py" "$root/tools/bundle_files.py" "$root/tools/reference/official.py" \
-          "$root/tools/reference/bundle_graphs.py" "$root/tools/reference/requirements.txt" \
-          "$root/resources/text/bpe_simple_vocab_16e6.txt.gz" | sha256sum | cut -c1-16)
+          "$root/tools/reference/bundle_graphs.py" "$root/tools/reference/requirements.txt" | sha256sum | cut -c1-16)
 bundle=$cache/ci-depth2-seed1-$key.sam3bundle
 if [ -f "$bundle/manifest.json" ]; then
   echo "check_model: cached bundle $bundle"

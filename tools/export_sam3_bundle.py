@@ -71,8 +71,12 @@ def check_prerequisites(args):
             refuse(str(e))
     if args.device == "cuda" and not torch.cuda.is_available():
         refuse("--device cuda was given but torch sees no CUDA device")
+    try:
+        args.vocabulary = args.vocabulary or official.vocabulary()
+    except official.ReferenceError as e:
+        refuse(str(e))
     if not os.path.isfile(args.vocabulary):
-        refuse("the BPE vocabulary %s is missing (the sam3 wheel does not ship it; pass --vocabulary)" % args.vocabulary)
+        refuse("the BPE vocabulary %s is missing (the sam3 wheel does not ship it)" % args.vocabulary)
     return torch, official, version
 
 
@@ -227,8 +231,7 @@ def parse_args(argv=None):
     parser.add_argument("--target-libtorch", choices=["1.13", "2.x"], default="1.13",
                         help="1.13: Debian's LibTorch (the default build); 2.x: the PyPI-torch build")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    parser.add_argument("--vocabulary", default=os.path.join(HERE, "..", "resources", "text", VOCABULARY),
-                        help="CLIP BPE merges (bpe_simple_vocab_16e6.txt.gz)")
+    parser.add_argument("--vocabulary", help="CLIP BPE merges (default: the copy in the venv's open_clip package)")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max relative |traced - eager| accepted")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace an existing --out")

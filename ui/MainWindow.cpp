@@ -1,3 +1,6 @@
+// The main window: widgets, actions and their wiring. Over 600 lines for a known reason: it
+// still holds the labelling session, project/folder workflows and tool behaviour that issue #15
+// moves into ui/session/, controllers and the tools themselves; new features go there, not here.
 #include "ui/MainWindow.h"
 
 #include <QAction>

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <thread>
+#include <opencv2/core/utility.hpp>
 
 namespace sam3::model {
 namespace {
@@ -57,21 +57,11 @@ inline uint8_t clampShift(int64_t acc, int precision) {
   return uint8_t(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-// Splits [0, n) over the machine's threads (the resize of a 12 MP image is ~0.1 s on one core).
-template <typename Body>
-void parallelRows(int n, const Body& body) {
-  const int threads = std::max(1, std::min<int>(int(std::thread::hardware_concurrency()), n / 64));
-  if (threads == 1) return body(0, n);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(n * t / threads, n * (t + 1) / threads); });
-  for (std::thread& th : pool) th.join();
-}
-
 std::vector<uint8_t> horizontal(const uint8_t* src, int h, int w, int c, int outW) {
   const Taps t = tapsFor(w, outW);
   std::vector<uint8_t> out(size_t(h) * size_t(outW) * size_t(c));
-  parallelRows(h, [&](int y0, int y1) {
-    for (int y = y0; y < y1; ++y) {
+  cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y) {
       const uint8_t* row = src + size_t(y) * size_t(w) * size_t(c);
       uint8_t* dst = out.data() + size_t(y) * size_t(outW) * size_t(c);
       for (int x = 0; x < outW; ++x) {
@@ -92,9 +82,9 @@ std::vector<uint8_t> vertical(const uint8_t* src, int h, int w, int c, int outH)
   const Taps t = tapsFor(h, outH);
   const size_t rowBytes = size_t(w) * size_t(c);
   std::vector<uint8_t> out(size_t(outH) * rowBytes);
-  parallelRows(outH, [&](int y0, int y1) {
+  cv::parallel_for_(cv::Range(0, outH), [&](const cv::Range& rows) {
     std::vector<int64_t> acc(rowBytes);
-    for (int y = y0; y < y1; ++y) {
+    for (int y = rows.start; y < rows.end; ++y) {
       std::fill(acc.begin(), acc.end(), int64_t(1) << (t.precision - 1));
       const int32_t* k = t.weights.data() + size_t(y) * size_t(t.width);
       for (int j = 0; j < t.count[size_t(y)]; ++j) {
@@ -114,10 +104,11 @@ std::vector<uint8_t> resizeAntialiasU8(const uint8_t* src, int height, int width
   if (height <= 0 || width <= 0 || channels <= 0 || outHeight <= 0 || outWidth <= 0) {
     throw std::invalid_argument("resizeAntialiasU8: sizes must be positive");
   }
-  std::vector<uint8_t> current(src, src + size_t(height) * size_t(width) * size_t(channels));
-  if (outWidth != width) current = horizontal(current.data(), height, width, channels, outWidth);
-  if (outHeight != height) current = vertical(current.data(), height, outWidth, channels, outHeight);
-  return current;
+  if (outWidth == width && outHeight == height) return {src, src + size_t(height) * size_t(width) * size_t(channels)};
+  if (outHeight == height) return horizontal(src, height, width, channels, outWidth);
+  if (outWidth == width) return vertical(src, height, width, channels, outHeight);
+  const std::vector<uint8_t> rows = horizontal(src, height, width, channels, outWidth);
+  return vertical(rows.data(), height, outWidth, channels, outHeight);
 }
 
 }  // namespace sam3::model

@@ -5,7 +5,8 @@
 // int16 with the most precision bits that fit, one pass per axis (horizontal first) with
 // rounding and clamping to 8 bit after each. SAM3's preprocessing runs through this, so the
 // backbone sees the same pixels as the official model (a float resize rounded back differs by
-// one level on ~18 % of pixels, which moved random-weight embeddings by ~8 %). Torch-free.
+// one level on ~18 % of pixels, which moved random-weight embeddings by ~8 %). Torch-free; rows
+// run in parallel through OpenCV.
 
 #include <cstdint>
 #include <vector>

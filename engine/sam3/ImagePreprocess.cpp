@@ -12,8 +12,7 @@ at::Tensor preprocessImage(const cv::Mat& bgr8, int64_t size, const double (&mea
   c10::InferenceMode guard;
   cv::Mat rgb;
   cv::cvtColor(bgr8, rgb, cv::COLOR_BGR2RGB);
-  const cv::Mat packed = rgb.isContinuous() ? rgb : rgb.clone();
-  std::vector<uint8_t> resized = resizeAntialiasU8(packed.data, packed.rows, packed.cols, 3, int(size), int(size));
+  std::vector<uint8_t> resized = resizeAntialiasU8(rgb.data, rgb.rows, rgb.cols, 3, int(size), int(size));  // cvtColor's output is continuous
   const at::Tensor hwc = at::from_blob(resized.data(), {size, size, 3}, at::kByte);
   const at::Tensor chw = hwc.permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).contiguous();
   const at::Tensor meanT = at::tensor({mean[0], mean[1], mean[2]}, at::kFloat).view({1, 3, 1, 1});

@@ -23,7 +23,7 @@ TOOLS = os.path.join(HERE, "..", "..", "tools")
 sys.path.insert(0, TOOLS)
 sys.path.insert(0, os.path.join(TOOLS, "reference"))
 
-def PROMPTS(w, h):
+def prompts_for(w, h):
     """The same prompts on both sides: 10 clicks and 5 boxes at different places (their
     latencies pooled for median and p95), one exemplar box, one phrase."""
     clicks = [{"name": "click_%d" % i, "points": [[(0.2 + 0.06 * i) * w, (0.3 + 0.04 * i) * h, 1]]} for i in range(10)]
@@ -55,7 +55,7 @@ def official_side(bundle, image, out):
         start = time.time()
         state = processor.set_image(pil)
         timings["encode"] = time.time() - start
-        for request in PROMPTS(w, h):
+        for request in prompts_for(w, h):
             start = time.time()
             if "find" in request:
                 processor.reset_all_prompts(state)
@@ -83,7 +83,7 @@ def our_side(app, bundle, image, work, cache):
     from PIL import Image
     w, h = Image.open(image).size
     prompts = os.path.join(work, "prompts.json")
-    json.dump({"requests": PROMPTS(w, h)}, open(prompts, "w"))
+    json.dump({"requests": prompts_for(w, h)}, open(prompts, "w"))
     dump = os.path.join(work, "dump")
     command = ["/usr/bin/time", "-f", "PEAK_RSS_KB %M", app, "segment", "--image", image, "--bundle", bundle,
                "--device", "cpu", "--cache", cache, "--prompts", prompts, "--dump", dump]
@@ -100,7 +100,7 @@ def our_side(app, bundle, image, work, cache):
         if line.startswith("PEAK_RSS_KB"):
             timings["peak_rss_gb"] = int(line.split()[1]) / 1e6
     from safetensors import safe_open
-    for request in PROMPTS(w, h):
+    for request in prompts_for(w, h):
         with safe_open(os.path.join(dump, request["name"] + ".safetensors"), "np") as f:
             timings[request["name"]] = float(f.metadata()["milliseconds"]) / 1000
     return timings

@@ -13,7 +13,6 @@ sys.path.insert(0, os.path.join(ROOT, "tools", "reference"))
 import torch  # noqa: E402
 import official  # noqa: E402
 
-VOCABULARY = os.path.join(ROOT, "resources", "text", "bpe_simple_vocab_16e6.txt.gz")
 failures, passes = [], []
 
 
@@ -31,7 +30,7 @@ def refusal(model, path):
 
 
 def main():
-    model = official.build(torch, VOCABULARY, "cpu", depth=2)
+    model = official.build(torch, official.vocabulary(), "cpu", depth=2)
     check(official.global_blocks(32) == (7, 15, 23, 31) and official.global_blocks(2) == (1,),
           "global-attention blocks follow the released pattern at any depth")
     state = {official.checkpoint_name(k): v.clone() for k, v in model.state_dict().items()}

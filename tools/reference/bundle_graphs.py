@@ -54,16 +54,17 @@ def libtorch_target(torch, target):
         return
     functional = torch.nn.functional
     saved_sdpa = functional.scaled_dot_product_attention
-    saved_fast = getattr(torch.backends.mha, "get_fastpath_enabled", None)
+    mha = torch.backends.mha
+    saved_fast = mha.get_fastpath_enabled() if hasattr(mha, "get_fastpath_enabled") else None
     functional.scaled_dot_product_attention = legacy_attention
     if saved_fast is not None:
-        torch.backends.mha.set_fastpath_enabled(False)
+        mha.set_fastpath_enabled(False)
     try:
         yield
     finally:
         functional.scaled_dot_product_attention = saved_sdpa
         if saved_fast is not None:
-            torch.backends.mha.set_fastpath_enabled(True)
+            mha.set_fastpath_enabled(saved_fast)
 
 
 def _without(module, *children):

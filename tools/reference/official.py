@@ -23,6 +23,9 @@ GLOBAL_EVERY = 8  # the released ViT attends globally in blocks 7, 15, 23, 31
 _FACTORIES = ("zeros", "ones", "empty", "full", "arange", "linspace", "tensor", "rand", "randn")
 
 
+VOCABULARY_SHA256 = "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a"
+
+
 class ReferenceError(Exception):
     """A problem the user can fix; the message names the file or package and the fix."""
 
@@ -70,6 +73,22 @@ def _cuda_redirected(torch, device):
     finally:
         for name, factory in saved.items():
             setattr(torch, name, factory)
+
+
+def vocabulary():
+    """Path of the CLIP BPE merges (bpe_simple_vocab_16e6.txt.gz) in the venv's open_clip
+    package, checked against the file facebookresearch/sam3 ships; found without importing it."""
+    import hashlib
+    import importlib.util
+    spec = importlib.util.find_spec("open_clip")
+    path = os.path.join(os.path.dirname(spec.origin), "bpe_simple_vocab_16e6.txt.gz") if spec else ""
+    if not os.path.isfile(path):
+        raise ReferenceError("the BPE vocabulary is missing: install open_clip_torch (tools/setup_reference.sh) "
+                             "or pass --vocabulary")
+    with open(path, "rb") as f:
+        if hashlib.sha256(f.read()).hexdigest() != VOCABULARY_SHA256:
+            raise ReferenceError("%s is not SAM3's BPE vocabulary (sha256 differs); pass --vocabulary" % path)
+    return path
 
 
 def allow_cpu_only(torch):
