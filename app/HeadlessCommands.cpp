@@ -1,6 +1,5 @@
 #include "HeadlessCommands.h"
 
-#include "SegmentCommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -11,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/SegmentCli.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
 #include "engine/io/CocoImport.h"
@@ -45,6 +45,16 @@ nlohmann::json readJson(const QString& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw std::runtime_error(path.toStdString() + " is not valid JSON (byte " + std::to_string(e.byte) + ")");
   }
+}
+
+// The Qt-free segment workflow (cli/), shared with `sam3-segment`.
+int runSegment(const QStringList& arguments) {
+  std::vector<std::string> rest;
+  for (int i = 2; i < arguments.size(); ++i) rest.push_back(arguments.at(i).toStdString());
+  cli::SegmentDefaults defaults;
+  defaults.program = "sam3-annotate segment";
+  defaults.cacheDirectory = cli::defaultEmbeddingCache();
+  return cli::runSegment(rest, defaults);
 }
 
 int validateCoco(QCommandLineParser& parser, const QStringList& arguments) {
@@ -147,7 +157,7 @@ int runHeadlessCommand(const QStringList& arguments) {
     if (command == QLatin1String("validate-coco")) return validateCoco(parser, arguments);
     if (command == QLatin1String("export")) return exportProject(parser, arguments);
     if (command == QLatin1String("import-coco")) return importCoco(parser, arguments);
-    if (command == QLatin1String("segment")) return runSegmentCommand(parser, arguments);
+    if (command == QLatin1String("segment")) return runSegment(arguments);
   } catch (const std::exception& e) {
     printError(QString::fromUtf8(e.what()));
     return 1;

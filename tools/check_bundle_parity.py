@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Proves a bundle equal to the official SAM3 model: runs the official Python predictors and
-`sam3-annotate segment --bundle` on the same images and prompts and compares every output.
+`sam3-segment --bundle` (the same code as `sam3-annotate segment`) on the same images and prompts and compares every output.
 
 Reference venv only (tools/setup_reference.sh); the app itself runs no Python:
 
     VENV=$(tools/setup_reference.sh)
-    $VENV/bin/python tools/check_bundle_parity.py BUNDLE IMAGE... [--app build/bin/sam3-annotate]
+    $VENV/bin/python tools/check_bundle_parity.py BUNDLE IMAGE... [--app build/bin/sam3-segment]
         [--checkpoint sam3.pt] [--work DIR] [--report parity.json]
 
 The official model is rebuilt from what the bundle's manifest records: the same seed and ViT
@@ -58,7 +58,8 @@ def official_model(torch, official, manifest, args):
 
 
 def run_app(args, image, prompts_file, dump):
-    command = [args.app, "segment", "--image", image, "--bundle", args.bundle, "--device", "cpu",
+    import parity
+    command = parity.segment_command(args.app) + ["--image", image, "--bundle", args.bundle, "--device", "cpu",
                "--prompts", prompts_file, "--dump", dump]
     if args.cache:
         command += ["--cache", args.cache]
@@ -121,7 +122,8 @@ def main():
     parser = argparse.ArgumentParser(description="Compare a SAM3 Annotate bundle with the official SAM3 model.")
     parser.add_argument("bundle")
     parser.add_argument("images", nargs="+")
-    parser.add_argument("--app", default=os.path.join(HERE, "..", "build", "bin", "sam3-annotate"))
+    parser.add_argument("--app", default=os.path.join(HERE, "..", "build", "bin", "sam3-segment"),
+                        help="sam3-segment (default) or sam3-annotate (then its segment command)")
     parser.add_argument("--checkpoint", help="the sam3.pt a checkpoint bundle was exported from")
     parser.add_argument("--work", default=None, help="folder for prompts and dumps (default: a temporary one)")
     parser.add_argument("--cache", default=None, help="the app's embedding cache folder (default: the user cache)")

@@ -111,6 +111,32 @@ class TestSam3Engine : public QObject {
     QVERIFY(engine->statusText().find("on CPU") != std::string::npos);
   }
 
+  void failingGpuFallsBackToCpuWithAReason() {
+    // Injected failure: "cuda" taken as asked without looking for a GPU, so the model's load on
+    // CUDA fails for real here (no device or driver on a CUDA LibTorch build; no CUDA backend on
+    // a CPU-only one), as an out-of-memory GPU or a driver mismatch would. The engine must open
+    // on the CPU, say why, and work.
+    segment::Sam3SegmenterOptions options;
+    options.bundleDirectory = m_bundle.toStdString();
+    options.device = "cuda";
+    options.probeDevice = false;
+    std::string error;
+    auto engine = segment::Sam3Segmenter::open(options, error);
+    QVERIFY2(engine, error.c_str());
+    if (engine->deviceDescription() != "CPU") QSKIP("the CUDA load succeeded (a GPU is present): no failure to inject");
+    QVERIFY2(engine->deviceReason().find("CUDA 0 could not load the model (") != std::string::npos, engine->deviceReason().c_str());
+    QVERIFY(engine->deviceReason().find("running on the CPU") != std::string::npos);
+    QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
+    QVERIFY(engine->setImage(drawImage(96, 64, 1), "x").empty());
+    prompt::InteractivePrompt click;
+    click.clicks.push_back({40, 30, true});
+    QVERIFY(engine->predict(click).error.empty());
+    // A broken bundle is still reported as the bundle's fault, not hidden behind the fallback.
+    options.bundleDirectory = m_work.filePath(QStringLiteral("missing.sam3bundle")).toStdString();
+    QVERIFY(!segment::Sam3Segmenter::open(options, error));
+    QVERIFY2(error.find("not a model bundle directory") != std::string::npos, error.c_str());
+  }
+
   void cudaRequestFallsBackToCpuWithAReason() {
     auto engine = open({}, QStringLiteral("cuda"));
     QVERIFY(engine);
@@ -473,6 +499,49 @@ class TestSam3Engine : public QObject {
     QCOMPARE(run({image, QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("5,5,40,40"),
                   QStringLiteral("--threshold"), QStringLiteral("high"), QStringLiteral("--out"), mask}, out), 2);
     QVERIFY(out.contains(QStringLiteral("--threshold needs")));
+  }
+
+  void qtFreeSegmentCommandMatchesTheApp() {
+    // sam3-segment (cli/, no Qt) is the code behind `sam3-annotate segment`: same mask, same
+    // messages; its own parser refuses what it does not know.
+    const QString app = qEnvironmentVariable("SAM3_APP"), tool = qEnvironmentVariable("SAM3_SEGMENT");
+    if (app.isEmpty() || tool.isEmpty()) QSKIP("SAM3_APP or SAM3_SEGMENT not set");
+    const QString image = m_work.filePath(QStringLiteral("qtfree.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), drawImage(200, 140, 11)));
+    auto run = [](const QString& program, const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(program, args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    const QString viaApp = m_work.filePath(QStringLiteral("via_app.png")), viaTool = m_work.filePath(QStringLiteral("via_tool.png"));
+    const QStringList prompt{QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"),
+                             m_work.filePath(QStringLiteral("qtfree-cache")), QStringLiteral("--point=60,50,1"),
+                             QStringLiteral("--point"), QStringLiteral("120,90,0"), QStringLiteral("--out")};
+    QString out;
+    QCOMPARE(run(app, QStringList{QStringLiteral("segment")} + prompt + QStringList{viaApp}, out), 0);
+    QCOMPARE(run(tool, prompt + QStringList{viaTool}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("from disk cache")) && out.contains(QStringLiteral("1 candidate(s)")), qPrintable(out));
+    const cv::Mat a = cv::imread(viaApp.toStdString(), cv::IMREAD_GRAYSCALE), b = cv::imread(viaTool.toStdString(), cv::IMREAD_GRAYSCALE);
+    QVERIFY(!a.empty() && a.size() == b.size());
+    QCOMPARE(cv::countNonZero(a != b), 0);
+    QVERIFY(cv::countNonZero(a) > 0);
+
+    QCOMPARE(run(tool, {QStringLiteral("--help")}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("--prompts <file>")) && out.contains(QStringLiteral("usage: sam3-segment")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--bogus")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("sam3-segment: unknown option --bogus")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("--image needs a value")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--point"), QStringLiteral("1,2"), QStringLiteral("stray")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("unexpected argument 'stray'")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--threads"),
+                        QStringLiteral("2.5"), QStringLiteral("--point"), QStringLiteral("5,5"), QStringLiteral("--out"), viaTool},
+                 out),
+             2);
+    QVERIFY2(out.contains(QStringLiteral("--threads needs a whole number")), qPrintable(out));
   }
 
   void segmentCommandLineAnswersAPromptFile() {

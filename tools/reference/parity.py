@@ -20,6 +20,12 @@ TOLERANCES = {
 }
 
 
+def segment_command(app):
+    """The command line that runs `segment`: the Qt-free `sam3-segment`, or `sam3-annotate segment`."""
+    import os
+    return [app] if os.path.basename(app).startswith("sam3-segment") else [app, "segment"]
+
+
 def interactive_requests(w, h):
     """SAM1-style prompts in image pixels (name, points [[x, y, label]], box or None, mask)."""
     return [

@@ -11,11 +11,11 @@ namespace sam3::segment {
 class Segmenter;
 }
 
-namespace sam3::app {
+namespace sam3::cli {
 
 // Runs every request of `promptsFile` on `engine`, whose image is already set. Returns "" or an
 // error naming the request and what is wrong; results of earlier requests stay written.
 std::string runPromptBatch(segment::Segmenter& engine, int imageHeight, int imageWidth, const std::string& promptsFile,
                            const std::string& dumpDirectory);
 
-}  // namespace sam3::app
+}  // namespace sam3::cli

@@ -12,7 +12,7 @@
 #include "engine/io/SafetensorsWriter.h"
 #include "engine/segment/Segmenter.h"
 
-namespace sam3::app {
+namespace sam3::cli {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -152,4 +152,4 @@ std::string runPromptBatch(segment::Segmenter& engine, int imageHeight, int imag
   return {};
 }
 
-}  // namespace sam3::app
+}  // namespace sam3::cli

@@ -1,0 +1,50 @@
+#pragma once
+// A small Qt-free command-line parser for the headless tools that must build without Qt
+// (`sam3-segment` on a GPU server): named options with or without a value, repeatable, and
+// "--name value" or "--name=value". Errors name the option.
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sam3::cli {
+
+struct CommandLineError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class CommandLine {
+ public:
+  // `valueName` empty: a flag. The help text lists options in the order they were added.
+  void addOption(const std::string& name, const std::string& help, const std::string& valueName = {},
+                 const std::string& defaultValue = {});
+  // Throws CommandLineError for an unknown option, a missing value or a stray positional argument.
+  void parse(const std::vector<std::string>& arguments);
+
+  bool isSet(const std::string& name) const;
+  bool helpRequested() const { return m_help; }
+  // The last value given, or the default.
+  std::string value(const std::string& name) const;
+  const std::vector<std::string>& values(const std::string& name) const;
+  std::string helpText(const std::string& usage) const;
+
+ private:
+  struct Option {
+    std::string help, valueName, defaultValue;
+    std::vector<std::string> given;
+    bool set = false;
+  };
+  Option& find(const std::string& name);
+  const Option& find(const std::string& name) const;
+
+  std::vector<std::string> m_order;
+  std::map<std::string, Option> m_options;
+  bool m_help = false;
+};
+
+// "a,b,c" -> numbers; false when the count is outside [minCount, maxCount] or a part is not a
+// finite number.
+bool parseNumberList(const std::string& text, int minCount, int maxCount, std::vector<double>& out);
+
+}  // namespace sam3::cli

@@ -1,0 +1,227 @@
+#include "SegmentCli.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <thread>
+
+#include "CommandLine.h"
+#include "PromptBatch.h"
+#include "engine/classic/ClassicSegmenter.h"
+#include "engine/io/AtomicFile.h"
+#include "engine/sam3/Sam3Segmenter.h"
+
+namespace sam3::cli {
+namespace {
+
+// A usage or input problem: the message and the exit code.
+struct Failure {
+  int code;
+  std::string message;
+};
+
+class Stopwatch {
+ public:
+  // Milliseconds since the last restart (or construction).
+  long long restart() {
+    const auto now = std::chrono::steady_clock::now();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_start).count();
+    m_start = now;
+    return ms;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+void print(const std::string& line) { std::fprintf(stdout, "%s\n", line.c_str()); }
+
+void writePng(const cv::Mat& image, const std::string& path) {
+  std::vector<uchar> bytes;
+  if (!cv::imencode(".png", image, bytes)) throw std::runtime_error("cannot encode the PNG");
+  io::writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
+}
+
+void declareOptions(CommandLine& line) {
+  line.addOption("image", "Image to segment.", "file");
+  line.addOption("bundle", "SAM3 model bundle directory (default: the classic engine).", "dir");
+  line.addOption("device", "auto, cpu or cuda (SAM3 only).", "device", "auto");
+  line.addOption("cache", "Embedding cache directory (SAM3 only; default: the user cache).", "dir");
+  line.addOption("point", "Click x,y,label (label 1 include, 0 exclude); repeatable.", "x,y,label");
+  line.addOption("box", "Box x0,y0,x1,y1 (with --find-similar: an exemplar; add ,0 for a negative one); repeatable.",
+                 "x0,y0,x1,y1");
+  line.addOption("find-similar", "Find every object like the exemplar boxes.");
+  line.addOption("text", "Phrase to search for (SAM3 bundles with a text encoder).", "phrase");
+  line.addOption("threshold", "Minimum score of found objects.", "t", "0.5");
+  line.addOption("out", "Output PNG: the mask (0/255), or with --find-similar the instances (pixel value = index).",
+                 "png");
+  line.addOption("prompts", "JSON file of many prompts for this image ({\"requests\": [...]}, see BUNDLE.md); needs --dump.",
+                 "file");
+  line.addOption("dump", "Folder for --prompts results (NAME.safetensors each).", "dir");
+  line.addOption("threads", "Intra-op threads for SAM3 (default: every core).", "n");
+}
+
+std::string usage(const std::string& program) {
+  return program + " --image IMG [--bundle DIR] (--point x,y,1 ... | --box x0,y0,x1,y1 | "
+                   "--find-similar --box ... [--text PHRASE]) --out mask.png\n       " +
+         program + " --image IMG [--bundle DIR] --prompts FILE.json --dump DIR";
+}
+
+void checkCombination(const CommandLine& line, const std::string& program) {
+  const bool search = line.isSet("find-similar");
+  const bool batch = line.isSet("prompts");
+  const bool batchOk = batch == line.isSet("dump") && line.isSet("image");
+  const bool singleOk = line.isSet("image") && line.isSet("out") &&
+                        (search ? !line.values("box").empty() || line.isSet("text")
+                                : !line.values("point").empty() || !line.values("box").empty());
+  if (batch ? !batchOk : !singleOk) throw Failure{2, "usage: " + usage(program)};
+}
+
+std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const SegmentDefaults& defaults) {
+  if (!line.isSet("bundle")) return std::make_unique<segment::ClassicSegmenter>();
+  segment::Sam3SegmenterOptions options;
+  options.bundleDirectory = line.value("bundle");
+  options.device = line.value("device");
+  options.threads = int(std::max(1u, std::thread::hardware_concurrency()));  // headless: nothing else needs a core
+  if (line.isSet("threads")) {
+    std::vector<double> n;
+    if (!parseNumberList(line.value("threads"), 1, 1, n) || n[0] != double(int(n[0])) || n[0] < 1 || n[0] > 1024) {
+      throw Failure{2, "--threads needs a whole number from 1 to 1024, got '" + line.value("threads") + "'"};
+    }
+    options.threads = int(n[0]);
+  }
+  options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;
+  std::string error;
+  std::unique_ptr<segment::Segmenter> engine = segment::Sam3Segmenter::open(options, error);
+  if (!engine) throw Failure{1, "cannot use the model bundle: " + error};
+  return engine;
+}
+
+segment::FindSimilarRequest searchRequest(const CommandLine& line) {
+  segment::FindSimilarRequest request;
+  request.text = line.value("text");
+  std::vector<double> values;
+  if (!parseNumberList(line.value("threshold"), 1, 1, values) || values[0] < 0.0 || values[0] > 1.0) {
+    throw Failure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
+  }
+  request.threshold = values[0];
+  for (const std::string& b : line.values("box")) {
+    if (!parseNumberList(b, 4, 5, values)) throw Failure{2, "--box needs x0,y0,x1,y1[,label], got '" + b + "'"};
+    request.exemplars.push_back({{values[0], values[1], values[2], values[3]}, values.size() < 5 || values[4] != 0});
+  }
+  return request;
+}
+
+void runSearch(segment::Segmenter& engine, const CommandLine& line, const cv::Mat& pixels) {
+  const segment::FindSimilarRequest request = searchRequest(line);
+  const segment::FindSimilarResult result = engine.findSimilar(request);
+  if (!result.error.empty()) throw Failure{1, result.error};
+  cv::Mat labels(pixels.rows, pixels.cols, result.instances.size() < 256 ? CV_8U : CV_16U, cv::Scalar(0));
+  for (size_t i = 0; i < result.instances.size(); ++i) {
+    const segment::Instance& instance = result.instances[i];
+    const cv::Mat m(instance.mask.height(), instance.mask.width(), CV_8U, const_cast<uint8_t*>(instance.mask.data()));
+    labels.setTo(cv::Scalar(double(i + 1)), m);
+    print("instance " + std::to_string(i + 1) + ": score " + fixed(instance.score, 3) + ", box " +
+          fixed(instance.box[0], 1) + "," + fixed(instance.box[1], 1) + "," + fixed(instance.box[2], 1) + "," +
+          fixed(instance.box[3], 1) + ", area " + std::to_string(instance.mask.area()));
+  }
+  writePng(labels, line.value("out"));
+  print("found " + std::to_string(result.instances.size()) + " objects in " + fixed(result.milliseconds, 1) + " ms");
+}
+
+prompt::InteractivePrompt interactivePrompt(const CommandLine& line) {
+  prompt::InteractivePrompt prompt;
+  std::vector<double> values;
+  for (const std::string& p : line.values("point")) {
+    if (!parseNumberList(p, 2, 3, values)) throw Failure{2, "--point needs x,y[,label], got '" + p + "'"};
+    prompt.clicks.push_back({values[0], values[1], values.size() < 3 || values[2] != 0});
+  }
+  const std::vector<std::string>& boxes = line.values("box");
+  if (boxes.size() > 1) throw Failure{2, "an interactive prompt takes one --box"};
+  if (!boxes.empty()) {
+    if (!parseNumberList(boxes.front(), 4, 4, values)) throw Failure{2, "--box needs x0,y0,x1,y1, got '" + boxes.front() + "'"};
+    prompt.box = std::array<double, 4>{values[0], values[1], values[2], values[3]};
+  }
+  return prompt;
+}
+
+void runInteractive(segment::Segmenter& engine, const CommandLine& line) {
+  const segment::Prediction prediction = engine.predict(interactivePrompt(line));
+  if (!prediction.error.empty()) throw Failure{1, prediction.error};
+  const segment::Candidate& best = prediction.candidates.front();
+  const cv::Mat m(best.mask.height(), best.mask.width(), CV_8U, const_cast<uint8_t*>(best.mask.data()));
+  writePng(m * 255, line.value("out"));
+  print("mask: score " + fixed(best.score, 3) + ", area " + std::to_string(best.mask.area()) + " px, " +
+        std::to_string(prediction.candidates.size()) + " candidate(s), predicted in " + fixed(prediction.milliseconds, 1) +
+        " ms");
+}
+
+void run(const CommandLine& line, const SegmentDefaults& defaults) {
+  // Input mistakes found before the (possibly long) model load.
+  if (line.isSet("find-similar")) {
+    searchRequest(line);
+  } else if (!line.isSet("prompts")) {
+    interactivePrompt(line);
+  }
+  Stopwatch timer;
+  const cv::Mat pixels = cv::imread(line.value("image"), cv::IMREAD_UNCHANGED);
+  if (pixels.empty()) throw Failure{1, "cannot read the image " + line.value("image") + " (missing, unreadable or not an image)"};
+  print("image " + std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows) + " read in " +
+        std::to_string(timer.restart()) + " ms");
+  const std::unique_ptr<segment::Segmenter> engine = openEngine(line, defaults);
+  print("engine " + engine->name() + " ready in " + std::to_string(timer.restart()) + " ms");
+  if (const std::string error = engine->setImage(pixels, line.value("image")); !error.empty()) throw Failure{1, error};
+  print("image set in " + std::to_string(timer.restart()) + " ms (" + engine->statusText() + ")");
+  if (line.isSet("prompts")) {
+    const std::string error = runPromptBatch(*engine, pixels.rows, pixels.cols, line.value("prompts"), line.value("dump"));
+    if (!error.empty()) throw Failure{1, error};
+    print("prompts answered in " + std::to_string(timer.restart()) + " ms, results in " + line.value("dump"));
+  } else if (line.isSet("find-similar")) {
+    runSearch(*engine, line, pixels);
+  } else {
+    runInteractive(*engine, line);
+  }
+}
+
+}  // namespace
+
+int runSegment(const std::vector<std::string>& arguments, const SegmentDefaults& defaults) {
+  CommandLine line;
+  declareOptions(line);
+  try {
+    line.parse(arguments);
+    if (line.helpRequested()) {
+      std::fputs(line.helpText(usage(defaults.program)).c_str(), stdout);
+      return 0;
+    }
+    checkCombination(line, defaults.program);
+    run(line, defaults);
+    return 0;
+  } catch (const Failure& f) {
+    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), f.message.c_str());
+    return f.code;
+  } catch (const CommandLineError& e) {
+    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), e.what());
+    return 1;
+  }
+}
+
+std::string defaultEmbeddingCache() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::string base = xdg && *xdg ? xdg : std::string(home ? home : ".") + "/.cache";
+  return base + "/sam3-annotate/sam3-annotate/embeddings";
+}
+
+}  // namespace sam3::cli

@@ -1,0 +1,25 @@
+#pragma once
+// `segment`: one image, one prompt (points, box), an exemplar or phrase search, or a prompt file,
+// with the classic engine or a SAM3 model bundle; writes the mask PNG (or safetensors dumps) and
+// prints timings. Qt-free, so the same code is `sam3-annotate segment` and, on machines without
+// Qt (a GPU server), the `sam3-segment` executable.
+
+#include <string>
+#include <vector>
+
+namespace sam3::cli {
+
+struct SegmentDefaults {
+  std::string program = "sam3-segment";  // how usage lines and errors name the command
+  std::string cacheDirectory;             // embedding cache when --cache is not given
+};
+
+// `arguments` excludes the program (and subcommand) name. Returns the exit code: 0, 1 for a
+// failure (unreadable image, bad bundle, engine error), 2 for a usage error.
+int runSegment(const std::vector<std::string>& arguments, const SegmentDefaults& defaults);
+
+// $XDG_CACHE_HOME (or ~/.cache) + /sam3-annotate/sam3-annotate/embeddings: where the GUI keeps
+// its embedding cache, so both share it.
+std::string defaultEmbeddingCache();
+
+}  // namespace sam3::cli
