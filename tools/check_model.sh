@@ -2,7 +2,8 @@
 # The `model` check (ctest model_parity, also run by hand): exports the CI bundle - the official
 # SAM3 architecture with seeded random weights and 2 of the ViT's 32 blocks, everything else at
 # real size - and proves it equal to the official Python model on two images (one non-square,
-# one of 12 MP) through `sam3-annotate segment --bundle`.
+# one of 12 MP) through `sam3-segment --bundle` (the code of `sam3-annotate segment`). The bundle
+# targets the build's LibTorch: 1.13 for the Debian build, 2.x for the pip flavour.
 #   tools/check_model.sh [BUILD_DIR]
 # The bundle is cached by the content hash of everything that determines it (exporter, pinned
 # requirements), in SAM3_MODEL_CACHE (default ~/.cache/sam3-annotate/ci-bundles);
@@ -11,7 +12,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-app=$build/bin/sam3-annotate
+app=$build/bin/sam3-segment
+torch_version=$(sed -n 's/^SAM3_TORCH_VERSION:INTERNAL=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+case "$torch_version" in
+  1.*) target=1.13 ;;
+  2.*) target=2.x ;;
+  *) echo "check_model: cannot tell the LibTorch version of $build (CMakeCache.txt)" >&2; exit 1 ;;
+esac
 cache=${SAM3_MODEL_CACHE:-$HOME/.cache/sam3-annotate/ci-bundles}
 start=$(date +%s)
 
@@ -21,13 +28,14 @@ python=$venv/bin/python
 
 key=$(cat "$root/tools/export_sam3_bundle.py" "$root/tools/bundle_files.py" "$root/tools/reference/official.py" \
           "$root/tools/reference/bundle_graphs.py" "$root/tools/reference/requirements.txt" | sha256sum | cut -c1-16)
-bundle=$cache/ci-depth2-seed1-$key.sam3bundle
+bundle=$cache/ci-depth2-seed1-torch$target-$key.sam3bundle
 if [ -f "$bundle/manifest.json" ]; then
   echo "check_model: cached bundle $bundle"
 else
   mkdir -p "$cache"
-  find "$cache" -maxdepth 1 -name 'ci-depth2-seed1-*.sam3bundle*' -exec rm -rf {} +
-  "$python" "$root/tools/export_sam3_bundle.py" --random-weights 1 --depth 2 --name ci-depth2 --out "$bundle" 2>&1 |
+  find "$cache" -maxdepth 1 -name "ci-depth2-seed1-torch$target-*.sam3bundle*" -exec rm -rf {} +
+  "$python" "$root/tools/export_sam3_bundle.py" --random-weights 1 --depth 2 --name ci-depth2 \
+    --target-libtorch "$target" --out "$bundle" 2>&1 |
     grep -v -e 'Warning' -e '^  [a-z@]' -e '^\s*\(if\|assert\|elif\|size\|spatial\|scores\|self\)' || true
   [ -f "$bundle/manifest.json" ] || { echo "check_model: the export failed" >&2; exit 1; }
 fi

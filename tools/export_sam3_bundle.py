@@ -98,11 +98,16 @@ def build_model(torch, official, args):
 
 
 def trace_checked(torch, name, module, trace_inputs, check_inputs, tolerance):
-    """Traces `module` on one input and compares it with eager on each of the others."""
-    from bundle_graphs import max_relative_difference
+    """Traces `module` on one input, makes the graph device-portable, and compares it with eager
+    on each of the others."""
+    from bundle_graphs import device_problems, make_device_portable, max_relative_difference
     start = time.time()
     traced = torch.jit.trace(module, trace_inputs, strict=False, check_trace=False)
-    print("%s traced in %.1f s" % (name, time.time() - start))
+    replaced = make_device_portable(torch, traced)
+    problems = device_problems(traced)
+    if problems:
+        refuse("the traced %s is tied to one device: %s" % (name, "; ".join(problems[:5])), 3)
+    print("%s traced in %.1f s (%d device constants now follow the input)" % (name, time.time() - start, replaced))
     for label, inputs in check_inputs:
         difference = max_relative_difference(module(*inputs), traced(*inputs))
         print("check: %s, %s: traced vs eager max relative difference %.3g" % (name, label, difference))
@@ -169,7 +174,7 @@ def manifest_of(args, torch, sam3_version, model, staging, ops):
     return {
         "format": FORMAT, "version": VERSION, "name": args.name,
         "producer": {"torch": torch.__version__.split("+")[0], "sam3": sam3_version, "exporter": "tools/export_sam3_bundle.py",
-                     "target_libtorch": args.target_libtorch, "vit_depth": args.depth,
+                     "target_libtorch": args.target_libtorch, "vit_depth": args.depth, "device_portable": True,
                      **({"checkpoint_sha256": sha256(args.checkpoint)} if args.checkpoint
                         else {"random_seed": args.random_weights})},
         "image": {"size": INPUT, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},

@@ -85,6 +85,11 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
       if (!target->is_string() || (*target != "1.13" && *target != "2.x")) fail(source, "producer.target_libtorch must be \"1.13\" or \"2.x\"");
       m.targetLibtorch = target->get<std::string>();
     }
+    const auto portable = producer.find("device_portable");
+    if (portable != producer.end()) {
+      if (!portable->is_boolean()) fail(source, "producer.device_portable must be true or false");
+      m.devicePortable = portable->get<bool>();
+    }
   }
 
   if (j.contains("image")) {

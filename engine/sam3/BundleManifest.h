@@ -32,6 +32,9 @@ struct BundleManifest {
   // LibTorch the graphs were traced for: "1.13" (Debian's; no 2.x-only operators) or "2.x".
   // Empty in bundles made before the field existed (treated as "1.13").
   std::string targetLibtorch;
+  // producer.device_portable: the exporter made the graphs follow their input's device (no
+  // device constants traced in). Bundles without it were traced for the CPU only.
+  bool devicePortable = false;
   int inputSize = 1008;
   double mean[3] = {0.5, 0.5, 0.5};
   double std[3] = {0.5, 0.5, 0.5};

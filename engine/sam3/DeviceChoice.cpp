@@ -25,6 +25,11 @@ DeviceChoice chooseDevice(DevicePreference preference) {
   return choice;
 }
 
+DeviceChoice unprobedDevice(DevicePreference preference) {
+  if (preference == DevicePreference::Cuda) return {c10::Device(c10::kCUDA, 0), "CUDA 0", ""};
+  return {c10::kCPU, "CPU", ""};
+}
+
 DevicePreference parseDevicePreference(const std::string& text) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });

@@ -18,6 +18,8 @@ struct DeviceChoice {
 };
 
 DeviceChoice chooseDevice(DevicePreference preference);
+// The preference as asked, without looking for a GPU (tests of the fallback when a GPU fails).
+DeviceChoice unprobedDevice(DevicePreference preference);
 // "auto", "cpu", "cuda" (case-insensitive); throws std::invalid_argument for anything else.
 DevicePreference parseDevicePreference(const std::string& text);
 

@@ -47,6 +47,7 @@ std::string messageOf(const std::exception& e) {
 
 struct Sam3Segmenter::State {
   Sam3SegmenterOptions options;
+  std::string stampPath;  // where the bundle's verified hashes are remembered
   model::DeviceChoice device;
   std::unique_ptr<model::Sam3Model> model;
   std::unique_ptr<model::EmbeddingCache> cache;
@@ -70,6 +71,34 @@ struct Sam3Segmenter::State {
     return io::fastHashHex128(pixels.data, pixels.total() * pixels.elemSize()) + "-" + std::to_string(bgr.cols) + "x" +
            std::to_string(bgr.rows) + "-" + model->fingerprint().substr(0, 16) + "-" +
            std::to_string(model->manifest().inputSize) + kPreprocessRevision;
+  }
+
+  // Loads the model on the chosen device; when a GPU cannot (out of memory, a driver or runtime
+  // mismatch, no device), on the CPU instead, saying why. A bundle problem fails on the CPU
+  // too and is reported as such. Throws.
+  void loadModel() {
+    try {
+      model = model::Sam3Model::load(options.bundleDirectory, device.device, stampPath);
+    } catch (const std::exception& e) {
+      if (device.device.is_cpu()) throw;
+      useCpu(device.description + " could not load the model (" + messageOf(e) + ")");
+      return;
+    }
+    if (!device.device.is_cpu() && !model->manifest().devicePortable) {
+      useCpu("this bundle's graphs were traced for the CPU only (re-export it with tools/export_sam3_bundle.py to use " +
+             device.description + ")");
+    }
+  }
+
+  void useCpu(const std::string& why) {
+    logMessage(LogLevel::Warning, "SAM3: " + why + "; running on the CPU");
+    // The status line keeps the start (LibTorch's backend errors run to 1,000 characters);
+    // the log above has all of it.
+    const std::string shortWhy = why.size() <= 200 ? why : why.substr(0, 197) + "...)";
+    device = model::DeviceChoice{c10::kCPU, "CPU", shortWhy + "; running on the CPU"};
+    deviceInteractive.reset();
+    model.reset();  // the GPU's copy goes before the CPU's is made
+    model = model::Sam3Model::load(options.bundleDirectory, device.device, stampPath);
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.
@@ -134,17 +163,18 @@ std::unique_ptr<Sam3Segmenter> Sam3Segmenter::open(const Sam3SegmenterOptions& o
   auto state = std::make_unique<State>();
   state->options = options;
   try {
-    state->device = model::chooseDevice(model::parseDevicePreference(options.device));
+    const model::DevicePreference preference = model::parseDevicePreference(options.device);
+    state->device = options.probeDevice ? model::chooseDevice(preference) : model::unprobedDevice(preference);
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     // All cores but one leave the GUI a core on larger machines; on 2 cores that halved the
     // backbone (a 60-120 s encode), while the GUI needs little CPU and stays responsive.
     at::set_num_threads(options.threads > 0 ? options.threads : cores <= 2 ? cores : cores - 1);
-    std::string stamp;
     if (!options.cacheDirectory.empty()) {
       const std::string bundle = fs::absolute(options.bundleDirectory).string();
-      stamp = (fs::path(options.cacheDirectory) / "verified" / (io::fastHashHex128(bundle.data(), bundle.size()) + ".json")).string();
+      state->stampPath =
+          (fs::path(options.cacheDirectory) / "verified" / (io::fastHashHex128(bundle.data(), bundle.size()) + ".json")).string();
     }
-    state->model = model::Sam3Model::load(options.bundleDirectory, state->device.device, stamp);
+    state->loadModel();
     state->cache = std::make_unique<model::EmbeddingCache>(
         model::EmbeddingCacheOptions{options.memoryEntries, options.cacheDirectory, options.cacheBudgetBytes});
   } catch (const std::exception& e) {
@@ -169,7 +199,16 @@ std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& ima
     if (key == s.key && !s.embedding.empty()) return {};
     reportProgress("encoding image", -1.0);
     std::string source;
-    model::ImageEmbedding embedding = s.embed(bgr, key, source);
+    model::ImageEmbedding embedding;
+    try {
+      embedding = s.embed(bgr, key, source);
+    } catch (const std::exception& e) {
+      if (s.device.device.is_cpu()) throw;
+      // E.g. out of GPU memory on a large batch of work elsewhere: this image and the next
+      // ones are encoded on the CPU rather than failing.
+      s.useCpu(s.device.description + " failed while encoding (" + messageOf(e) + ")");
+      embedding = s.embed(bgr, key, source);
+    }
     s.interactive = s.model->interactiveImage(embedding);
     s.useDeviceDecoder(embedding);
     s.embedding = std::move(embedding);

@@ -20,6 +20,9 @@ struct Sam3SegmenterOptions {
   uint64_t cacheBudgetBytes = 8ULL << 30;
   size_t memoryEntries = 3;
   int threads = 0;                 // intra-op threads; 0 = all cores but one (the GUI's), all of 1-2 cores
+  // false (tests only): "cuda" is taken as asked even where no GPU is visible, so the model's
+  // load fails for real (no device, no driver, or a CPU-only LibTorch) and the CPU fallback runs.
+  bool probeDevice = true;
 };
 
 struct Sam3EngineStats {

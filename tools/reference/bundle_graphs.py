@@ -149,6 +149,78 @@ def build_wrappers(torch, model):
     return Backbone().eval(), GroundingHead().eval(), TextEncoder().eval()
 
 
+def _method_graphs(module):
+    """(qualified name, forward graph) of `module` and every submodule of a traced module."""
+    for name, sub in module.named_modules():
+        try:
+            yield name or "<top>", sub.graph
+        except (AttributeError, RuntimeError):
+            continue
+
+
+def _pinned_tensors(graph):
+    """Tensor constants with elements that reach an operator other than `to` (0-dim ones act as
+    scalars on any device): e.g. the decoder's cached box-coordinate grid."""
+    pinned = []
+    for node in graph.findAllNodes("prim::Constant", True):
+        value = node.output().toIValue() if node.output().type().kind() == "TensorType" else None
+        if hasattr(value, "dim") and value.dim() > 0:
+            if {use.user.kind() for use in node.output().uses()} - {"aten::to"}:
+                pinned.append(node)
+    return pinned
+
+
+def make_device_portable(torch, module):
+    """Tracing records the device of every tensor it saw: as `device="cpu"` constants (arange,
+    zeros, to) and as tensor constants (cached grids), so a bundle traced on the CPU would move
+    work back to the CPU, or fail, when LibTorch runs it on a GPU. Each device constant becomes
+    the device of the graph's first tensor input, and each tensor constant is moved there
+    (`to(device)`, a no-op on the CPU), so the graphs run wherever their inputs are. Returns how
+    many constants were rewritten; refuses a graph that has them but no tensor input."""
+    rewritten = 0
+    for name, graph in _method_graphs(module):
+        devices = [n for n in graph.findAllNodes("prim::Constant", True) if n.output().type().kind() == "DeviceObjType"]
+        pinned = _pinned_tensors(graph)
+        if not devices and not pinned:
+            continue
+        tensors = [v for v in list(graph.inputs())[1:] if v.type().kind() == "TensorType"]
+        if not tensors:
+            raise RuntimeError("%s fixes a device but has no tensor input to take the device from" % name)
+        device = graph.create("prim::device", [tensors[0]])
+        device.output().setType(torch._C.DeviceObjType.get())
+        device.insertBefore(next(iter(graph.nodes())))
+        for constant in devices:
+            constant.output().replaceAllUsesWith(device.output())
+            constant.destroy()
+        for constant in pinned:
+            # Right after the constant (traced graphs define constants where first used, possibly
+            # in a sub-block); the device node at the top dominates every place.
+            none, false = graph.insertConstant(None), graph.insertConstant(False)
+            none.node().moveAfter(constant)
+            false.node().moveAfter(none.node())
+            moved = graph.create("aten::to", [constant.output(), device.output(), none, false, false])
+            moved.output().setType(torch._C.TensorType.get())
+            moved.insertAfter(false.node())
+            for use in list(constant.output().uses()):
+                if use.user is not moved:
+                    use.user.replaceInput(use.offset, moved.output())
+        rewritten += len(devices) + len(pinned)
+    return rewritten
+
+
+def device_problems(module):
+    """What would still tie a traced module to one device (empty when it runs anywhere)."""
+    problems = []
+    for name, graph in _method_graphs(module):
+        for node in graph.findAllNodes("prim::Constant", True):
+            if node.output().type().kind() == "DeviceObjType":
+                problems.append("%s: a %s constant" % (name, node.output().toIValue()))
+        for node in _pinned_tensors(graph):
+            problems.append("%s: a %s tensor constant used by %s" % (
+                name, tuple(node.output().toIValue().shape), sorted({u.user.kind() for u in node.output().uses()})))
+    return problems
+
+
 def graph_ops(module, prefixes=("sam3::", "torchvision::")):
     """Custom operators a traced module calls (the manifest's "ops")."""
     return sorted({node.kind() for node in module.inlined_graph.nodes() if node.kind().startswith(prefixes)})
