@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark of a real-architecture bundle against the official PyTorch model, in one run
-(reference venv: `$(tools/setup_reference.sh)/bin/python tests/bench/bench_sam3_model.py BUNDLE IMAGE`).
+(reference venv: `$(tools/setup_reference.sh)/bin/python tests/bench/bench_sam3_model.py BUNDLE IMAGE`;
+on a GPU server, any python with torch and the official sam3 package, and `--device cuda`).
 
 Interleaved A/B, `--runs` times (default 3): our app (`sam3-annotate segment --prompts`, a fresh
 embedding cache each run so the backbone runs) and the official eager model on the same image
 and prompts. Prints medians (and p95 where there are enough samples) of: image encode, a
 click, a box, exemplar boxes, a phrase; our bundle load time and disk-cache hit; peak RSS of
-both processes. Each side runs in its own process so their peak RSS are separate.
+both processes. Each side runs in its own process so their peak RSS are separate. Both run in
+float32 (the bundle's precision). On CUDA the official side synchronises before reading each time,
+and our engine's times end when the masks are on the host, so both count the whole work.
 """
 import argparse
 import json
@@ -17,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(HERE, "..", "..", "tools")
@@ -34,7 +39,7 @@ def prompts_for(w, h):
     ]
 
 
-def official_side(bundle, image, out):
+def official_side(bundle, image, out, device):
     """Runs in a child process: the official model's timings as JSON."""
     import torch
     import official
@@ -45,15 +50,22 @@ def official_side(bundle, image, out):
     timings = {}
     with torch.inference_mode():
         start = time.time()
-        model = official.build(torch, os.path.join(bundle, manifest["files"]["vocabulary"]["path"]), "cpu",
+        model = official.build(torch, os.path.join(bundle, manifest["files"]["vocabulary"]["path"]), device,
                                int(producer.get("vit_depth", 32)))
         official.randomize(torch, model, int(producer["random_seed"]))
         timings["load"] = time.time() - start
-        processor = Sam3Processor(model, device="cpu")
+        processor = Sam3Processor(model, device=device)
         pil = Image.open(image).convert("RGB")
         w, h = pil.size
+        sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+        for _ in range(2 if device == "cuda" else 0):  # CUDA: kernels load and autotune on first use
+            state = processor.set_image(pil)
+            model.predict_inst(state, point_coords=np.array([[w / 2, h / 2]], dtype=np.float32),
+                               point_labels=np.array([1]))
+        sync()
         start = time.time()
         state = processor.set_image(pil)
+        sync()
         timings["encode"] = time.time() - start
         for request in prompts_for(w, h):
             start = time.time()
@@ -66,7 +78,6 @@ def official_side(bundle, image, out):
                     processor.add_geometric_prompt([(b[0] + b[2]) / 2 / w, (b[1] + b[3]) / 2 / h, (b[2] - b[0]) / w,
                                                     (b[3] - b[1]) / h], True, state)
             else:
-                import numpy as np
                 kwargs = {"multimask_output": "points" in request}
                 if "points" in request:
                     kwargs["point_coords"] = np.array([p[:2] for p in request["points"]], dtype=np.float32)
@@ -74,19 +85,23 @@ def official_side(bundle, image, out):
                 if "box" in request:
                     kwargs["box"] = np.array(request["box"], dtype=np.float32)
                 model.predict_inst(state, **kwargs)
+            sync()
             timings[request["name"]] = time.time() - start
+    if device == "cuda":
+        timings["peak_gpu_gb"] = torch.cuda.max_memory_allocated() / 1e9
     timings["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     json.dump(timings, open(out, "w"))
 
 
-def our_side(app, bundle, image, work, cache):
+def our_side(app, bundle, image, work, cache, device):
+    import parity
     from PIL import Image
     w, h = Image.open(image).size
     prompts = os.path.join(work, "prompts.json")
     json.dump({"requests": prompts_for(w, h)}, open(prompts, "w"))
     dump = os.path.join(work, "dump")
-    command = ["/usr/bin/time", "-f", "PEAK_RSS_KB %M", app, "segment", "--image", image, "--bundle", bundle,
-               "--device", "cpu", "--cache", cache, "--prompts", prompts, "--dump", dump]
+    command = ["/usr/bin/time", "-f", "PEAK_RSS_KB %M"] + parity.segment_command(app) + [
+               "--image", image, "--bundle", bundle, "--device", device, "--cache", cache, "--prompts", prompts, "--dump", dump]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit("bench_sam3_model: the app failed:\n" + result.stdout + result.stderr)
@@ -116,20 +131,22 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bundle")
     parser.add_argument("image")
-    parser.add_argument("--app", default=os.path.join(HERE, "..", "..", "build", "bin", "sam3-annotate"))
+    parser.add_argument("--app", default=os.path.join(HERE, "..", "..", "build", "bin", "sam3-segment"))
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--official-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.official_child:
-        return official_side(args.bundle, args.image, args.official_child)
+        return official_side(args.bundle, args.image, args.official_child, args.device)
     ours, theirs, hits = [], [], []
     with tempfile.TemporaryDirectory() as work:
         for run in range(args.runs):
             cache = os.path.join(work, "cache%d" % run)
-            ours.append(our_side(args.app, args.bundle, args.image, work, cache))
-            hits.append(our_side(args.app, args.bundle, args.image, work, cache)["encode"])  # the disk cache hit
+            ours.append(our_side(args.app, args.bundle, args.image, work, cache, args.device))
+            hits.append(our_side(args.app, args.bundle, args.image, work, cache, args.device)["encode"])  # the disk cache hit
             out = os.path.join(work, "official.json")
-            subprocess.run([sys.executable, __file__, args.bundle, args.image, "--official-child", out], check=True,
+            subprocess.run([sys.executable, __file__, args.bundle, args.image, "--official-child", out,
+                            "--device", args.device], check=True,
                            stderr=subprocess.DEVNULL)
             theirs.append(json.load(open(out)))
             print("run %d: ours encode %.1f s (load %.1f s, disk hit %.2f s), official encode %.1f s"

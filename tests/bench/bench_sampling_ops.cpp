@@ -3,13 +3,21 @@
 //  - sam3::grid_sample vs at::grid_sampler on NCHW input
 //  - sam3::roi_align vs torchvision's CPU roi_align (its _C library loaded into this process),
 //    on NCHW and on a channels-last view
-// usage: bench_sampling_ops [TORCHVISION_C_SO]   (2 intra-op threads, like the CI machine)
+//  - on a CUDA LibTorch with a GPU, the same ops on CUDA tensors against at::grid_sampler and
+//    torchvision's CUDA roi_align (each call synchronised, so the times are whole calls)
+// usage: bench_sampling_ops [TORCHVISION_C_SO]   (2 intra-op threads, like the CI machine;
+//        default: Debian's python3-torchvision, or SAM3_TORCHVISION_C)
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+
+#include <cstdlib>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <glob.h>
 
 #include "BenchHarness.h"
@@ -22,6 +30,7 @@ namespace {
 
 std::string findTorchvisionLibrary(int argc, char** argv) {
   if (argc > 1) return argv[1];
+  if (const char* fromEnv = std::getenv("SAM3_TORCHVISION_C")) return fromEnv;
   glob_t g{};
   std::string found;
   if (glob("/usr/lib/python3/dist-packages/torchvision/_C*.so", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
@@ -36,6 +45,43 @@ at::Tensor randomRois(int64_t k) {
   const at::Tensor wh = at::rand({k, 2}) * 56 + 4;
   const at::Tensor xy = at::rand({k, 2}) * (72 - wh);
   return at::cat({at::zeros({k, 1}), xy, xy + wh}, 1);
+}
+
+using RoiAlignOp = c10::TypedOperatorHandle<at::Tensor(const at::Tensor&, const at::Tensor&, double, int64_t, int64_t,
+                                                        int64_t, bool)>;
+
+// The CUDA table: every call followed by a device synchronisation.
+void cudaTables(const at::Tensor& nchwCpu, const RoiAlignOp* tvOp) {
+  if (!at::hasCUDA() || at::detail::getCUDAHooks().getNumGPUs() == 0) {
+    std::printf("\nCUDA: skipped (%s)\n", at::hasCUDA() ? "no CUDA device" : "this LibTorch has no CUDA");
+    return;
+  }
+  const at::Tensor nchw = nchwCpu.cuda();
+  auto synced = [](const std::function<void()>& fn) {
+    return bench::measure([&] {
+      fn();
+      at::detail::getCUDAHooks().deviceSynchronize(0);
+    });
+  };
+  bench::printHeader("CUDA: sam3::grid_sample vs at::grid_sampler, NCHW (target >= 1x)");
+  for (int64_t n : {1, 64, 4096}) {
+    const at::Tensor grid = (at::rand({1, n, 1, 2}) * 2 - 1).cuda();
+    bench::printRow("grid N=" + std::to_string(n), synced([&] { ops::gridSample(nchw, grid); }),
+                    synced([&] { at::grid_sampler(nchw, grid, 0, 0, false); }), 1.0);
+  }
+  if (!tvOp) {
+    std::printf("\nCUDA roi_align vs torchvision: skipped (torchvision not loaded)\n");
+    return;
+  }
+  bench::printHeader("CUDA: sam3::roi_align vs torchvision roi_align, 7x7, ratio -1 (target >= 1x)");
+  for (int64_t k : {1, 64, 512}) {
+    const at::Tensor rois = randomRois(k).cuda();
+    const double diff = (ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false) - tvOp->call(nchw, rois, 1.0, 7, 7, -1, false))
+                            .abs().max().item<double>();
+    bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")",
+                    synced([&] { ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false); }),
+                    synced([&] { tvOp->call(nchw, rois, 1.0, 7, 7, -1, false); }), 1.0);
+  }
 }
 
 }  // namespace
@@ -74,20 +120,20 @@ int main(int argc, char** argv) {
     allOk &= bench::printRow("grid N=" + std::to_string(n), ours, ref, 1.0);
   }
 
+  std::optional<RoiAlignOp> tvOp;
   if (!tvError.empty()) {
     std::printf("\nroi_align vs torchvision: skipped (%s)\n", tvError.c_str());
   } else {
-    const auto tvOp = c10::Dispatcher::singleton()
-                          .findSchemaOrThrow("torchvision::roi_align", "")
-                          .typed<at::Tensor(const at::Tensor&, const at::Tensor&, double, int64_t, int64_t,
-                                            int64_t, bool)>();
+    tvOp = c10::Dispatcher::singleton()
+               .findSchemaOrThrow("torchvision::roi_align", "")
+               .typed<at::Tensor(const at::Tensor&, const at::Tensor&, double, int64_t, int64_t, int64_t, bool)>();
     bench::printHeader("sam3::roi_align vs torchvision roi_align, 7x7, ratio -1 (target >= 2x at K=8,64)");
     for (int64_t k : {1, 8, 64}) {
       const at::Tensor rois = randomRois(k);
-      const double diff = (ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false) - tvOp.call(nchw, rois, 1.0, 7, 7, -1, false))
+      const double diff = (ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false) - tvOp->call(nchw, rois, 1.0, 7, 7, -1, false))
                               .abs().max().item<double>();
       const auto ours = bench::measure([&] { ops::roiAlign(nchw, rois, 1.0, 7, 7, -1, false); });
-      const auto ref = bench::measure([&] { tvOp.call(nchw, rois, 1.0, 7, 7, -1, false); });
+      const auto ref = bench::measure([&] { tvOp->call(nchw, rois, 1.0, 7, 7, -1, false); });
       allOk &= bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")", ours, ref,
                                k == 1 ? 1.0 : 2.0);
     }
@@ -96,13 +142,14 @@ int main(int argc, char** argv) {
     bench::printHeader("sam3::roi_align on a channels-last view (the geometry encoder's map) vs torchvision on NCHW");
     for (int64_t k : {1, 8, 64}) {
       const at::Tensor rois = randomRois(k);
-      const double diff = (ops::roiAlign(channelsLast, rois, 1.0, 7, 7, -1, false) - tvOp.call(nchw, rois, 1.0, 7, 7, -1, false))
+      const double diff = (ops::roiAlign(channelsLast, rois, 1.0, 7, 7, -1, false) - tvOp->call(nchw, rois, 1.0, 7, 7, -1, false))
                               .abs().max().item<double>();
       const auto ours = bench::measure([&] { ops::roiAlign(channelsLast, rois, 1.0, 7, 7, -1, false); });
-      const auto ref = bench::measure([&] { tvOp.call(nchw, rois, 1.0, 7, 7, -1, false); });
+      const auto ref = bench::measure([&] { tvOp->call(nchw, rois, 1.0, 7, 7, -1, false); });
       bench::printRow("boxes K=" + std::to_string(k) + " (max diff " + c10::str(diff) + ")", ours, ref, 1.0);
     }
   }
+  cudaTables(nchw, tvOp ? &*tvOp : nullptr);
   std::printf("\n%s\n", allOk ? "all targets met" : "some targets missed");
   return 0;
 }

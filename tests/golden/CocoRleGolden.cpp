@@ -8,6 +8,7 @@ namespace sam3::golden {
 namespace {
 
 void runCocoRle(const nlohmann::json& file, const std::filesystem::path&, Report& report) {
+  noteCpuOnly("coco_rle");
   for (const auto& c : file.at("cases")) {
     const std::string name = c.at("name");
     try {

@@ -63,7 +63,8 @@ void runGeometry(const nlohmann::json& manifest, const std::filesystem::path& ba
         const auto& configJson = manifest.at("configs").at(configName);
         const auto config = model::GeometryEncoderConfig::fromConstructorArgs(configJson.at("constructor_args"));
         const std::string weightsPath = (base / configJson.at("weights_file").get<std::string>()).string();
-        cfg.encoder = std::make_unique<GeometryEncoder>(config, model::loadSafetensorsStateDict(weightsPath), weightsPath);
+        cfg.encoder =
+            std::make_unique<GeometryEncoder>(config, model::loadSafetensorsStateDict(weightsPath), weightsPath, runDevice());
         const auto& featuresJson = manifest.at("features").at(configName);
         const io::SafetensorsFile features = io::SafetensorsFile::open((base / featuresJson.at("file").get<std::string>()).string());
         cfg.feats = io::loadTensor(features, featuresJson.value("img_feats_tensor", std::string("img_feats"))).to(at::kFloat);
@@ -79,7 +80,9 @@ void runGeometry(const nlohmann::json& manifest, const std::filesystem::path& ba
       const prompt::GeometryPrompt prompt = buildPrompt(file, c);
       const model::GeometryImageContext image = cfg.encoder->prepareImage(feats, positions, cfg.height, cfg.width);
       model::Intermediates stages;
-      const model::GeometryEncoding result = cfg.encoder->encode(prompt, image, &stages);
+      model::GeometryEncoding result = cfg.encoder->encode(prompt, image, &stages);
+      result.embeddings = fromRunDevice(result.embeddings, "the geometry encoder");
+      result.mask = result.mask.cpu();
 
       const at::Tensor expectedMask = io::loadTensor(file, "output.mask").to(at::kBool);
       const at::Tensor validRows = expectedMask.logical_not().t().unsqueeze(2);  // [L,B,1]

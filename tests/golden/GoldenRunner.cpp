@@ -1,12 +1,16 @@
 #include "GoldenRunner.h"
 
 #include <cstdio>
+#include <set>
+
+#include <cstdio>
 
 namespace sam3::golden {
 
 Comparison compareTensors(const at::Tensor& actual, const at::Tensor& expected, Tolerance tol,
                           const at::Tensor& mask) {
   Comparison c;
+  if (!actual.device().is_cpu()) return compareTensors(actual.cpu(), expected, tol, mask);
   if (actual.sizes() != expected.sizes()) {
     c.problem = "shape " + c10::str(actual.sizes()) + " != expected " + c10::str(expected.sizes());
     return c;
@@ -69,6 +73,26 @@ std::map<std::string, KindRunner>& kindRegistry() {
 
 KindRegistration::KindRegistration(const std::string& kind, KindRunner runner) {
   kindRegistry()[kind] = std::move(runner);
+}
+
+c10::Device& runDevice() {
+  static c10::Device device = c10::kCPU;
+  return device;
+}
+
+at::Tensor onRunDevice(const at::Tensor& t) { return t.to(runDevice()); }
+
+at::Tensor fromRunDevice(const at::Tensor& result, const std::string& op) {
+  if (result.device() != runDevice()) {
+    throw std::runtime_error(op + " returned a " + result.device().str() + " tensor for " + runDevice().str() + " inputs");
+  }
+  return result.cpu();
+}
+
+void noteCpuOnly(const std::string& kind) {
+  static std::set<std::string> noted;
+  if (runDevice().is_cpu() || !noted.insert(kind).second) return;
+  std::printf("(%s: on the CPU, no %s path)\n", kind.c_str(), runDevice().str().c_str());
 }
 
 }  // namespace sam3::golden

@@ -50,6 +50,17 @@ using KindRunner =
 
 std::map<std::string, KindRunner>& kindRegistry();
 
+// The device the kinds run on (golden_runner --device; the CPU by default). Kinds without a
+// device path run on the CPU and say so once.
+c10::Device& runDevice();
+// `t` on runDevice().
+at::Tensor onRunDevice(const at::Tensor& t);
+// An op's result back on the host; throws when the op left it on another device than
+// runDevice() (a silent CPU fallback would otherwise pass as a device result).
+at::Tensor fromRunDevice(const at::Tensor& result, const std::string& op);
+// Prints "(<kind>: on the CPU, no <device> path)" once per kind when runDevice() is not the CPU.
+void noteCpuOnly(const std::string& kind);
+
 struct KindRegistration {
   KindRegistration(const std::string& kind, KindRunner runner);
 };

@@ -38,8 +38,9 @@ void runGridSample(const nlohmann::json& manifest, const std::filesystem::path& 
       const std::string dtype = c.value("dtype", std::string("float32"));
       const bool alignCorners = params.at("align_corners");
       const Tolerance tol = findTolerance(manifest.at("tolerances"), {dtype + " " + mode, dtype});
-      const at::Tensor actual =
-          ops::gridSample(input, grid, parseMode(mode), parsePadding(params.at("padding_mode")), alignCorners);
+      const at::Tensor actual = fromRunDevice(ops::gridSample(onRunDevice(input), onRunDevice(grid), parseMode(mode),
+                                                              parsePadding(params.at("padding_mode")), alignCorners),
+                                              "sam3::grid_sample");
       report.record(name, compareTensors(actual, expected, tol));
 
       // The geometry encoder's case also runs through the sequence-first variant: grid is
@@ -49,7 +50,8 @@ void runGridSample(const nlohmann::json& manifest, const std::filesystem::path& 
         const int64_t h = input.size(2), w = input.size(3);
         const at::Tensor featsSeq = input.flatten(2).permute({2, 0, 1}).contiguous();  // [HW,B,C]
         const at::Tensor points = ((grid.squeeze(2) + 1) / 2).permute({1, 0, 2}).contiguous();
-        const at::Tensor seq = ops::samplePointsSeq(featsSeq, points, h, w);  // [N,B,C]
+        const at::Tensor seq = fromRunDevice(ops::samplePointsSeq(onRunDevice(featsSeq), onRunDevice(points), h, w),
+                                             "sam3::sample_points_seq");  // [N,B,C]
         const at::Tensor asGrid = seq.permute({1, 2, 0}).unsqueeze(3);     // [B,C,N,1]
         report.record(name + " [sample_points_seq]", compareTensors(asGrid, expected, tol));
       }

@@ -11,6 +11,7 @@ namespace sam3::golden {
 namespace {
 
 void runPosEnc(const nlohmann::json& manifest, const std::filesystem::path& base, Report& report) {
+  noteCpuOnly("sam3_pos_enc");
   const auto& tolerances = manifest.at("tolerances_float32");
   const Tolerance sineTol{tolerances.at("sine").value("rtol", 0.0), tolerances.at("sine").value("atol", 0.0)};
   const Tolerance randomTol{tolerances.at("random").value("rtol", 0.0), tolerances.at("random").value("atol", 0.0)};

@@ -150,6 +150,7 @@ void runPredictorCase(const model::InteractiveHeads& heads, const model::Interac
 }
 
 void runPvs(const json& manifest, const std::filesystem::path& base, Report& report) {
+  noteCpuOnly("sam3_pvs");
   const json& tolerances = manifest.at("tolerances_float32");
   const std::string weightsPath = (base / "weights.safetensors").string();
   const model::InteractiveHeads heads(model::InteractiveHeadsConfig{}, model::loadSafetensorsStateDict(weightsPath), weightsPath);

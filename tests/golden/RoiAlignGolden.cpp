@@ -22,8 +22,10 @@ void runRoiAlign(const nlohmann::json& manifest, const std::filesystem::path& ba
       const int64_t outW = size.is_array() ? size.at(1).get<int64_t>() : size.get<int64_t>();
       const std::string dtype = c.value("dtype", std::string("float32"));
       const Tolerance tol = findTolerance(manifest.at("tolerances"), {dtype});
-      const at::Tensor actual = ops::roiAlign(input, rois, p.at("spatial_scale").get<double>(), outH, outW,
-                                              p.at("sampling_ratio").get<int64_t>(), p.at("aligned").get<bool>());
+      const at::Tensor actual =
+          fromRunDevice(ops::roiAlign(onRunDevice(input), onRunDevice(rois), p.at("spatial_scale").get<double>(), outH, outW,
+                                      p.at("sampling_ratio").get<int64_t>(), p.at("aligned").get<bool>()),
+                        "sam3::roi_align");
       report.record(name, compareTensors(actual, expected, tol));
     } catch (const std::exception& e) {
       report.fail(name, e.what());

@@ -20,6 +20,7 @@ std::vector<int64_t> idsOf(const io::SafetensorsFile& file, const std::string& n
 }
 
 void runTokenizer(const nlohmann::json& manifest, const std::filesystem::path& base, Report& report) {
+  noteCpuOnly("sam3_tokenizer");
   const std::string vocab = (base / manifest.value("vocabulary", std::string("bpe_simple_vocab_16e6.txt.gz"))).string();
   const text::BpeTokenizer tokenizer = text::BpeTokenizer::fromFile(vocab);
   for (const auto& c : manifest.at("cases")) {

@@ -1,9 +1,11 @@
 // golden_runner: runs every case of golden manifests against our implementation.
-//   golden_runner [--skip-missing] PATH...
+//   golden_runner [--skip-missing] [--device cpu|cuda] PATH...
 // PATH is a folder holding manifest.json, a manifest.json, or a JSON case file; the file's
 // "kind" selects the runner. Prints one line per case and ends with "N passed, N failed".
 // Exit 0 when all pass, 1 on any failure or unknown kind, 2 on usage errors, 77 when
-// --skip-missing is given and a path does not exist.
+// --skip-missing is given and a path does not exist (or --device cuda without a CUDA device).
+// --device cuda runs the kinds with a device path (grid_sample, roi_align, the geometry encoder)
+// on CUDA tensors through the dispatcher; the others run on the CPU and say so.
 
 #include <cstdio>
 #include <cstring>
@@ -12,6 +14,8 @@
 
 #include "GoldenRunner.h"
 #include "engine/ops/OpsRegistry.h"
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 
 namespace fs = std::filesystem;
 using sam3::golden::Report;
@@ -61,15 +65,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--skip-missing") == 0) {
       skipMissing = true;
+    } else if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
+      const std::string device = argv[++i];
+      if (device != "cpu" && device != "cuda") {
+        std::fprintf(stderr, "golden_runner: --device takes cpu or cuda, not '%s'\n", device.c_str());
+        return 2;
+      }
+      if (device == "cuda" && !(at::hasCUDA() && at::detail::getCUDAHooks().getNumGPUs() > 0)) {
+        std::printf("no CUDA device (or a CPU-only LibTorch): skipped\n");
+        return 77;
+      }
+      sam3::golden::runDevice() = device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("usage: golden_runner [--skip-missing] PATH...\n");
+      std::printf("usage: golden_runner [--skip-missing] [--device cpu|cuda] PATH...\n");
       return 0;
     } else {
       paths.emplace_back(argv[i]);
     }
   }
   if (paths.empty()) {
-    std::fprintf(stderr, "usage: golden_runner [--skip-missing] PATH...\n");
+    std::fprintf(stderr, "usage: golden_runner [--skip-missing] [--device cpu|cuda] PATH...\n");
     return 2;
   }
   for (const fs::path& path : paths) {

@@ -1,7 +1,10 @@
 // gpu_ops_check GOLDEN_DIR: runs every grid_sample and roi_align golden case (and the
 // sequence-first point sampler) through the CUDA kernels on raw device buffers, comparing with
 // the goldens (manifest tolerances) and with our CPU kernels. Half and bfloat16 are compared
-// with the CPU float32 result at 16-bit tolerances. Exit 77 without a CUDA device.
+// with the CPU float32 result at 16-bit tolerances. Built against a CUDA LibTorch
+// (SAM3_DISPATCH_CUDA), every case also goes through the dispatcher on CUDA tensors:
+// sam3::grid_sample, sam3::roi_align, sam3::sample_points_seq and the torchvision::roi_align
+// stand-in, each result checked to be a CUDA tensor. Exit 77 without a CUDA device.
 
 #include <cuda_runtime.h>
 
@@ -14,6 +17,10 @@
 #include "engine/ops/OpsRegistry.h"
 #include "engine/ops/SamplingOps.h"
 #include "engine/ops/cuda/SamplingKernels.h"
+#ifdef SAM3_DISPATCH_CUDA
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/version.h>
+#endif
 
 namespace fs = std::filesystem;
 using namespace sam3;
@@ -86,6 +93,23 @@ at::Tensor samplePointsSeqCuda(const at::Tensor& feats, const at::Tensor& points
   return out.download(outSizes, feats.scalar_type());
 }
 
+#ifdef SAM3_DISPATCH_CUDA
+// The result of an op called with CUDA tensors, back on the host; a result left on another
+// device (a silent CPU fallback) is an error.
+at::Tensor fromCuda(const at::Tensor& result, const std::string& op) {
+  if (!result.is_cuda()) throw std::runtime_error(op + " on CUDA tensors returned a " + result.device().str() + " tensor");
+  return result.cpu();
+}
+
+at::Tensor torchvisionRoiAlign(const at::Tensor& input, const at::Tensor& rois, double scale, int64_t outH, int64_t outW,
+                               int64_t ratio, bool aligned) {
+  static const auto op = c10::Dispatcher::singleton()
+                             .findSchemaOrThrow("torchvision::roi_align", "")
+                             .typed<at::Tensor(const at::Tensor&, const at::Tensor&, double, int64_t, int64_t, int64_t, bool)>();
+  return op.call(input, rois, scale, outH, outW, ratio, aligned);
+}
+#endif
+
 nlohmann::json readManifest(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path.string());
@@ -111,6 +135,11 @@ void runGridSample(const fs::path& folder, Report& report) {
     report.record("cuda " + name, golden::compareTensors(gpu, expected, tol));
     const at::Tensor cpu = ops::gridSample(input, grid, ops::Interpolation(mode), ops::Padding(padding), align);
     report.record("cuda~cpu " + name, golden::compareTensors(gpu, cpu, tol));
+#ifdef SAM3_DISPATCH_CUDA
+    const at::Tensor dispatched = fromCuda(
+        ops::gridSample(input.cuda(), grid.cuda(), ops::Interpolation(mode), ops::Padding(padding), align), "sam3::grid_sample");
+    report.record("dispatch cuda " + name, golden::compareTensors(dispatched, expected, tol));
+#endif
     if (dtype == "float32" && mode == 0) {
       for (at::ScalarType low : {at::kHalf, at::kBFloat16}) {
         const at::Tensor lowOut = gridSampleCuda(input.to(low), grid.to(low), mode, padding, align);
@@ -127,6 +156,12 @@ void runGridSample(const fs::path& folder, Report& report) {
       const at::Tensor seq = samplePointsSeqCuda(feats, points, input.size(2), input.size(3));
       report.record("cuda sample_points_seq " + name,
                     golden::compareTensors(seq.permute({1, 2, 0}).unsqueeze(3), expected, tol));
+#ifdef SAM3_DISPATCH_CUDA
+      const at::Tensor dispatched = fromCuda(ops::samplePointsSeq(feats.cuda(), points.cuda(), input.size(2), input.size(3)),
+                                             "sam3::sample_points_seq");
+      report.record("dispatch cuda sample_points_seq " + name,
+                    golden::compareTensors(dispatched.permute({1, 2, 0}).unsqueeze(3), expected, tol));
+#endif
     }
   }
 }
@@ -150,6 +185,14 @@ void runRoiAlign(const fs::path& folder, Report& report) {
     report.record("cuda " + name, golden::compareTensors(gpu, expected, tol));
     report.record("cuda~cpu " + name,
                   golden::compareTensors(gpu, ops::roiAlign(input, rois, scale, outH, outW, ratio, aligned), tol));
+#ifdef SAM3_DISPATCH_CUDA
+    const at::Tensor dispatched =
+        fromCuda(ops::roiAlign(input.cuda(), rois.cuda(), scale, outH, outW, ratio, aligned), "sam3::roi_align");
+    report.record("dispatch cuda " + name, golden::compareTensors(dispatched, expected, tol));
+    const at::Tensor standIn =
+        fromCuda(torchvisionRoiAlign(input.cuda(), rois.cuda(), scale, outH, outW, ratio, aligned), "torchvision::roi_align");
+    report.record("dispatch cuda torchvision::roi_align " + name, golden::compareTensors(standIn, expected, tol));
+#endif
   }
 }
 
@@ -169,6 +212,12 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop{};
   cudaGetDeviceProperties(&prop, 0);
   std::printf("CUDA devices: %d (%s)\n", devices, prop.name);
+#ifdef SAM3_DISPATCH_CUDA
+  std::printf("dispatcher: CUDA LibTorch %d.%d.%d, the CUDA keys of the sam3 ops checked too\n", TORCH_VERSION_MAJOR,
+              TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
+#else
+  std::printf("dispatcher: CPU-only LibTorch, raw kernels only (build against a CUDA LibTorch for the dispatch)\n");
+#endif
   Report report;
   try {
     runGridSample(fs::path(argv[1]) / "grid_sample", report);
