@@ -43,14 +43,15 @@ step() {
   "$@"
   record "$name" $?
 }
-# The same, printing only the last N lines (the whole output stays in $build/steps/).
+# The same, printing only the last N lines, those matching STEP_FILTER if set (the whole
+# output stays in $build/steps/).
 step_tail() {
   local lines=$1 name=$2; shift 2
   local out="$build/steps/${name// /_}.txt"
   mkdir -p "$build/steps"
   "$@" >"$out" 2>&1
   local status=$?
-  tail -n "$lines" "$out" | sed "s|^|$name: |"
+  tail -n "$lines" "$out" | grep -E "${STEP_FILTER:-.}" | sed "s|^|$name: |"
   record "$name" $status
 }
 record() {
@@ -134,7 +135,8 @@ else
   bundle=$build/gpu-check-depth$depth.sam3bundle
   if [ ! -f "$bundle/manifest.json" ]; then
     exported=$(date +%s)
-    step_tail 12 export "$python" "$root/tools/export_sam3_bundle.py" --random-weights 1 --depth "$depth" \
+    STEP_FILTER="official model|traced in|check:|wrote|export_sam3_bundle" step_tail 60 export \
+      "$python" "$root/tools/export_sam3_bundle.py" --random-weights 1 --depth "$depth" \
       --name "gpu-check-depth$depth" --target-libtorch 2.x --out "$bundle"
     echo "exported in $(( $(date +%s) - exported )) s"
   fi

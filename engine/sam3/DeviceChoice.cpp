@@ -2,6 +2,7 @@
 
 #include <ATen/Context.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,15 +12,17 @@ namespace sam3::model {
 DeviceChoice chooseDevice(DevicePreference preference) {
   DeviceChoice choice{c10::kCPU, "CPU", ""};
   if (preference == DevicePreference::Cpu) return choice;
-  const bool built = at::hasCUDA();
-  const int devices = built ? at::detail::getCUDAHooks().getNumGPUs() : 0;
+  // The CUDA backend is registered when this LibTorch has CUDA (libtorch_cuda loaded), also on
+  // a machine without a GPU or driver, where at::hasCUDA() is false.
+  const bool built = c10::impl::hasDeviceGuardImpl(c10::DeviceType::CUDA);
+  const int devices = built && at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0;
   if (devices > 0) {
     choice.device = c10::Device(c10::kCUDA, 0);
     choice.description = "CUDA 0";
     return choice;
   }
   if (preference == DevicePreference::Cuda) {
-    choice.reason = built ? "CUDA was requested but no CUDA device was found; running on the CPU"
+    choice.reason = built ? "CUDA was requested but no CUDA device was found (no GPU, or no driver); running on the CPU"
                           : "CUDA was requested but this build's LibTorch has no CUDA support; running on the CPU";
   }
   return choice;
