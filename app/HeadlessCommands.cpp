@@ -53,7 +53,6 @@ int runSegment(const QStringList& arguments) {
   for (int i = 2; i < arguments.size(); ++i) rest.push_back(arguments.at(i).toStdString());
   cli::SegmentDefaults defaults;
   defaults.program = "sam3-annotate segment";
-  defaults.cacheDirectory = cli::defaultEmbeddingCache();
   return cli::runSegment(rest, defaults);
 }
 

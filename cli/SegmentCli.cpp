@@ -9,9 +9,8 @@
 
 #include "CommandLine.h"
 #include "PromptBatch.h"
-#include "engine/classic/ClassicSegmenter.h"
 #include "engine/io/AtomicFile.h"
-#include "engine/sam3/Sam3Segmenter.h"
+#include "engine/segment/EngineFactory.h"
 
 namespace sam3::cli {
 namespace {
@@ -86,8 +85,7 @@ void checkCombination(const CommandLine& line, const std::string& program) {
 }
 
 std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const SegmentDefaults& defaults) {
-  if (!line.isSet("bundle")) return std::make_unique<segment::ClassicSegmenter>();
-  segment::Sam3SegmenterOptions options;
+  segment::EngineOptions options;
   options.bundleDirectory = line.value("bundle");
   options.device = line.value("device");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));  // headless: nothing else needs a core
@@ -100,7 +98,7 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
   }
   options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;
   std::string error;
-  std::unique_ptr<segment::Segmenter> engine = segment::Sam3Segmenter::open(options, error);
+  std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
   if (!engine) throw Failure{1, "cannot use the model bundle: " + error};
   return engine;
 }
@@ -215,13 +213,6 @@ int runSegment(const std::vector<std::string>& arguments, const SegmentDefaults&
     std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), e.what());
     return 1;
   }
-}
-
-std::string defaultEmbeddingCache() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  const std::string base = xdg && *xdg ? xdg : std::string(home ? home : ".") + "/.cache";
-  return base + "/sam3-annotate/sam3-annotate/embeddings";
 }
 
 }  // namespace sam3::cli

@@ -11,15 +11,11 @@ namespace sam3::cli {
 
 struct SegmentDefaults {
   std::string program = "sam3-segment";  // how usage lines and errors name the command
-  std::string cacheDirectory;             // embedding cache when --cache is not given
+  std::string cacheDirectory;             // embedding cache when --cache is not given ("" = the user's)
 };
 
 // `arguments` excludes the program (and subcommand) name. Returns the exit code: 0, 1 for a
 // failure (unreadable image, bad bundle, engine error), 2 for a usage error.
 int runSegment(const std::vector<std::string>& arguments, const SegmentDefaults& defaults);
-
-// $XDG_CACHE_HOME (or ~/.cache) + /sam3-annotate/sam3-annotate/embeddings: where the GUI keeps
-// its embedding cache, so both share it.
-std::string defaultEmbeddingCache();
 
 }  // namespace sam3::cli

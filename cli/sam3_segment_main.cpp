@@ -9,7 +9,5 @@
 
 int main(int argc, char* argv[]) {
   sam3::preferShortOpenMpSpin(argc, argv);
-  sam3::cli::SegmentDefaults defaults;
-  defaults.cacheDirectory = sam3::cli::defaultEmbeddingCache();
-  return sam3::cli::runSegment(std::vector<std::string>(argv + 1, argv + argc), defaults);
+  return sam3::cli::runSegment(std::vector<std::string>(argv + 1, argv + argc), sam3::cli::SegmentDefaults{});
 }

@@ -20,6 +20,10 @@
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
 #include "ui/MainWindow.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/controllers/ProjectController.h"
+#include "ui/session/LabelSession.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/canvas/OverlayRenderer.h"
 #include "ui/document/Document.h"
@@ -88,18 +92,17 @@ int main(int argc, char* argv[]) {
   }
   const double openMs = double(timer.elapsed());
   // 500 objects: discs of 60..400 px radius, added as one batch.
-  std::vector<annotation::AnnotationObject> objects;
+  std::vector<ui::Document::NewObject> objects;
   std::mt19937 rng(2);
   for (int i = 0; i < 500; ++i) {
-    annotation::AnnotationObject o;
-    o.imageId = window.currentImageId();
-    o.categoryId = window.currentCategory();
+    ui::Document::NewObject o;
+    o.imageId = window.session()->imageId();
     const double x = rng() % width, y = rng() % height, r = 60 + rng() % 340;
     o.mask = mask::encode(mask::rasterizeStroke({{x, y}}, r, height, width));
     objects.push_back(std::move(o));
   }
   timer.restart();
-  window.document()->addObjects(std::move(objects), QStringLiteral("bench"));
+  window.document()->addObjects(std::move(objects), window.session()->currentCategory(), QStringLiteral("bench"));
   QCoreApplication::processEvents();
   const double addMs = double(timer.elapsed());
 

@@ -10,10 +10,14 @@
 #include "engine/mask/Rle.h"
 #include "support/TestSupport.h"
 #include "ui/MainWindow.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/controllers/ProjectController.h"
+#include "ui/session/LabelSession.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
-#include "ui/tools/PromptSession.h"
+#include "ui/session/PromptSession.h"
 
 using namespace sam3;
 using sam3::ui::MainWindow;
@@ -42,8 +46,8 @@ bool clickAndWait(MainWindow& window, QPointF at) {
 bool leaveUnsavedObject(const QString& path) {
   MainWindow window;
   QString error;
-  return showSample(window) && window.saveProjectAs(path, &error) && clickAndWait(window, {800, 430}) &&
-         window.acceptLiveMask();
+  return showSample(window) && window.projects()->saveProjectAs(path, &error) && clickAndWait(window, {800, 430}) &&
+         window.session()->acceptLiveMask();
 }
 
 }  // namespace
@@ -61,7 +65,7 @@ class TestAnnotateFlow : public QObject {
     ui::ImageCanvas* canvas = window.canvas();
     // Include click on the red disc (centre 800,430, radius 85 in the sample).
     QVERIFY(clickAndWait(window, {800, 430}));
-    const mask::BinaryMask& live = window.liveMask();
+    const mask::BinaryMask& live = window.session()->liveMask();
     QVERIFY(live.at(430, 800));
     QVERIFY(!live.at(100, 100));                                     // background stays out
     QVERIFY(live.area() > 15000 && live.area() < 35000);               // ~ pi * 85^2 = 22,700
@@ -72,7 +76,7 @@ class TestAnnotateFlow : public QObject {
     QTest::keyClick(&window, Qt::Key_Return);
     const auto& project = window.document()->project();
     QCOMPARE(project.objectsOfImage(window.currentImageId()).size(), size_t(1));
-    QVERIFY(window.liveMask().empty());
+    QVERIFY(window.session()->liveMask().empty());
     const int64_t objectId = project.objectsOfImage(window.currentImageId()).front()->id;
     QVERIFY(mask::area(project.object(objectId)->mask) > 15000);
 
@@ -96,14 +100,14 @@ class TestAnnotateFlow : public QObject {
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
     auto clickAndAccept = [](MainWindow& window, QPointF at) {
       QVERIFY(clickAndWait(window, at));
-      QVERIFY(window.acceptLiveMask());
+      QVERIFY(window.session()->acceptLiveMask());
     };
     {
       auto window = std::make_unique<MainWindow>();
       QVERIFY(showSample(*window));
       clickAndAccept(*window, {800, 430});
       QString error;
-      QVERIFY2(window->saveProjectAs(path, &error), qPrintable(error));
+      QVERIFY2(window->projects()->saveProjectAs(path, &error), qPrintable(error));
       QVERIFY(!window->document()->isDirty());
       clickAndAccept(*window, {160, 200});  // journaled, never saved
       QVERIFY(window->document()->isDirty());
@@ -111,7 +115,7 @@ class TestAnnotateFlow : public QObject {
     }
     QString error;
     MainWindow declined;
-    QVERIFY2(declined.openProject(path, [] { return false; }, &error), qPrintable(error));
+    QVERIFY2(declined.projects()->openProject(path, [] { return false; }, &error), qPrintable(error));
     QCOMPARE(declined.document()->project().objects().size(), size_t(1));
   }
 
@@ -122,7 +126,7 @@ class TestAnnotateFlow : public QObject {
     QString error;
     MainWindow recovered;
     bool asked = false;
-    QVERIFY2(recovered.openProject(path, [&] { asked = true; return true; }, &error), qPrintable(error));
+    QVERIFY2(recovered.projects()->openProject(path, [&] { asked = true; return true; }, &error), qPrintable(error));
     QVERIFY(asked);
     QCOMPARE(recovered.document()->project().objects().size(), size_t(1));
     QVERIFY(recovered.document()->isDirty());
@@ -130,7 +134,7 @@ class TestAnnotateFlow : public QObject {
     QVERIFY(recovered.document()->save(&error));
     MainWindow reopened;
     bool askedAgain = false;
-    QVERIFY(reopened.openProject(path, [&] { askedAgain = true; return true; }, &error));
+    QVERIFY(reopened.projects()->openProject(path, [&] { askedAgain = true; return true; }, &error));
     QVERIFY(!askedAgain);  // saved: no journal left
     QCOMPARE(reopened.document()->project().objects().size(), size_t(1));
   }
@@ -156,7 +160,7 @@ class TestAnnotateFlow : public QObject {
     MainWindow window;
     QVERIFY(showSample(window));
     ui::ImageCanvas* canvas = window.canvas();
-    window.selectBoxTool();
+    window.selectTool(ui::ToolKind::Box);
     QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
     // Drag around the grey square (560..760 x 420..660).
     const QPoint from = widgetPoint(canvas, {548, 408}), to = widgetPoint(canvas, {772, 672});
@@ -165,12 +169,12 @@ class TestAnnotateFlow : public QObject {
     QCoreApplication::sendEvent(canvas, &move);
     QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, to);
     QVERIFY(ready.wait(20000));
-    QVERIFY(window.liveMask().at(540, 660));
-    QVERIFY(!window.liveMask().at(200, 160));  // an orange disc outside the box
+    QVERIFY(window.session()->liveMask().at(540, 660));
+    QVERIFY(!window.session()->liveMask().at(200, 160));  // an orange disc outside the box
     QTest::keyClick(&window, Qt::Key_Escape);
-    QVERIFY(window.liveMask().empty());
+    QVERIFY(window.session()->liveMask().empty());
     QVERIFY(window.promptSession()->prompt().empty());
-    QVERIFY(!window.acceptLiveMask());  // nothing to accept
+    QVERIFY(!window.session()->acceptLiveMask());  // nothing to accept
   }
 };
 

@@ -29,13 +29,17 @@
 #include "ui/ExportDialog.h"
 #include "ui/ReviewGallery.h"
 #include "ui/MainWindow.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/controllers/ProjectController.h"
+#include "ui/session/LabelSession.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/docks/ClassesDock.h"
 #include "ui/docks/ImagesDock.h"
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
 #include "ui/tools/BrushTool.h"
-#include "ui/tools/PromptSession.h"
+#include "ui/session/PromptSession.h"
 
 using namespace sam3;
 using ui::MainWindow;
@@ -111,7 +115,7 @@ class TestGuiWorkflows : public QObject {
     QTest::keyClick(&w, Qt::Key_Return);
     const int64_t id = h.project().objectsOfImage(w.currentImageId()).front()->id;
     const int64_t before = mask::area(h.project().object(id)->mask);
-    w.setSelection({id});
+    w.session()->setSelection({id});
     QTest::keyClick(&w, Qt::Key_R);  // brush
     QCOMPARE(w.currentTool(), ToolKind::Brush);
     drag(w, {150, 120}, {220, 120});
@@ -130,13 +134,13 @@ class TestGuiWorkflows : public QObject {
     QTest::keyClick(&w, Qt::Key_BracketRight);
     QVERIFY(w.brushTool()->radius() > radius);
     // Painting with nothing selected makes a new object.
-    w.setSelection({});
+    w.session()->setSelection({});
     QTest::keyClick(&w, Qt::Key_R);
     drag(w, {250, 40}, {290, 60});
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     // As a prompt, a stroke goes to the engine instead.
-    w.setBrushAsPrompt(true);
-    w.setSelection({});
+    w.session()->setBrushAsPrompt(true);
+    w.session()->setSelection({});
     QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
     drag(w, {140, 100}, {180, 140});
     QVERIFY(ready.wait(10000));
@@ -148,11 +152,11 @@ class TestGuiWorkflows : public QObject {
     Harness h;
     QVERIFY(h.start());
     MainWindow& w = *h.window;
-    w.setHoverPreview(true);
+    w.session()->setHoverPreview(true);
     QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
     QTest::mouseMove(w.canvas(), at(w, {100, 120}));
     QVERIFY(ready.wait(10000));
-    QVERIFY(w.liveMask().at(120, 100));
+    QVERIFY(w.session()->liveMask().at(120, 100));
     QVERIFY(w.promptSession()->prompt().empty());  // a preview, not a click
     QVERIFY(h.click({100, 120}));
     QTest::keyClick(&w, Qt::Key_Return);
@@ -168,7 +172,7 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(w.classesDock()->list()->count(), 3);  // the default class + 2
     QTest::keyClick(&w, Qt::Key_3);
     const int dog = h.project().categoryByName("dog")->id;
-    QCOMPARE(w.currentCategory(), dog);
+    QCOMPARE(w.session()->currentCategory(), dog);
     QVERIFY(h.click({100, 120}));
     QTest::keyClick(&w, Qt::Key_Return);
     const int64_t id = h.project().objects().begin()->first;
@@ -176,7 +180,7 @@ class TestGuiWorkflows : public QObject {
     // With the object selected, a digit changes its class (one undo step).
     w.selectTool(ToolKind::Select);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
-    QCOMPARE(w.selection(), std::set<int64_t>{id});
+    QCOMPARE(w.session()->selection(), std::set<int64_t>{id});
     QTest::keyClick(&w, Qt::Key_2);
     QCOMPARE(h.project().object(id)->categoryId, h.project().categoryByName("cat")->id);
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
@@ -201,7 +205,7 @@ class TestGuiWorkflows : public QObject {
     QTest::keyClick(&w, Qt::Key_Return);
     QTest::keyClick(&w, Qt::Key_PageDown);
     QCOMPARE(w.currentImagePath(), h.images[2]);
-    QVERIFY(!w.nextImage());  // the last one
+    QVERIFY(!w.folders()->nextImage());  // the last one
     QTest::keyClick(&w, Qt::Key_A);
     QTest::keyClick(&w, Qt::Key_PageUp);
     QCOMPARE(w.currentImagePath(), h.images[0]);
@@ -210,7 +214,7 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     // Status badges and "next unfinished".
     QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("progress")));
-    w.markImageDone(true);
+    w.folders()->markImageDone(true);
     QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("done")));
     QTest::keyClick(&w, Qt::Key_N);
     QCOMPARE(w.currentImagePath(), h.images[2]);
@@ -224,13 +228,13 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QVERIFY(h.click({100, 120}));
-    QCOMPARE(w.candidateCount(), 3);
-    const int64_t first = w.liveMask().area();
+    QCOMPARE(w.session()->candidateCount(), 3);
+    const int64_t first = w.session()->liveMask().area();
     QTest::keyClick(&w, Qt::Key_Tab);
-    QCOMPARE(w.candidateIndex(), 1);
-    QVERIFY(w.liveMask().area() > first);
+    QCOMPARE(w.session()->candidateIndex(), 1);
+    QVERIFY(w.session()->liveMask().area() > first);
     QTest::keyClick(&w, Qt::Key_Return);
-    QCOMPARE(mask::area(h.project().objects().begin()->second.mask), w.liveMask().empty() ? mask::area(h.project().objects().begin()->second.mask) : -1);
+    QCOMPARE(mask::area(h.project().objects().begin()->second.mask), w.session()->liveMask().empty() ? mask::area(h.project().objects().begin()->second.mask) : -1);
     h.config->failWith = "out of memory on the device";
     QSignalSpy failed(w.engineService(), &ui::EngineService::predictionFailed);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {200, 100}));
@@ -247,12 +251,12 @@ class TestGuiWorkflows : public QObject {
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     drag(w, {40, 40}, {80, 80});
     QVERIFY(found.wait(10000));
-    QCOMPARE(w.similarCandidates().size(), size_t(3));
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(3));
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {140, 60}));  // reject the middle one
-    QCOMPARE(w.similarCandidates().size(), size_t(2));
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(2));
     QTest::keyClick(&w, Qt::Key_Return);
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
-    QVERIFY(w.similarCandidates().empty());
+    QVERIFY(w.session()->similarCandidates().empty());
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for the batch
     QVERIFY(h.project().objects().empty());
   }
@@ -266,11 +270,11 @@ class TestGuiWorkflows : public QObject {
     drag(w, {40, 40}, {80, 80});
     QVERIFY(found.wait(10000));
     QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
-    QVERIFY(w.labelFolderWithExemplars());
+    QVERIFY(w.batch()->labelFolderWithExemplars());
     QVERIFY(finished.wait(20000));
     QCOMPARE(finished.first().at(0).toBool(), false);
-    QTRY_VERIFY(w.reviewGallery());
-    ui::ReviewGallery* gallery = w.reviewGallery();
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    ui::ReviewGallery* gallery = w.batch()->reviewGallery();
     QCOMPARE(gallery->list()->count(), 9);  // 3 per image
     QVERIFY(gallery->list()->item(0)->text().contains(QStringLiteral("0.90")));  // best first
     gallery->list()->item(8)->setCheckState(Qt::Unchecked);  // reject one
@@ -295,7 +299,7 @@ class TestGuiWorkflows : public QObject {
     w.selectTool(ToolKind::Select);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {60, 60}));
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::ShiftModifier, at(w, {200, 60}));
-    QCOMPARE(w.selection().size(), size_t(2));
+    QCOMPARE(w.session()->selection().size(), size_t(2));
     QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier);
     QCOMPARE(h.project().objects().size(), size_t(1));
     QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);  // split the two discs again
@@ -306,7 +310,7 @@ class TestGuiWorkflows : public QObject {
     // A locked object is not deleted.
     const int64_t remaining = h.project().objects().begin()->first;
     QVERIFY(w.document()->setLocked(remaining, true));
-    w.setSelection({remaining});
+    w.session()->setSelection({remaining});
     QTest::keyClick(&w, Qt::Key_Delete);
     QCOMPARE(h.project().objects().size(), size_t(1));
     for (int i = 0; i < 4; ++i) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // lock, delete, split, merge
@@ -322,7 +326,7 @@ class TestGuiWorkflows : public QObject {
     QTest::keyClick(&w, Qt::Key_D);
     QVERIFY(h.click({150, 120}));
     QTest::keyClick(&w, Qt::Key_Return);
-    ui::ExportDialog* dialog = w.openExportDialog();
+    ui::ExportDialog* dialog = w.projects()->openExportDialog();
     QVERIFY(dialog);
     const QString out = h.dir.filePath(QStringLiteral("coco.json"));
     dialog->pathEdit()->setText(out);
@@ -370,7 +374,7 @@ class TestGuiWorkflows : public QObject {
     QVERIFY2(clock.elapsed() >= 1900, "the fake engine did not take its two seconds");
     QVERIFY2(ticks >= 40, qPrintable(QString::number(ticks)));
     QVERIFY2(worstGap < 250, qPrintable(QStringLiteral("worst event-loop gap %1 ms").arg(worstGap)));
-    QVERIFY(!w.liveMask().empty());
+    QVERIFY(!w.session()->liveMask().empty());
   }
 
   void slowEncodingShowsElapsedOfTheLastEncode() {
@@ -428,7 +432,7 @@ class TestGuiWorkflows : public QObject {
     QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
     QVERIFY(ready.wait(60000));
-    QCOMPARE(w.candidateCount(), 3);  // SAM's three masks for a single click
+    QCOMPARE(w.session()->candidateCount(), 3);  // SAM's three masks for a single click
     QTest::keyClick(&w, Qt::Key_D);   // the next image starts the look-ahead encoding
     QTRY_VERIFY_WITH_TIMEOUT(preEncoded.size() >= 2, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(w.imagesDock()->status(images[2]) == QStringLiteral("encoded"), 60000);
@@ -441,7 +445,7 @@ class TestGuiWorkflows : public QObject {
     MainWindow& w = *h.window;
     const int magenta = w.document()->addCategory(QStringLiteral("magenta"), {255, 0, 255});
     QTest::keyClick(&w, Qt::Key_2);
-    QCOMPARE(w.currentCategory(), magenta);
+    QCOMPARE(w.session()->currentCategory(), magenta);
     QVERIFY(h.click({100, 120}));
     QTest::keyClick(&w, Qt::Key_Return);
     w.setOverlayStyle({255, false});  // opaque fill: the pixels are exactly the class colour
@@ -499,8 +503,8 @@ class TestGuiWorkflows : public QObject {
         case 3: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier); break;
         case 4: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
         case 5: QTest::keyClick(&w, keys[pick(int(std::size(keys)))]); break;
-        case 6: w.acceptLiveMask(); break;
-        case 7: if (pick(4) == 0) { w.mergeSelection(); } else { w.splitSelection(); } break;
+        case 6: w.session()->acceptLiveMask(); break;
+        case 7: if (pick(4) == 0) { w.session()->mergeSelection(); } else { w.session()->splitSelection(); } break;
         default: QCoreApplication::processEvents(); break;
       }
       if (w.demoMode() || !w.isVisible()) QFAIL("an action left the window");

@@ -9,6 +9,10 @@
 #include "support/TestSupport.h"
 #include "ui/AppLogging.h"
 #include "ui/MainWindow.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/controllers/ProjectController.h"
+#include "ui/session/LabelSession.h"
 #include "ui/canvas/ImageCanvas.h"
 
 using sam3::ui::ImageCanvas;

@@ -1,6 +1,6 @@
 #include "ui/canvas/ImageCanvas.h"
 
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>

@@ -1,15 +1,26 @@
 #include "ui/docks/ClassesDock.h"
 
+#include <QColorDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QListWidget>
 #include <QPainter>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <iterator>
+
+#include "ui/document/Document.h"
+#include "ui/session/LabelSession.h"
 
 namespace sam3::ui {
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
-}
+
+// Distinct class colours for new classes (Kelly's palette, readable on photos).
+const std::array<uint8_t, 3> kClassColors[] = {{60, 220, 120}, {255, 179, 0}, {128, 62, 117}, {255, 104, 0},
+                                               {166, 189, 215}, {193, 0, 32}, {206, 162, 98}, {0, 125, 52},
+                                               {246, 118, 142}, {0, 83, 138}, {255, 122, 92}, {83, 55, 122}};
+}  // namespace
 
 ClassesDock::ClassesDock(QWidget* parent) : QDockWidget(tr("Classes"), parent), m_list(new QListWidget) {
   setObjectName(QStringLiteral("classesDock"));
@@ -53,6 +64,32 @@ void ClassesDock::refresh(const annotation::Project& project, int currentCategor
     ++row;
   }
   m_updating = false;
+}
+
+void ClassesDock::attach(Document* document, LabelSession* session) {
+  auto update = [this, document, session] { refresh(document->project(), session->currentCategory()); };
+  connect(session, &LabelSession::categoryChanged, this, update);
+  connect(document, &Document::categoriesChanged, this, update);
+  connect(this, &ClassesDock::categoryChosen, session, [session](int id) { session->setCurrentCategory(id); });
+  connect(this, &ClassesDock::addRequested, this, [this, document, session] {
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New Class"), tr("Name:"), QLineEdit::Normal, QString(), &ok).trimmed();
+    if (!ok || name.isEmpty()) return;
+    const size_t n = document->project().categories().size();
+    session->setCurrentCategory(document->addCategory(name, kClassColors[n % std::size(kClassColors)]), /*applyToSelection=*/false);
+  });
+  connect(this, &ClassesDock::renameRequested, this, [this, document](int id) {
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename Class"), tr("Name:"), QLineEdit::Normal,
+                                               QString::fromStdString(document->project().category(id)->name), &ok);
+    if (ok) document->renameCategory(id, name);
+  });
+  connect(this, &ClassesDock::recolorRequested, this, [this, document](int id) {
+    const auto c = document->project().category(id)->color;
+    const QColor color = QColorDialog::getColor(QColor(c[0], c[1], c[2]), this, tr("Class Colour"));
+    if (color.isValid()) document->recolorCategory(id, {uint8_t(color.red()), uint8_t(color.green()), uint8_t(color.blue())});
+  });
+  update();
 }
 
 }  // namespace sam3::ui

@@ -10,6 +10,9 @@ class QListWidget;
 
 namespace sam3::ui {
 
+class Document;
+class LabelSession;
+
 class ClassesDock : public QDockWidget {
   Q_OBJECT
 
@@ -17,6 +20,9 @@ class ClassesDock : public QDockWidget {
   explicit ClassesDock(QWidget* parent = nullptr);
 
   void refresh(const annotation::Project& project, int currentCategory);
+  // Follows `session`'s current class and the document's classes, and answers add, rename
+  // and recolour with their dialogs (undoable edits of `document`).
+  void attach(Document* document, LabelSession* session);
   QListWidget* list() const { return m_list; }
 
  Q_SIGNALS:

@@ -1,6 +1,7 @@
 #include "ui/document/Document.h"
 
 #include <QFileInfo>
+#include <set>
 
 #include "engine/mask/MaskEditing.h"
 #include "ui/document/CategoryCommand.h"
@@ -105,19 +106,30 @@ int Document::defaultCategory() {
   return id;
 }
 
-int64_t Document::addObject(annotation::AnnotationObject object) {
-  object.id = m_project.nextObjectId();  // fixed now, so redo re-creates the same id
-  const int64_t id = object.id;
-  const QString text = tr("Add object %1").arg(id);
-  m_undo.push(new ReplaceObjectsCommand(this, text, {}, {std::move(object)}));
-  return id;
-}
-
-std::vector<int64_t> Document::addObjects(std::vector<annotation::AnnotationObject> objects, const QString& text) {
+std::vector<int64_t> Document::addObjects(std::vector<NewObject> made, int categoryId, const QString& text) {
+  if (made.empty()) return {};
+  const int category = categoryId && m_project.category(categoryId) ? categoryId : defaultCategory();
+  std::vector<annotation::AnnotationObject> objects;
   std::vector<int64_t> ids;
-  int64_t next = m_project.nextObjectId();
-  for (auto& object : objects) ids.push_back(object.id = next++);
-  if (!objects.empty()) m_undo.push(new ReplaceObjectsCommand(this, text, {}, std::move(objects)));
+  std::set<int> images;
+  int64_t next = m_project.nextObjectId();  // fixed now, so redo re-creates the same ids
+  for (NewObject& n : made) {
+    annotation::AnnotationObject object;
+    object.id = next++;
+    object.imageId = n.imageId;
+    object.categoryId = category;
+    object.mask = std::move(n.mask);
+    object.score = n.score;
+    object.source = std::move(n.source);
+    object.promptHistory = std::move(n.promptHistory);
+    ids.push_back(object.id);
+    images.insert(object.imageId);
+    objects.push_back(std::move(object));
+  }
+  const QString label = !text.isEmpty() ? text : ids.size() == 1 ? tr("Add object %1").arg(ids.front())
+                                                                 : tr("Add %n objects", nullptr, int(ids.size()));
+  m_undo.push(new ReplaceObjectsCommand(this, label, {}, std::move(objects)));
+  for (int image : images) setImageStatus(image, annotation::ImageStatus::InProgress);
   return ids;
 }
 

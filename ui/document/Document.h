@@ -33,10 +33,18 @@ class Document : public QObject {
   // The category new objects get (created on first use).
   int defaultCategory();
 
-  // Pushes an undoable "add object"; returns the new object's id.
-  int64_t addObject(annotation::AnnotationObject object);
-  // Several objects in one undo step (accepting find-similar results); returns their ids.
-  std::vector<int64_t> addObjects(std::vector<annotation::AnnotationObject> objects, const QString& text);
+  // A new object as the tools and the engine make it: which image, the mask, and where it came
+  // from. Its id and class are given by addObjects().
+  struct NewObject {
+    int imageId = 0;
+    mask::Rle mask;
+    double score = 0;
+    std::string source;  // "manual", the engine's name, "... find-similar", "... batch"
+    nlohmann::json promptHistory = nlohmann::json::array();
+  };
+  // The one way objects are made: class `categoryId` (0 or unknown: the default class), all in
+  // one undo step (`text`, or "Add object N"), their images marked in progress. Returns the ids.
+  std::vector<int64_t> addObjects(std::vector<NewObject> objects, int categoryId, const QString& text = {});
   void removeObject(int64_t id);
   // Locked objects are kept unless `includeLocked` (a full reset).
   void removeObjects(const std::vector<int64_t>& ids, bool includeLocked = false);

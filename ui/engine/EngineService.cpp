@@ -52,7 +52,7 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
   connect(m_worker, &EngineWorker::batchImageDone, this, &EngineService::batchImageDone);
   connect(m_worker, &EngineWorker::batchFinished, this, &EngineService::batchFinished);
   m_thread.start(QThread::LowPriority);  // inference must not starve the GUI thread
-  QMetaObject::invokeMethod(m_worker, "start", Qt::QueuedConnection);
+  onWorker([](EngineWorker* w) { w->start(); });
 }
 
 EngineService::~EngineService() {
@@ -60,6 +60,13 @@ EngineService::~EngineService() {
   ++m_worker->batchGeneration;
   m_thread.quit();
   m_thread.wait();
+}
+
+void EngineService::onWorker(std::function<void(EngineWorker*)> call) {
+  // A typed call, queued to the worker's thread (its event loop runs it there): the compiler
+  // checks the method and its arguments, unlike a method name in a string.
+  EngineWorker* worker = m_worker;
+  QMetaObject::invokeMethod(worker, [worker, call = std::move(call)] { call(worker); }, Qt::QueuedConnection);
 }
 
 QString EngineService::cacheDirectory() const {
@@ -75,7 +82,7 @@ void EngineService::setImage(const QImage& image, const QString& key) {
   m_hasImage = true;
   m_encodingTimer.start();
   Q_EMIT imageEncodingStarted(key);
-  QMetaObject::invokeMethod(m_worker, "setImage", Qt::QueuedConnection, Q_ARG(QImage, image), Q_ARG(QString, key));
+  onWorker([image, key](EngineWorker* w) { w->setImage(image, key); });
 }
 
 void EngineService::onImageReady(const QString& key, const QString& error, double milliseconds, const QString& status) {
@@ -100,36 +107,34 @@ quint64 EngineService::requestPrediction(const prompt::InteractivePrompt& prompt
 quint64 EngineService::requestFindSimilar(const segment::FindSimilarRequest& request) {
   const quint64 id = m_nextId++;
   m_latestSimilarId = id;
-  QMetaObject::invokeMethod(m_worker, "findSimilar", Qt::QueuedConnection, Q_ARG(quint64, id),
-                            Q_ARG(sam3::segment::FindSimilarRequest, request));
+  onWorker([id, request](EngineWorker* w) { w->findSimilar(id, request); });
   return id;
 }
 
 void EngineService::loadBundle(const QString& directory, const QString& device) {
-  QMetaObject::invokeMethod(m_worker, "loadBundle", Qt::QueuedConnection, Q_ARG(QString, directory), Q_ARG(QString, device),
-                            Q_ARG(QString, cacheDirectory()));
+  onWorker([directory, device, cache = cacheDirectory()](EngineWorker* w) { w->loadBundle(directory, device, cache); });
 }
 
-void EngineService::useClassic() { QMetaObject::invokeMethod(m_worker, "useClassic", Qt::QueuedConnection); }
+void EngineService::useClassic() {
+  onWorker([](EngineWorker* w) { w->useClassic(); });
+}
 
 void EngineService::preEncode(const QStringList& paths) {
   const quint64 generation = ++m_worker->preEncodeGeneration;
-  QMetaObject::invokeMethod(m_worker, "preEncode", Qt::QueuedConnection, Q_ARG(QStringList, paths), Q_ARG(quint64, generation));
+  onWorker([paths, generation](EngineWorker* w) { w->preEncode(paths, generation); });
 }
 
 void EngineService::runBatch(const QStringList& paths, const segment::FindSimilarRequest& request) {
   ++m_worker->preEncodeGeneration;  // the batch has the engine to itself
   const quint64 generation = ++m_worker->batchGeneration;
-  QMetaObject::invokeMethod(m_worker, "runBatch", Qt::QueuedConnection, Q_ARG(QStringList, paths),
-                            Q_ARG(sam3::segment::FindSimilarRequest, request), Q_ARG(quint64, generation));
+  onWorker([paths, request, generation](EngineWorker* w) { w->runBatch(paths, request, generation); });
 }
 
 void EngineService::cancelBatch() { ++m_worker->batchGeneration; }
 
 void EngineService::send(quint64 requestId, const prompt::InteractivePrompt& prompt) {
   m_busy = true;
-  QMetaObject::invokeMethod(m_worker, "predict", Qt::QueuedConnection, Q_ARG(quint64, requestId),
-                            Q_ARG(sam3::prompt::InteractivePrompt, prompt));
+  onWorker([requestId, prompt](EngineWorker* w) { w->predict(requestId, prompt); });
 }
 
 void EngineService::onPredicted(quint64 requestId, const sam3::segment::Prediction& prediction) {

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QThread>
+#include <functional>
 #include <optional>
 
 #include "ui/engine/EngineTypes.h"
@@ -68,6 +69,7 @@ class EngineService : public QObject {
 
  private:
   void send(quint64 requestId, const prompt::InteractivePrompt& prompt);
+  void onWorker(std::function<void(EngineWorker*)> call);
 
   QThread m_thread;
   EngineWorker* m_worker = nullptr;  // owned by m_thread (deleteLater on finish)

@@ -6,8 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "engine/classic/ClassicSegmenter.h"
-#include "engine/sam3/Sam3Segmenter.h"
+#include "engine/segment/EngineFactory.h"
 
 namespace sam3::ui {
 namespace {
@@ -24,10 +23,10 @@ EngineWorker::~EngineWorker() = default;
 
 void EngineWorker::start() {
   try {
-    install(m_factory ? m_factory() : std::make_unique<segment::ClassicSegmenter>());
+    install(m_factory ? m_factory() : classic());
   } catch (const std::exception& e) {
     Q_EMIT engineLoadFailed(QString::fromUtf8(e.what()));
-    install(std::make_unique<segment::ClassicSegmenter>());
+    install(classic());
   }
 }
 
@@ -84,17 +83,12 @@ void EngineWorker::findSimilar(quint64 requestId, const sam3::segment::FindSimil
 
 void EngineWorker::loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory) {
   Q_EMIT progress(tr("loading model bundle"), -1.0);
-  segment::Sam3SegmenterOptions options;
+  segment::EngineOptions options;
   options.bundleDirectory = directory.toStdString();
   options.device = device.toStdString();
   options.cacheDirectory = cacheDirectory.toStdString();
   std::string error;
-  std::unique_ptr<segment::Sam3Segmenter> engine;
-  try {
-    engine = segment::Sam3Segmenter::open(options, error);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
+  std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
   if (!engine) {
     Q_EMIT engineLoadFailed(QString::fromStdString(error));  // the current engine stays
     return;
@@ -102,7 +96,12 @@ void EngineWorker::loadBundle(const QString& directory, const QString& device, c
   install(std::move(engine));
 }
 
-void EngineWorker::useClassic() { install(std::make_unique<segment::ClassicSegmenter>()); }
+void EngineWorker::useClassic() { install(classic()); }
+
+std::unique_ptr<segment::Segmenter> EngineWorker::classic() {
+  std::string error;
+  return segment::openEngine({}, error);  // the classic engine cannot fail to open
+}
 
 void EngineWorker::preEncode(const QStringList& paths, quint64 generation) { preEncodeNext(paths, generation); }
 

@@ -49,6 +49,7 @@ class EngineWorker : public QObject {
 
  private:
   void install(std::unique_ptr<segment::Segmenter> engine);
+  static std::unique_ptr<segment::Segmenter> classic();
   void preEncodeNext(QStringList paths, quint64 generation);
   void batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation);
 

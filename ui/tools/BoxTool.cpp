@@ -2,9 +2,12 @@
 
 #include <QRectF>
 
-#include "ui/tools/PromptSession.h"
+#include "ui/session/LabelSession.h"
+#include "ui/session/PromptSession.h"
 
 namespace sam3::ui {
+
+BoxTool::BoxTool(ToolContext context) : m_session(context.session->prompt()) {}
 
 void BoxTool::press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers) {
   if (button == Qt::LeftButton) m_start = imagePos;

@@ -4,21 +4,23 @@
 
 #include <optional>
 
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
+#include "ui/tools/ToolContext.h"
 
 namespace sam3::ui {
 
 class PromptSession;
 
+
 class BoxTool : public CanvasTool {
  public:
-  explicit BoxTool(PromptSession* session) : m_session(session) {}
+  explicit BoxTool(ToolContext context);
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
   void move(const QPointF& imagePos, Qt::MouseButtons buttons) override;
   void release(const QPointF& imagePos, Qt::MouseButton button) override;
 
  private:
-  PromptSession* m_session;
+  PromptSession* m_session;  // the session's prompt
   std::optional<QPointF> m_start;
 };
 

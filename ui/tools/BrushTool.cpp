@@ -4,6 +4,12 @@
 #include <QPainterPath>
 #include <algorithm>
 
+#include "engine/mask/MaskEditing.h"
+#include "engine/mask/Rle.h"
+#include "ui/document/Document.h"
+#include "ui/session/LabelSession.h"
+#include "ui/session/PromptSession.h"
+
 namespace sam3::ui {
 
 void BrushTool::setRadius(double radius) { m_radius = std::clamp(radius, kMinRadius, kMaxRadius); }
@@ -27,7 +33,39 @@ void BrushTool::release(const QPointF& imagePos, Qt::MouseButton button) {
   m_points.emplace_back(imagePos.x(), imagePos.y());
   const auto points = std::move(m_points);
   m_points.clear();
-  if (m_onStroke) m_onStroke(points, m_radius, m_erase);
+  apply(points);
+}
+
+void BrushTool::apply(const std::vector<std::pair<double, double>>& points) {
+  LabelSession& session = *m_context.session;
+  Document& document = *m_context.document;
+  const QSize size = session.imageSize();
+  if (session.imageId() == 0 || size.isEmpty()) return;
+  const mask::BinaryMask stroke = mask::rasterizeStroke(points, m_radius, size.height(), size.width());
+  if (stroke.area() == 0) return;
+  if (session.brushAsPrompt()) {
+    session.prompt()->paint(stroke, m_erase);  // the engine re-predicts from the painted prompt
+    return;
+  }
+  const mask::Rle strokeRle = mask::encode(stroke);
+  if (session.selection().size() == 1) {
+    const annotation::AnnotationObject* target = document.project().object(*session.selection().begin());
+    if (target && !Document::isLocked(*target)) {
+      const mask::Rle edited = m_erase ? mask::subtract(target->mask, strokeRle) : mask::unite(target->mask, strokeRle);
+      document.setMask(target->id, edited, m_erase ? QObject::tr("Erase stroke") : QObject::tr("Paint stroke"));
+    } else if (target) {
+      Q_EMIT session.message(QObject::tr("Object %1 is locked").arg(target->id), 3000);
+    }
+    return;
+  }
+  if (m_erase) {
+    session.eraseFromLive(stroke);
+    return;
+  }
+  // Painting with nothing selected makes a new object.
+  const std::vector<int64_t> ids =
+      document.addObjects({{session.imageId(), strokeRle, 0.0, "manual"}}, session.currentCategory());
+  session.setSelection({ids.begin(), ids.end()});
 }
 
 bool BrushTool::wheel(int angleDelta, Qt::KeyboardModifiers modifiers) {

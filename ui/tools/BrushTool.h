@@ -1,24 +1,24 @@
 #pragma once
 // Brush and eraser (one class, two instances): a stroke is collected while the left button is
-// down and handed over on release as one unit, so one stroke is one undo step. The radius
+// down and applied on release as one unit, so one stroke is one undo step: it edits the one
+// selected object, erases from the live prediction, paints a new object, or (an option)
+// becomes the engine's mask prompt. The radius
 // (image pixels) changes with Ctrl+wheel or [ and ]; a circle shows it at the cursor.
 
 #include <QColor>
 #include <QPointF>
-#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
+#include "ui/tools/ToolContext.h"
 
 namespace sam3::ui {
 
 class BrushTool : public CanvasTool {
  public:
-  using StrokeHandler = std::function<void(const std::vector<std::pair<double, double>>& points, double radius, bool erase)>;
-
-  BrushTool(bool erase, StrokeHandler onStroke) : m_erase(erase), m_onStroke(std::move(onStroke)) {}
+  BrushTool(bool erase, ToolContext context) : m_erase(erase), m_context(context) {}
 
   bool erases() const { return m_erase; }
   double radius() const { return m_radius; }
@@ -38,7 +38,9 @@ class BrushTool : public CanvasTool {
 
  private:
   bool m_erase;
-  StrokeHandler m_onStroke;
+  void apply(const std::vector<std::pair<double, double>>& points);
+
+  ToolContext m_context;
   double m_radius = 12.0;
   std::vector<std::pair<double, double>> m_points;
   std::optional<QPointF> m_cursor;

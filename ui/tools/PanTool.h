@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "ui/canvas/ImageCanvas.h"
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
 
 namespace sam3::ui {
 

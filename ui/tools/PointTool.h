@@ -2,26 +2,19 @@
 // Point tool: left click includes, right click or Shift+click excludes; every click re-predicts.
 // With hover preview on, moving the mouse previews the mask an include click there would give.
 
-#include <functional>
-
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
+#include "ui/tools/ToolContext.h"
 
 namespace sam3::ui {
 
-class PromptSession;
-
 class PointTool : public CanvasTool {
  public:
-  using HoverHandler = std::function<void(const QPointF& imagePos)>;
-  explicit PointTool(PromptSession* session, HoverHandler onHover = {}) : m_session(session), m_onHover(std::move(onHover)) {}
+  explicit PointTool(ToolContext context) : m_context(context) {}
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
-  void move(const QPointF& imagePos, Qt::MouseButtons buttons) override {
-    if (buttons == Qt::NoButton && m_onHover) m_onHover(imagePos);
-  }
+  void move(const QPointF& imagePos, Qt::MouseButtons buttons) override;
 
  private:
-  PromptSession* m_session;
-  HoverHandler m_onHover;
+  ToolContext m_context;
 };
 
 }  // namespace sam3::ui

@@ -5,30 +5,17 @@
 
 #include <QPointF>
 #include <QRectF>
-#include <functional>
 #include <optional>
-#include <vector>
 
-#include "ui/tools/CanvasTool.h"
+#include "ui/canvas/CanvasTool.h"
+#include "ui/session/LabelSession.h"
+#include "ui/tools/ToolContext.h"
 
 namespace sam3::ui {
 
 class SimilarTool : public CanvasTool {
  public:
-  struct Exemplar {
-    QRectF box;
-    bool positive = true;
-  };
-  using ExemplarHandler = std::function<void()>;
-  using ClickHandler = std::function<void(const QPointF& imagePos)>;
-
-  SimilarTool(ExemplarHandler onExemplars, ClickHandler onClick)
-      : m_onExemplars(std::move(onExemplars)), m_onClick(std::move(onClick)) {}
-
-  const std::vector<Exemplar>& exemplars() const { return m_exemplars; }
-  void addExemplar(const QRectF& box, bool positive);
-  void clear() { m_exemplars.clear(); m_drag.reset(); }
-
+  explicit SimilarTool(ToolContext context) : m_context(context) {}
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
   void move(const QPointF& imagePos, Qt::MouseButtons buttons) override;
   void release(const QPointF& imagePos, Qt::MouseButton button) override;
@@ -36,11 +23,9 @@ class SimilarTool : public CanvasTool {
   bool tracksHover() const override { return m_drag.has_value(); }
 
  private:
-  ExemplarHandler m_onExemplars;
-  ClickHandler m_onClick;
-  std::vector<Exemplar> m_exemplars;
+  ToolContext m_context;
   std::optional<QPointF> m_start;
-  std::optional<Exemplar> m_drag;
+  std::optional<LabelSession::Exemplar> m_drag;
 };
 
 }  // namespace sam3::ui

@@ -1,4 +1,4 @@
-#include "ui/tools/PromptSession.h"
+#include "ui/session/PromptSession.h"
 
 namespace sam3::ui {
 

@@ -1,0 +1,288 @@
+#include "ui/MainActions.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QImageReader>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QToolBar>
+#include <QUndoStack>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "ui/MainWindow.h"
+#include "ui/SampleImages.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/controllers/ProjectController.h"
+#include "ui/document/Document.h"
+#include "ui/session/LabelSession.h"
+#include "ui/tools/BrushTool.h"
+
+namespace sam3::ui {
+namespace {
+
+// One menu entry. `toolbarText` puts it on the toolbar with that label, at `toolbarOrder` (a
+// new ten starts a new group); `toggled` makes it checkable (initially `checked`); `submenu`
+// files it under a submenu of that title. An entry without text is a separator.
+struct ActionSpec {
+  QString text;
+  QList<QKeySequence> keys;
+  std::function<void()> run;
+  const char* themeIcon = nullptr;
+  const char* ourIcon = nullptr;
+  QString toolbarText;
+  int toolbarOrder = 0;
+  std::function<void(bool)> toggled;
+  bool checked = false;
+  QString submenu;
+};
+
+// The toolbar's actions by their order, placed once every menu is built.
+std::map<int, QAction*>& toolbarItems() {
+  static std::map<int, QAction*> items;
+  return items;
+}
+
+// The desktop theme's icon when there is one, else ours (offscreen and minimal desktops have none).
+QIcon iconFor(const ActionSpec& spec) {
+  const QIcon ours = spec.ourIcon ? QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(spec.ourIcon))) : QIcon();
+  return spec.themeIcon ? QIcon::fromTheme(QString::fromLatin1(spec.themeIcon), ours) : ours;
+}
+
+QAction* addAction(MainWindow& w, QMenu* menu, const ActionSpec& spec) {
+  QAction* a = menu->addAction(iconFor(spec), spec.text);
+  a->setShortcuts(spec.keys);
+  if (spec.toggled) {
+    a->setCheckable(true);
+    a->setChecked(spec.checked);
+    QObject::connect(a, &QAction::toggled, &w, spec.toggled);
+  } else {
+    QObject::connect(a, &QAction::triggered, &w, spec.run);
+  }
+  if (!spec.toolbarText.isEmpty()) {
+    a->setIconText(spec.toolbarText);
+    toolbarItems()[spec.toolbarOrder] = a;
+  }
+  return a;
+}
+
+QMenu* addMenu(MainWindow& w, const QString& title, const std::vector<ActionSpec>& specs) {
+  QMenu* menu = w.menuBar()->addMenu(title);
+  std::map<QString, QMenu*> submenus;
+  for (const ActionSpec& spec : specs) {
+    QMenu* target = menu;
+    if (!spec.submenu.isEmpty()) {
+      QMenu*& sub = submenus[spec.submenu];
+      if (!sub) sub = menu->addMenu(spec.submenu);
+      target = sub;
+    }
+    if (spec.text.isEmpty()) {
+      target->addSeparator();
+    } else {
+      addAction(w, target, spec);
+    }
+  }
+  return menu;
+}
+
+QString imageFileFilter() {
+  QStringList patterns;
+  for (const QByteArray& format : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(format);
+  return QObject::tr("Images (%1);;All files (*)").arg(patterns.join(QLatin1Char(' ')));
+}
+
+QString lastFolder() { return QSettings().value(QStringLiteral("lastFolder")).toString(); }
+
+void openWithDialog(MainWindow& w, const QString& path, const QString& failureTitle) {
+  QString error;
+  if (!path.isEmpty() && !w.openPath(path, &error)) QMessageBox::warning(&w, failureTitle, error);
+}
+
+void rebuildRecentMenu(MainWindow& w) {
+  w.recentMenu->clear();
+  const QStringList recent = w.projects()->recent();
+  for (const QString& path : recent) {
+    w.recentMenu->addAction(QDir::toNativeSeparators(path), &w, [&w, path] { openWithDialog(w, path, QObject::tr("Cannot open")); });
+  }
+  w.recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void buildFileMenu(MainWindow& w) {
+  ProjectController* projects = w.projects();
+  QMenu* file = addMenu(w, QObject::tr("&File"),
+          {{QObject::tr("&Open Image…"), {QKeySequence::Open},
+            [&w] { openWithDialog(w, QFileDialog::getOpenFileName(&w, QObject::tr("Open Image"), lastFolder(), imageFileFilter()),
+                                  QObject::tr("Cannot open image")); },
+            "document-open", "open-image", QObject::tr("Open"), 10},
+           {QObject::tr("Open &Folder…"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
+            [&w] { openWithDialog(w, QFileDialog::getExistingDirectory(&w, QObject::tr("Open Folder"), lastFolder()),
+                                  QObject::tr("Cannot open folder")); },
+            "folder-open", "open-folder", QObject::tr("Folder"), 11},
+           {QObject::tr("Open &Project…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)}, [projects] { projects->openInteractive(); }},
+           {QObject::tr("&Save Project"), {QKeySequence::Save}, [projects] { projects->saveInteractive(false); }, "document-save"},
+           {QObject::tr("Save Project &As…"), {QKeySequence::SaveAs}, [projects] { projects->saveInteractive(true); }},
+           {QObject::tr("&Export…"), {QKeySequence(Qt::CTRL | Qt::Key_E)}, [projects] { projects->openExportDialog(); }},
+           {},
+           {QObject::tr("&Quit"), {QKeySequence::Quit}, [&w] { w.close(); }}});
+  QAction* beforeProject = file->actions().at(2);
+  w.recentMenu = new QMenu(QObject::tr("Open &Recent"), file);
+  file->insertMenu(beforeProject, w.recentMenu);
+  QMenu* samples = new QMenu(QObject::tr("Open &Sample"), file);
+  const QList<SampleImage> bundled = sampleImages();
+  for (int i = 0; i < bundled.size(); ++i) samples->addAction(bundled[i].title, &w, [&w, i] { w.openSample(i); });
+  file->insertMenu(beforeProject, samples);
+  file->insertSeparator(beforeProject);
+  rebuildRecentMenu(w);
+  QObject::connect(projects, &ProjectController::recentChanged, &w, [&w] { rebuildRecentMenu(w); });
+}
+
+void buildEditMenu(MainWindow& w) {
+  LabelSession* s = w.session();
+  QMenu* edit = w.menuBar()->addMenu(QObject::tr("&Edit"));
+  QAction* undo = w.document()->undoStack()->createUndoAction(&w, QObject::tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  undo->setIcon(iconFor({{}, {}, {}, "edit-undo", "undo"}));
+  QAction* redo = w.document()->undoStack()->createRedoAction(&w, QObject::tr("&Redo"));
+  redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+  redo->setIcon(iconFor({{}, {}, {}, "edit-redo", "redo"}));
+  edit->addActions({undo, redo});
+  edit->addSeparator();
+  addAction(w, edit, {QObject::tr("&Accept"), {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
+                      [s] { s->acceptSimilarCandidates() || s->acceptLiveMask(); }, "dialog-ok-apply", "accept", QObject::tr("Accept"), 30});
+  undo->setIconText(QObject::tr("Undo"));
+  redo->setIconText(QObject::tr("Redo"));
+  toolbarItems()[31] = undo;
+  toolbarItems()[32] = redo;
+  const std::vector<ActionSpec> specs = {
+      {QObject::tr("&Clear Prompt"), {QKeySequence(Qt::Key_Escape)}, [s] { s->clearPrompt(); s->setSelection({}); }},
+      {QObject::tr("Next &Candidate Mask"), {QKeySequence(Qt::Key_Tab)}, [s] { s->cycleCandidate(); }},
+      {QObject::tr("&Delete Selected"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, [s] { s->deleteSelection(); }},
+      {QObject::tr("&Merge Selected"), {QKeySequence(Qt::CTRL | Qt::Key_M)}, [s] { s->mergeSelection(); }},
+      {QObject::tr("&Split Disconnected Parts"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)}, [s] { s->splitSelection(); }}};
+  for (const ActionSpec& spec : specs) addAction(w, edit, spec);
+  QMenu* classMenu = edit->addMenu(QObject::tr("Set C&lass"));
+  for (int row = 0; row < 9; ++row) {
+    w.addAction(addAction(w, classMenu, {QObject::tr("Class %1").arg(row + 1), {QKeySequence(Qt::Key_1 + row)}, [s, row] { s->chooseCategoryRow(row); }}));
+  }
+}
+
+void buildToolsMenu(MainWindow& w) {
+  QMenu* tools = w.menuBar()->addMenu(QObject::tr("&Tools"));
+  auto* group = new QActionGroup(&w);
+  struct ToolSpec {
+    ToolKind kind;
+    QString text, label;
+    Qt::Key key;
+    const char *icon, *ours;
+  };
+  const ToolSpec specs[] = {{ToolKind::Point, QObject::tr("&Point (left include, right/Shift exclude)"), QObject::tr("Point"), Qt::Key_P, "edit-select", "tool-point"},
+                            {ToolKind::Box, QObject::tr("&Box"), QObject::tr("Box"), Qt::Key_B, "draw-rectangle", "tool-box"},
+                            {ToolKind::Brush, QObject::tr("B&rush"), QObject::tr("Brush"), Qt::Key_R, "draw-brush", "tool-brush"},
+                            {ToolKind::Eraser, QObject::tr("&Eraser"), QObject::tr("Eraser"), Qt::Key_E, "draw-eraser", "tool-eraser"},
+                            {ToolKind::Similar, QObject::tr("&Find Similar (drag exemplars)"), QObject::tr("Similar"), Qt::Key_F, "edit-find", "tool-similar"},
+                            {ToolKind::Select, QObject::tr("&Select / Edit"), QObject::tr("Select"), Qt::Key_V, "edit-select-all", "tool-select"},
+                            {ToolKind::Pan, QObject::tr("P&an"), QObject::tr("Pan"), Qt::Key_H, "transform-move", "tool-pan"}};
+  for (const ToolSpec& spec : specs) {
+    QAction* a = addAction(w, tools, {spec.text, {QKeySequence(spec.key)}, [&w, kind = spec.kind] { w.selectTool(kind); }, spec.icon,
+                                      spec.ours, spec.label, 20 + int(spec.kind)});
+    a->setCheckable(true);
+    group->addAction(a);
+    w.toolActions[spec.kind] = a;
+  }
+  LabelSession* s = w.session();
+  const std::vector<ActionSpec> options = {
+      {QObject::tr("Smaller Brush"), {QKeySequence(Qt::Key_BracketLeft)}, [&w] { w.brushTool()->shrink(); w.eraserTool()->shrink(); w.canvas()->update(); }},
+      {QObject::tr("Larger Brush"), {QKeySequence(Qt::Key_BracketRight)}, [&w] { w.brushTool()->grow(); w.eraserTool()->grow(); w.canvas()->update(); }},
+      {QObject::tr("Preview Mask on &Hover"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setHoverPreview(on); }, s->hoverPreview()},
+      {QObject::tr("Brush Strokes Prompt the Engine"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setBrushAsPrompt(on); }, s->brushAsPrompt()},
+      {QObject::tr("&Label Folder with These Exemplars…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)}, [&w] { w.batch()->labelFolderWithExemplars(); }},
+      {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
+         const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
+                                                               QSettings().value(QStringLiteral("engine/bundle")).toString());
+         if (!dir.isEmpty()) w.loadBundle(dir);
+       }},
+      {QObject::tr("Use &Classic Engine"), {}, [&w] { w.useClassicEngine(); }}};
+  for (const ActionSpec& spec : options) addAction(w, tools, spec);
+  QMenu* deviceMenu = tools->addMenu(QObject::tr("SAM3 &Device"));
+  auto* devices = new QActionGroup(&w);
+  const QString chosen = QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString();
+  for (const QString& device : {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}) {
+    devices->addAction(addAction(w, deviceMenu, {device.toUpper(), {}, {}, nullptr, nullptr, {}, 0,
+                                                 [device](bool on) { if (on) QSettings().setValue(QStringLiteral("engine/device"), device); },
+                                                 chosen == device}));
+  }
+}
+
+void buildGoAndViewMenus(MainWindow& w) {
+  FolderController* f = w.folders();
+  ImageCanvas* c = w.canvas();
+  addMenu(w, QObject::tr("&Go"),
+          {{QObject::tr("&Next Image"), {QKeySequence(Qt::Key_D), QKeySequence(Qt::Key_PageDown)}, [f] { f->nextImage(); }, "go-next", "go-next", QObject::tr("Next"), 13},
+           {QObject::tr("&Previous Image"), {QKeySequence(Qt::Key_A), QKeySequence(Qt::Key_PageUp)}, [f] { f->previousImage(); }, "go-previous", "go-previous", QObject::tr("Previous"), 12},
+           {QObject::tr("Next &Unfinished Image"), {QKeySequence(Qt::Key_N)}, [f] { f->nextUnfinishedImage(); }},
+           {QObject::tr("Mark Image &Done"), {QKeySequence(Qt::CTRL | Qt::Key_D)}, [f] { f->markImageDone(true); }}});
+  auto opacity = [&w](int percent) {
+    return [&w, percent] {
+      OverlayStyle style = w.overlayStyle();
+      style.fillAlpha = percent * 255 / 100;
+      w.setOverlayStyle(style);
+    };
+  };
+  auto theme = [&w](const char* key) { return [&w, key] { w.applyTheme(QString::fromLatin1(key)); }; };
+  const QString opacityMenu = QObject::tr("Mask &Opacity"), themeMenu = QObject::tr("&Theme");
+  QMenu* view = addMenu(
+      w, QObject::tr("&View"),
+      {{QObject::tr("Zoom &In"), {QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)}, [c] { c->zoomIn(); }, "zoom-in", nullptr, QObject::tr("Zoom In"), 40},
+       {QObject::tr("Zoom &Out"), {QKeySequence::ZoomOut}, [c] { c->zoomOut(); }, "zoom-out", nullptr, QObject::tr("Zoom Out"), 41},
+       {QObject::tr("&Fit to Window"), {QKeySequence(Qt::CTRL | Qt::Key_0)}, [c] { c->fitToWindow(); }, "zoom-fit-best", nullptr, QObject::tr("Fit"), 42},
+       {QObject::tr("&Actual Size"), {QKeySequence(Qt::CTRL | Qt::Key_1)}, [c] { c->zoomToActualSize(); }, "zoom-original", nullptr, QObject::tr("1:1"), 43},
+       {},
+       {QObject::tr("25%"), {}, opacity(25), nullptr, nullptr, {}, 0, {}, false, opacityMenu},
+       {QObject::tr("45%"), {}, opacity(45), nullptr, nullptr, {}, 0, {}, false, opacityMenu},
+       {QObject::tr("65%"), {}, opacity(65), nullptr, nullptr, {}, 0, {}, false, opacityMenu},
+       {QObject::tr("85%"), {}, opacity(85), nullptr, nullptr, {}, 0, {}, false, opacityMenu},
+       {QObject::tr("&Outlines Only"), {QKeySequence(Qt::Key_O)}, {}, nullptr, nullptr, {}, 0,
+        [&w](bool on) { OverlayStyle style = w.overlayStyle(); style.outlineOnly = on; w.setOverlayStyle(style); }, w.overlayStyle().outlineOnly},
+       {QObject::tr("System"), {}, theme("system"), nullptr, nullptr, {}, 0, {}, false, themeMenu},
+       {QObject::tr("Light"), {}, theme("light"), nullptr, nullptr, {}, 0, {}, false, themeMenu},
+       {QObject::tr("Dark"), {}, theme("dark"), nullptr, nullptr, {}, 0, {}, false, themeMenu},
+       {},
+       {QObject::tr("&Demo Mode"), {QKeySequence(Qt::Key_F11)}, {}, nullptr, nullptr, {}, 0, [&w](bool on) { w.setDemoMode(on); }},
+       {QObject::tr("&Reset Demo"), {}, [&w] { w.resetDemo(); }, nullptr, nullptr, QObject::tr("Reset Demo"), 44}});
+  view->addSeparator();
+  for (QDockWidget* dock : w.findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+}
+
+}  // namespace
+
+void buildMainActions(MainWindow& w) {
+  w.toolbar = w.addToolBar(QObject::tr("Main"));
+  w.toolbar->setObjectName(QStringLiteral("mainToolbar"));
+  toolbarItems().clear();
+  buildFileMenu(w);
+  buildEditMenu(w);
+  buildToolsMenu(w);
+  buildGoAndViewMenus(w);
+  w.menuBar()->addMenu(QObject::tr("&Help"))->addAction(QObject::tr("&About SAM3 Annotate"), &w, [&w] {
+    QMessageBox::about(&w, QObject::tr("About SAM3 Annotate"),
+                       QObject::tr("<h3>SAM3 Annotate %1</h3><p>Label images with points, boxes and brushes, "
+                                   "segmented by Segment Anything Model 3 or the built-in classic engine.</p>")
+                           .arg(QCoreApplication::applicationVersion()));
+  });
+  int group = -1;
+  for (const auto& [order, action] : toolbarItems()) {
+    if (group >= 0 && order / 10 != group) w.toolbar->addSeparator();
+    group = order / 10;
+    w.toolbar->addAction(action);
+  }
+  toolbarItems().clear();
+}
+
+}  // namespace sam3::ui

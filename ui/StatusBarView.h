@@ -1,0 +1,42 @@
+#pragma once
+// The status bar's permanent parts: the image's name and size, the cursor position, the zoom,
+// the engine and its device, the last latency, and a busy bar that becomes a filling bar
+// during a slow encode (the engine's last encode is the estimate).
+
+#include <QObject>
+#include <QTimer>
+
+class QLabel;
+class QProgressBar;
+class QStatusBar;
+
+namespace sam3::ui {
+
+class EngineService;
+class ImageCanvas;
+
+class StatusBarView : public QObject {
+  Q_OBJECT
+
+ public:
+  StatusBarView(QStatusBar* bar, EngineService* engine, ImageCanvas* canvas);
+
+  void showImage(const QString& path, const QSize& size);
+  void setBusy(bool busy);  // an indeterminate bar (image decoding, bundle loading)
+  void showMessage(const QString& text, int milliseconds);
+
+ private:
+  void updateEncodingProgress();
+
+  QStatusBar* m_bar;
+  EngineService* m_engine;
+  QLabel* m_imageLabel;
+  QLabel* m_cursorLabel;
+  QLabel* m_zoomLabel;
+  QLabel* m_engineLabel;
+  QLabel* m_latencyLabel;
+  QProgressBar* m_busyBar;
+  QTimer m_busyTimer;
+};
+
+}  // namespace sam3::ui

@@ -1,0 +1,79 @@
+#include "ui/controllers/BatchController.h"
+
+#include <QProgressDialog>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+
+#include "ui/AppLogging.h"
+#include "ui/ReviewGallery.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/controllers/FolderController.h"
+#include "ui/engine/EngineService.h"
+#include "ui/session/LabelSession.h"
+
+namespace sam3::ui {
+namespace {
+
+// The exemplar boxes as image patches (the engine searches other images for them).
+segment::FindSimilarRequest patchesOf(const QImage& image, const std::vector<LabelSession::Exemplar>& exemplars) {
+  segment::FindSimilarRequest request;
+  const cv::Mat bgra(image.height(), image.width(), CV_8UC4, const_cast<uchar*>(image.constBits()), size_t(image.bytesPerLine()));
+  for (const LabelSession::Exemplar& e : exemplars) {
+    const QRect box = e.box.toAlignedRect().intersected(image.rect());
+    if (box.width() < 2 || box.height() < 2) continue;
+    cv::Mat patch;
+    cv::cvtColor(bgra(cv::Rect(box.x(), box.y(), box.width(), box.height())), patch, cv::COLOR_BGRA2BGR);
+    request.patches.push_back({patch, e.positive});
+  }
+  return request;
+}
+
+}  // namespace
+
+BatchController::BatchController(LabelSession* session, FolderController* folders, ImageCanvas* canvas, QWidget* window)
+    : QObject(window), m_session(session), m_folders(folders), m_canvas(canvas), m_window(window) {}
+
+bool BatchController::labelFolderWithExemplars() {
+  const QStringList images = m_folders->folder().images();
+  if (images.isEmpty() || !m_canvas->hasImage()) return false;
+  const segment::FindSimilarRequest request = patchesOf(m_canvas->image(), m_session->exemplars());
+  if (request.patches.empty()) {
+    Q_EMIT message(tr("Draw exemplar boxes with the Find Similar tool first"), 5000);
+    return false;
+  }
+  EngineService* engine = m_session->engine();
+  m_hits.clear();
+  auto* progress = new QProgressDialog(tr("Finding similar objects in %n image(s)…", nullptr, int(images.size())), tr("Cancel"), 0,
+                                       int(images.size()), m_window);
+  progress->setWindowModality(Qt::WindowModal);  // the engine is busy with the batch
+  progress->setMinimumDuration(0);
+  progress->setAttribute(Qt::WA_DeleteOnClose);
+  progress->setAutoClose(false);
+  progress->setAutoReset(false);
+  connect(progress, &QProgressDialog::canceled, engine, &EngineService::cancelBatch);
+  auto done = std::make_shared<QMetaObject::Connection>();
+  auto finished = std::make_shared<QMetaObject::Connection>();
+  *done = connect(engine, &EngineService::batchImageDone, this,
+                  [this, progress](int count, int, const std::vector<BatchHit>& hits, const QString& error) {
+                    m_hits.insert(m_hits.end(), hits.begin(), hits.end());
+                    if (progress) progress->setValue(count);
+                    if (!error.isEmpty()) qCWarning(lcUi).noquote() << "batch:" << error;
+                  });
+  *finished = connect(engine, &EngineService::batchFinished, this, [this, progress, done, finished](bool cancelled) {
+    disconnect(*done);
+    disconnect(*finished);
+    if (progress) progress->close();
+    const int n = int(m_hits.size());
+    Q_EMIT message(cancelled ? tr("Batch cancelled; %n object(s) found so far are kept for review", nullptr, n)
+                             : tr("Batch done: %n object(s) found", nullptr, n),
+                   8000);
+    m_gallery = new ReviewGallery(m_hits, 0.5, m_window);
+    m_gallery->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_gallery, &QDialog::accepted, this, [this] { m_session->acceptBatchHits(m_gallery->checkedHits()); });
+    m_gallery->show();
+  });
+  engine->runBatch(images, request);
+  return true;
+}
+
+}  // namespace sam3::ui

@@ -1,0 +1,182 @@
+#include "ui/controllers/FolderController.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QImageReader>
+#include <QSettings>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "ui/AppLogging.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/docks/ImagesDock.h"
+#include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
+#include "ui/session/LabelSession.h"
+
+namespace sam3::ui {
+namespace {
+
+// Decodes an image file (any thread). Null image and `error` on failure.
+QImage decodeImage(const QString& path, QString* error) {
+  QImageReader reader(path);
+  reader.setAutoTransform(true);    // honour EXIF orientation like every photo viewer
+  reader.setAllocationLimit(4096);  // MB: a 100-megapixel RGBA image fits, a decompression bomb does not
+  QImage image = reader.read();
+  if (image.isNull() && error) {
+    *error = QCoreApplication::translate("FolderController", "Cannot open %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString());
+  }
+  return image;
+}
+
+constexpr qint64 kDecodeInBackgroundPixels = 16'000'000;
+
+}  // namespace
+
+FolderController::FolderController(ImageCanvas* canvas, LabelSession* session, ImagesDock* dock, QObject* parent)
+    : QObject(parent), m_canvas(canvas), m_session(session), m_document(session->document()), m_engine(session->engine()), m_dock(dock) {
+  connect(m_dock, &ImagesDock::imageActivated, this, [this](int index) { showImageAt(index); });
+  connect(m_document, &Document::imageStatusChanged, this, &FolderController::refreshBadges);
+  auto encoded = [this](const QString& path, const QString& error) {
+    if (!error.isEmpty() || !m_engine->engine().capabilities.multimask) return;
+    m_encoded.insert(path);
+    refreshBadges();
+  };
+  connect(m_engine, &EngineService::imageReady, this, [encoded](const QString& key, const QString& error, double) { encoded(key, error); });
+  connect(m_engine, &EngineService::preEncoded, this, encoded);
+}
+
+bool FolderController::openFolder(const QString& directory, QString* error) {
+  const QStringList images = ImageFolder::listImages(directory);
+  if (images.isEmpty()) {
+    const QString reason = tr("No images in %1").arg(QDir::toNativeSeparators(directory));
+    Q_EMIT message(reason, 8000);
+    if (error) *error = reason;
+    return false;
+  }
+  QSettings().setValue(QStringLiteral("lastFolder"), directory);
+  Q_EMIT usedPath(directory);
+  openList(images);
+  return true;
+}
+
+bool FolderController::openList(const QStringList& paths, QString* error) {
+  m_folder.setImages(paths, 0);
+  m_dock->setImages(paths);
+  const bool ok = paths.isEmpty() || showImageAt(0, error);
+  refreshBadges();
+  return ok;
+}
+
+bool FolderController::showImageAt(int index, QString* error) {
+  if (index < 0 || index >= m_folder.images().size()) return false;
+  m_folder.setCurrent(index);
+  if (!openImage(m_folder.images()[index], error)) return false;
+  m_dock->setCurrent(index);
+  refreshBadges();
+  if (m_engine->engine().capabilities.multimask) m_engine->preEncode(m_folder.upcoming(3));  // SAM3: encode ahead
+  return true;
+}
+
+bool FolderController::nextImage() {
+  const int index = m_folder.next();
+  if (index >= 0) showImageAt(index);
+  return index >= 0;
+}
+
+bool FolderController::previousImage() {
+  const int index = m_folder.previous();
+  if (index >= 0) showImageAt(index);
+  return index >= 0;
+}
+
+bool FolderController::nextUnfinishedImage() {
+  const int index = m_folder.nextWhere([this](const QString& path) { return !isDone(path); });
+  if (index < 0) {
+    Q_EMIT message(tr("Every image is done"), 4000);
+    return false;
+  }
+  showImageAt(index);
+  return true;
+}
+
+void FolderController::markImageDone(bool done) {
+  const int imageId = m_session->imageId();
+  if (!imageId) return;
+  const bool empty = m_document->project().objectsOfImage(imageId).empty();
+  m_document->setImageStatus(imageId, done    ? annotation::ImageStatus::Done
+                                      : empty ? annotation::ImageStatus::New
+                                              : annotation::ImageStatus::InProgress);
+}
+
+bool FolderController::isDone(const QString& path) const {
+  const annotation::ImageRecord* record = m_document->project().imageByFileName(QFileInfo(path).fileName().toStdString());
+  return record && (record->status == annotation::ImageStatus::Done || record->status == annotation::ImageStatus::Reviewed);
+}
+
+QString FolderController::statusOf(const QString& path) const {
+  if (isDone(path)) return tr("done");
+  const annotation::ImageRecord* record = m_document->project().imageByFileName(QFileInfo(path).fileName().toStdString());
+  if (record && record->status == annotation::ImageStatus::InProgress) return tr("in progress");
+  return m_encoded.count(path) ? tr("encoded") : tr("new");
+}
+
+void FolderController::refreshBadges() {
+  for (const QString& path : m_folder.images()) m_dock->setStatus(path, statusOf(path));
+}
+
+bool FolderController::openImage(const QString& path, QString* error) {
+  // Large images decode on a worker thread so the window never freezes; small ones at once.
+  const QSize size = QImageReader(path).size();
+  const quint64 generation = ++m_loadGeneration;
+  if (size.isValid() && qint64(size.width()) * size.height() > kDecodeInBackgroundPixels) {
+    Q_EMIT loading(true);
+    Q_EMIT message(tr("Loading %1 (%2 × %3)…").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()), 0);
+    using Loaded = std::pair<std::vector<QImage>, QString>;  // display pyramid, or the reason
+    auto* watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, generation] {
+      Loaded loaded = watcher->result();
+      watcher->deleteLater();
+      if (generation != m_loadGeneration) return;  // the user has moved on
+      Q_EMIT loading(false);
+      if (loaded.first.empty()) {
+        qCWarning(lcUi).noquote() << loaded.second;
+        Q_EMIT message(loaded.second, 10000);
+        return;
+      }
+      const QImage image = loaded.first.front();
+      showImage(image, path, std::move(loaded.first));
+    });
+    watcher->setFuture(QtConcurrent::run([path]() -> Loaded {
+      QString reason;
+      const QImage image = decodeImage(path, &reason);
+      if (image.isNull()) return {{}, reason};
+      return {ImageCanvas::buildPyramid(ImageCanvas::toDisplayFormat(image)), QString()};
+    }));
+    return true;
+  }
+  QString reason;
+  const QImage image = decodeImage(path, &reason);
+  if (image.isNull()) {
+    qCWarning(lcUi).noquote() << reason;
+    Q_EMIT message(reason, 10000);
+    if (error) *error = reason;
+    return false;
+  }
+  showImage(image, path, {});
+  return true;
+}
+
+void FolderController::showImage(const QImage& image, const QString& path, std::vector<QImage> pyramid) {
+  m_currentPath = path;
+  m_canvas->setImage(image, std::move(pyramid));
+  const int imageId = m_document->imageFor(path, image.width(), image.height());
+  m_engine->setImage(image, path);
+  m_session->setImage(imageId, image.size());
+  if (!path.startsWith(QLatin1Char(':'))) QSettings().setValue(QStringLiteral("lastFolder"), QFileInfo(path).absolutePath());
+  qCInfo(lcUi).noquote() << "opened" << path << image.width() << "x" << image.height();
+  Q_EMIT imageShown(path, image.size());
+}
+
+}  // namespace sam3::ui

@@ -1,0 +1,254 @@
+#include "ui/session/LabelSession.h"
+
+#include <QLineF>
+#include <QSettings>
+
+#include "engine/mask/MaskEditing.h"
+#include "engine/mask/Rle.h"
+#include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
+#include "ui/session/PromptSession.h"
+
+namespace sam3::ui {
+
+LabelSession::LabelSession(Document* document, EngineService* engine, QObject* parent)
+    : QObject(parent), m_document(document), m_engine(engine), m_prompt(new PromptSession(this)) {
+  m_brushAsPrompt = QSettings().value(QStringLiteral("brush/asPrompt"), false).toBool();
+  m_hoverPreview = QSettings().value(QStringLiteral("point/hoverPreview"), false).toBool();
+  m_currentCategory = m_document->defaultCategory();  // digits and new objects need a class
+  connect(m_prompt, &PromptSession::changed, this, &LabelSession::onPromptChanged);
+  connect(m_engine, &EngineService::predictionReady, this, [this](quint64, const segment::Prediction& prediction) {
+    m_prediction = prediction;
+    m_candidateIndex = 0;
+    Q_EMIT liveChanged();
+  });
+  connect(m_engine, &EngineService::predictionFailed, this,
+          [this](quint64, const QString& error) { Q_EMIT failed(tr("Segmentation failed: %1").arg(error)); });
+  connect(m_engine, &EngineService::similarReady, this, [this](quint64, const segment::FindSimilarResult& result) {
+    m_similar = result.instances;
+    Q_EMIT candidatesChanged();
+    Q_EMIT message(tr("Found %n similar object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
+                       .arg(qRound(result.milliseconds)),
+                   8000);
+  });
+  connect(m_engine, &EngineService::similarFailed, this,
+          [this](quint64, const QString& error) { Q_EMIT failed(tr("Find similar failed: %1").arg(error)); });
+  connect(m_engine, &EngineService::engineChanged, this, [this] {
+    if (!m_prompt->prompt().empty()) onPromptChanged();  // the new engine answers the same prompt
+  });
+  connect(m_document, &Document::categoriesChanged, this, [this] {
+    if (!m_document->project().category(m_currentCategory)) {
+      const auto& categories = m_document->project().categories();
+      m_currentCategory = categories.empty() ? 0 : categories.begin()->first;
+    }
+    Q_EMIT categoryChanged(m_currentCategory);
+  });
+  connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
+    if (imageId != m_imageId) return;
+    for (auto it = m_selected.begin(); it != m_selected.end();) {
+      it = m_document->project().object(*it) ? std::next(it) : m_selected.erase(it);
+    }
+  });
+}
+
+void LabelSession::setImage(int imageId, const QSize& size) {
+  m_imageId = imageId;
+  m_imageSize = size;
+  m_prediction = {};
+  m_similar.clear();
+  m_exemplars.clear();
+  m_selected.clear();
+  m_hidden.clear();
+  m_prompt->clear();
+  Q_EMIT liveChanged();
+  Q_EMIT candidatesChanged();
+  Q_EMIT objectsViewChanged();
+}
+
+void LabelSession::onPromptChanged() {
+  if (m_prompt->prompt().empty() || m_imageId == 0) {
+    m_prediction = {};
+    Q_EMIT liveChanged();
+    return;
+  }
+  m_engine->requestPrediction(m_prompt->prompt());
+}
+
+int LabelSession::categoryForNewObjects() {
+  return m_currentCategory && m_document->project().category(m_currentCategory) ? m_currentCategory : m_document->defaultCategory();
+}
+
+// ---- the live prediction ------------------------------------------------------------------------
+
+const mask::BinaryMask& LabelSession::liveMask() const {
+  static const mask::BinaryMask none;
+  if (m_prediction.candidates.empty()) return none;
+  return m_prediction.candidates[size_t(m_candidateIndex) % m_prediction.candidates.size()].mask;
+}
+
+void LabelSession::cycleCandidate() {
+  if (m_prediction.candidates.size() < 2) return;
+  m_candidateIndex = (m_candidateIndex + 1) % int(m_prediction.candidates.size());
+  Q_EMIT liveChanged();
+  Q_EMIT message(tr("Candidate %1 of %2 (score %3)")
+                     .arg(m_candidateIndex + 1)
+                     .arg(m_prediction.candidates.size())
+                     .arg(m_prediction.candidates[size_t(m_candidateIndex)].score, 0, 'f', 2),
+                 3000);
+}
+
+void LabelSession::eraseFromLive(const mask::BinaryMask& stroke) {
+  if (m_prediction.candidates.empty()) return;
+  mask::BinaryMask& live = m_prediction.candidates[size_t(m_candidateIndex)].mask;
+  if (live.pixelCount() != stroke.pixelCount()) return;
+  for (int64_t i = 0, n = live.pixelCount(); i < n; ++i) {
+    if (stroke.data()[i]) live.data()[i] = 0;
+  }
+  Q_EMIT liveChanged();
+}
+
+bool LabelSession::acceptLiveMask() {
+  const mask::BinaryMask& live = liveMask();
+  if (live.empty() || live.area() == 0 || m_imageId == 0) return false;
+  Document::NewObject object;
+  object.imageId = m_imageId;
+  object.mask = mask::encode(live);
+  object.score = m_prediction.candidates[size_t(m_candidateIndex)].score;
+  object.source = m_engine->engine().name.toStdString();
+  const prompt::InteractivePrompt& prompt = m_prompt->prompt();
+  for (const prompt::Click& c : prompt.clicks) {
+    object.promptHistory.push_back({{"type", "point"}, {"x", c.x}, {"y", c.y}, {"label", c.positive ? 1 : 0}});
+  }
+  if (prompt.box) object.promptHistory.push_back({{"type", "box"}, {"xyxy", *prompt.box}});
+  if (!prompt.maskLogits.empty()) object.promptHistory.push_back({{"type", "painted-mask"}});
+  const std::vector<int64_t> ids = m_document->addObjects({std::move(object)}, categoryForNewObjects());
+  m_prediction = {};
+  m_prompt->clear();
+  Q_EMIT message(tr("Added object %1").arg(ids.front()), 3000);
+  return true;
+}
+
+void LabelSession::clearPrompt() {
+  m_exemplars.clear();
+  m_similar.clear();
+  Q_EMIT candidatesChanged();
+  m_prompt->clear();
+}
+
+// ---- find similar -------------------------------------------------------------------------------
+
+void LabelSession::addExemplar(const QRectF& box, bool positive) {
+  m_exemplars.push_back({box, positive});
+  if (m_imageId == 0) return;
+  segment::FindSimilarRequest request;
+  for (const Exemplar& e : m_exemplars) {
+    request.exemplars.push_back({{e.box.left(), e.box.top(), e.box.right(), e.box.bottom()}, e.positive});
+  }
+  m_engine->requestFindSimilar(request);
+  Q_EMIT message(tr("Looking for similar objects…"), 0);
+}
+
+bool LabelSession::rejectCandidateAt(const QPointF& p) {
+  const int x = int(p.x()), y = int(p.y());
+  for (auto it = m_similar.begin(); it != m_similar.end(); ++it) {
+    if (x >= 0 && y >= 0 && x < it->mask.width() && y < it->mask.height() && it->mask.at(y, x)) {
+      m_similar.erase(it);
+      Q_EMIT candidatesChanged();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool LabelSession::acceptSimilarCandidates() {
+  if (m_similar.empty() || m_imageId == 0) return false;
+  std::vector<Document::NewObject> objects;
+  for (const segment::Instance& instance : m_similar) {
+    objects.push_back({m_imageId, mask::encode(instance.mask), instance.score, m_engine->engine().name.toStdString() + " find-similar"});
+  }
+  const auto ids = m_document->addObjects(std::move(objects), categoryForNewObjects(),
+                                          tr("Accept %n similar object(s)", nullptr, int(m_similar.size())));
+  m_similar.clear();
+  m_exemplars.clear();
+  Q_EMIT candidatesChanged();
+  Q_EMIT message(tr("Added %n object(s)", nullptr, int(ids.size())), 3000);
+  return true;
+}
+
+void LabelSession::acceptBatchHits(const std::vector<BatchHit>& hits) {
+  std::vector<Document::NewObject> objects;
+  for (const BatchHit& hit : hits) {
+    const int imageId = m_document->imageFor(hit.imagePath, hit.mask.width, hit.mask.height);
+    objects.push_back({imageId, hit.mask, hit.score, m_engine->engine().name.toStdString() + " batch"});
+  }
+  m_document->addObjects(std::move(objects), categoryForNewObjects(), tr("Add %n object(s) from the batch", nullptr, int(hits.size())));
+}
+
+// ---- selection and classes ----------------------------------------------------------------------
+
+void LabelSession::setSelection(const std::set<int64_t>& ids) {
+  m_selected = ids;
+  Q_EMIT objectsViewChanged();
+}
+
+void LabelSession::setHidden(int64_t id, bool hidden) {
+  if (hidden) {
+    m_hidden.insert(id);
+  } else {
+    m_hidden.erase(id);
+  }
+  Q_EMIT objectsViewChanged();
+}
+
+void LabelSession::setCurrentCategory(int id, bool applyToSelection) {
+  if (!m_document->project().category(id)) return;
+  m_currentCategory = id;
+  if (applyToSelection && !m_selected.empty()) m_document->changeCategory({m_selected.begin(), m_selected.end()}, id);
+  Q_EMIT categoryChanged(id);
+}
+
+void LabelSession::chooseCategoryRow(int row) {
+  const auto& categories = m_document->project().categories();
+  if (row < 0 || row >= int(categories.size())) return;
+  const int id = std::next(categories.begin(), row)->first;
+  setCurrentCategory(id);
+  Q_EMIT message(tr("Class: %1").arg(QString::fromStdString(categories.at(id).name)), 2000);
+}
+
+void LabelSession::deleteSelection() { m_document->removeObjects({m_selected.begin(), m_selected.end()}); }
+
+bool LabelSession::mergeSelection() {
+  const int64_t merged = m_document->mergeObjects({m_selected.begin(), m_selected.end()});
+  if (merged) setSelection({merged});
+  return merged != 0;
+}
+
+bool LabelSession::splitSelection() {
+  if (m_selected.size() != 1) return false;
+  const auto parts = m_document->splitObject(*m_selected.begin());
+  if (!parts.empty()) setSelection({parts.begin(), parts.end()});
+  return !parts.empty();
+}
+
+// ---- options ------------------------------------------------------------------------------------
+
+void LabelSession::setBrushAsPrompt(bool asPrompt) {
+  m_brushAsPrompt = asPrompt;
+  QSettings().setValue(QStringLiteral("brush/asPrompt"), asPrompt);
+}
+
+void LabelSession::setHoverPreview(bool on) {
+  m_hoverPreview = on;
+  QSettings().setValue(QStringLiteral("point/hoverPreview"), on);
+}
+
+void LabelSession::hoverAt(const QPointF& p, double minDistance) {
+  if (!m_hoverPreview || m_imageId == 0 || !QRectF(QPointF(0, 0), QSizeF(m_imageSize)).contains(p)) return;
+  if (!m_prompt->prompt().empty() || QLineF(p, m_lastHover).length() < minDistance) return;
+  m_lastHover = p;
+  prompt::InteractivePrompt preview;
+  preview.clicks = {{p.x(), p.y(), true}};
+  m_engine->requestPrediction(preview);
+}
+
+}  // namespace sam3::ui

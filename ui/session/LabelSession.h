@@ -1,0 +1,114 @@
+#pragma once
+// The labelling session: the interaction state of the image being labelled, without widgets:
+// the prompt, the engine's live prediction and its candidates, find-similar exemplars and
+// results, the selection and hidden objects, the current class, and the options that change
+// what tools do. GUI tests drive it without a window; tools and docks act through it.
+
+#include <QObject>
+#include <QPointF>
+#include <QRectF>
+#include <QSize>
+#include <set>
+#include <vector>
+
+#include "engine/mask/BinaryMask.h"
+#include "engine/segment/Segmenter.h"
+#include "ui/engine/EngineTypes.h"
+
+namespace sam3::ui {
+
+class Document;
+class EngineService;
+class PromptSession;
+
+class LabelSession : public QObject {
+  Q_OBJECT
+
+ public:
+  struct Exemplar {
+    QRectF box;
+    bool positive = true;
+  };
+
+  LabelSession(Document* document, EngineService* engine, QObject* parent = nullptr);
+
+  Document* document() const { return m_document; }
+  EngineService* engine() const { return m_engine; }
+  PromptSession* prompt() const { return m_prompt; }
+
+  // A new image (id in the document, size in pixels): everything of the previous one is reset.
+  void setImage(int imageId, const QSize& size);
+  int imageId() const { return m_imageId; }
+  QSize imageSize() const { return m_imageSize; }
+
+  // The live prediction and SAM's candidate masks (Tab cycles them).
+  const mask::BinaryMask& liveMask() const;
+  int candidateCount() const { return int(m_prediction.candidates.size()); }
+  int candidateIndex() const { return m_candidateIndex; }
+  void cycleCandidate();
+  // Removes `stroke` from the live mask (the eraser with nothing selected).
+  void eraseFromLive(const mask::BinaryMask& stroke);
+  // Accepts the live prediction as a new object (one undo step); false when there is none.
+  bool acceptLiveMask();
+  void clearPrompt();
+
+  // Find similar: exemplar boxes ask the engine; a click rejects a candidate; Enter accepts.
+  const std::vector<Exemplar>& exemplars() const { return m_exemplars; }
+  void addExemplar(const QRectF& box, bool positive);
+  const std::vector<segment::Instance>& similarCandidates() const { return m_similar; }
+  bool rejectCandidateAt(const QPointF& imagePos);
+  bool acceptSimilarCandidates();
+  // The objects a folder batch found, after review: one undo step.
+  void acceptBatchHits(const std::vector<BatchHit>& hits);
+
+  // Selection, visibility and the current class.
+  const std::set<int64_t>& selection() const { return m_selected; }
+  void setSelection(const std::set<int64_t>& ids);
+  const std::set<int64_t>& hidden() const { return m_hidden; }
+  void setHidden(int64_t id, bool hidden);
+  int currentCategory() const { return m_currentCategory; }
+  // With `applyToSelection`, the selected objects get that class too (one undo step).
+  void setCurrentCategory(int id, bool applyToSelection = true);
+  void chooseCategoryRow(int row);  // digits 1-9
+  void deleteSelection();
+  bool mergeSelection();
+  bool splitSelection();
+
+  // Options of the tools (remembered in the settings).
+  bool brushAsPrompt() const { return m_brushAsPrompt; }
+  void setBrushAsPrompt(bool asPrompt);
+  bool hoverPreview() const { return m_hoverPreview; }
+  void setHoverPreview(bool on);
+  // The Point tool's hover preview: the mask an include click at `imagePos` would give,
+  // before the first click, when the cursor moved at least `minDistance` image pixels.
+  void hoverAt(const QPointF& imagePos, double minDistance);
+
+ Q_SIGNALS:
+  void liveChanged();
+  void candidatesChanged();
+  void objectsViewChanged();  // selection or visibility: redraw the objects
+  void categoryChanged(int id);
+  void message(const QString& text, int milliseconds);
+  void failed(const QString& text);
+
+ private:
+  void onPromptChanged();
+  int categoryForNewObjects();
+
+  Document* m_document;
+  EngineService* m_engine;
+  PromptSession* m_prompt;
+  int m_imageId = 0;
+  QSize m_imageSize;
+  segment::Prediction m_prediction;
+  int m_candidateIndex = 0;
+  std::vector<Exemplar> m_exemplars;
+  std::vector<segment::Instance> m_similar;
+  std::set<int64_t> m_selected, m_hidden;
+  int m_currentCategory = 0;
+  bool m_brushAsPrompt = false;
+  bool m_hoverPreview = false;
+  QPointF m_lastHover{-1, -1};
+};
+
+}  // namespace sam3::ui
