@@ -56,8 +56,8 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
 }
 
 EngineService::~EngineService() {
-  ++m_worker->preEncodeGeneration;
-  ++m_worker->batchGeneration;
+  m_worker->preEncoding.cancel();
+  m_worker->batch.cancel();
   m_thread.quit();
   m_thread.wait();
 }
@@ -77,7 +77,7 @@ void EngineService::setImage(const QImage& image, const QString& key) {
   m_pending.reset();
   m_latestId = m_nextId++;  // anything still running belongs to the previous image
   m_latestSimilarId = 0;
-  ++m_worker->preEncodeGeneration;
+  m_worker->preEncoding.cancel();
   m_encoding = true;
   m_hasImage = true;
   m_encodingTimer.start();
@@ -120,17 +120,17 @@ void EngineService::useClassic() {
 }
 
 void EngineService::preEncode(const QStringList& paths) {
-  const quint64 generation = ++m_worker->preEncodeGeneration;
+  const quint64 generation = m_worker->preEncoding.start();
   onWorker([paths, generation](EngineWorker* w) { w->preEncode(paths, generation); });
 }
 
 void EngineService::runBatch(const QStringList& paths, const segment::FindSimilarRequest& request) {
-  ++m_worker->preEncodeGeneration;  // the batch has the engine to itself
-  const quint64 generation = ++m_worker->batchGeneration;
+  m_worker->preEncoding.cancel();  // the batch has the engine to itself
+  const quint64 generation = m_worker->batch.start();
   onWorker([paths, request, generation](EngineWorker* w) { w->runBatch(paths, request, generation); });
 }
 
-void EngineService::cancelBatch() { ++m_worker->batchGeneration; }
+void EngineService::cancelBatch() { m_worker->batch.cancel(); }
 
 void EngineService::send(quint64 requestId, const prompt::InteractivePrompt& prompt) {
   m_busy = true;

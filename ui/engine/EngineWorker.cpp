@@ -106,7 +106,7 @@ std::unique_ptr<segment::Segmenter> EngineWorker::classic() {
 void EngineWorker::preEncode(const QStringList& paths, quint64 generation) { preEncodeNext(paths, generation); }
 
 void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
-  if (paths.isEmpty() || generation != preEncodeGeneration.load()) return;
+  if (paths.isEmpty() || !preEncoding.isCurrent(generation)) return;
   const QString path = paths.takeFirst();
   QString error;
   try {
@@ -114,7 +114,7 @@ void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
     if (image.empty()) {
       error = tr("cannot read %1").arg(path);
     } else {  // preEncode() returns at once for an image already in the cache
-      auto cancel = std::make_shared<std::atomic<bool>>(generation != preEncodeGeneration.load());
+      auto cancel = std::make_shared<std::atomic<bool>>(!preEncoding.isCurrent(generation));
       error = QString::fromStdString(m_engine->preEncode(image, cancel));
     }
   } catch (const std::exception& e) {
@@ -130,9 +130,9 @@ void EngineWorker::runBatch(const QStringList& paths, const sam3::segment::FindS
 }
 
 void EngineWorker::batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation) {
-  if (generation != batchGeneration.load() || paths.isEmpty()) {
+  if (!batch.isCurrent(generation) || paths.isEmpty()) {
     if (!m_image.isNull()) setImage(m_image, m_key);  // the user's image again
-    Q_EMIT batchFinished(generation != batchGeneration.load());
+    Q_EMIT batchFinished(!batch.isCurrent(generation));
     return;
   }
   const QString path = paths.takeFirst();

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "ui/engine/EngineTypes.h"
+#include "ui/engine/WorkGeneration.h"
 
 namespace sam3::ui {
 
@@ -21,8 +22,10 @@ class EngineWorker : public QObject {
   explicit EngineWorker(EngineFactory factory);
   ~EngineWorker() override;
 
-  // Set from the GUI thread: bumping it abandons queued pre-encoding and cancels long steps.
-  std::atomic<quint64> preEncodeGeneration{0};
+  // Started and cancelled from the GUI thread: a new generation abandons queued pre-encoding
+  // (and cancels a long step) or a running folder batch.
+  WorkGeneration preEncoding;
+  WorkGeneration batch;
 
  public Q_SLOTS:
   void start();  // creates the engine (on the engine thread)
@@ -52,9 +55,6 @@ class EngineWorker : public QObject {
   static std::unique_ptr<segment::Segmenter> classic();
   void preEncodeNext(QStringList paths, quint64 generation);
   void batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation);
-
- public:
-  std::atomic<quint64> batchGeneration{0};
 
  private:
 
