@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "engine/io/AtomicFile.h"
-#include "engine/io/SafetensorsFile.h"
-#include "engine/io/SafetensorsWriter.h"
+#include "engine/weights/SafetensorsFile.h"
+#include "engine/weights/SafetensorsWriter.h"
 #include "engine/segment/Segmenter.h"
 
 namespace sam3::cli {
@@ -28,12 +28,12 @@ std::array<double, 4> boxOf(const json& value) {
 }
 
 std::vector<float> maskLogitsFromFile(const std::string& path) {
-  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  const weights::SafetensorsFile file = weights::SafetensorsFile::open(path);
   const std::vector<std::string> names = file.names();
   const int s = prompt::kMaskPromptSize;
   if (names.empty()) throw RequestError(path + " holds no tensor");
-  const io::TensorView& t = file.tensor(names.front());
-  if (t.dtype != io::DType::F32 || t.numel() != int64_t(s) * s) {
+  const weights::TensorView& t = file.tensor(names.front());
+  if (t.dtype != weights::DType::F32 || t.numel() != int64_t(s) * s) {
     throw RequestError(path + ": the mask prompt must be " + std::to_string(s) + "x" + std::to_string(s) + " float32 logits");
   }
   const float* values = reinterpret_cast<const float*>(t.data);
@@ -59,12 +59,12 @@ prompt::InteractivePrompt interactivePrompt(const json& request, const std::map<
   return p;
 }
 
-void writeTensors(const fs::path& path, const std::vector<io::TensorView>& tensors, const std::map<std::string, std::string>& meta) {
-  io::writeFileAtomically(path.string(), io::serializeSafetensors(tensors, meta));
+void writeTensors(const fs::path& path, const std::vector<weights::TensorView>& tensors, const std::map<std::string, std::string>& meta) {
+  io::writeFileAtomically(path.string(), weights::serializeSafetensors(tensors, meta));
 }
 
 template <typename T>
-io::TensorView view(const char* name, io::DType dtype, std::vector<int64_t> shape, const std::vector<T>& values) {
+weights::TensorView view(const char* name, weights::DType dtype, std::vector<int64_t> shape, const std::vector<T>& values) {
   return {name, dtype, std::move(shape), reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(T)};
 }
 
@@ -86,8 +86,8 @@ std::vector<float> runInteractive(segment::Segmenter& engine, const prompt::Inte
   for (const segment::Candidate& c : r.candidates) scores.push_back(float(c.score));
   const std::vector<uint8_t> masks = stackMasks(r.candidates, h, w);
   const int64_t s = prompt::kMaskPromptSize, k = int64_t(r.candidates.size());
-  std::vector<io::TensorView> tensors = {view("masks", io::DType::U8, {k, h, w}, masks), view("scores", io::DType::F32, {k}, scores)};
-  if (!r.lowResLogits.empty()) tensors.push_back(view("low_res_logits", io::DType::F32, {s, s}, r.lowResLogits));
+  std::vector<weights::TensorView> tensors = {view("masks", weights::DType::U8, {k, h, w}, masks), view("scores", weights::DType::F32, {k}, scores)};
+  if (!r.lowResLogits.empty()) tensors.push_back(view("low_res_logits", weights::DType::F32, {s, s}, r.lowResLogits));
   writeTensors(out, tensors, {{"milliseconds", std::to_string(r.milliseconds)}});
   return r.lowResLogits;
 }
@@ -111,8 +111,8 @@ void runFind(segment::Segmenter& engine, const json& find, int h, int w, const f
   const std::vector<uint8_t> masks = stackMasks(r.instances, h, w);
   const int64_t n = int64_t(r.instances.size());
   writeTensors(out,
-               {view("masks", io::DType::U8, {n, h, w}, masks), view("scores", io::DType::F32, {n}, scores),
-                view("boxes", io::DType::F32, {n, 4}, boxes), view("presence", io::DType::F32, {1}, presence)},
+               {view("masks", weights::DType::U8, {n, h, w}, masks), view("scores", weights::DType::F32, {n}, scores),
+                view("boxes", weights::DType::F32, {n, 4}, boxes), view("presence", weights::DType::F32, {1}, presence)},
                {{"milliseconds", std::to_string(r.milliseconds)}});
 }
 

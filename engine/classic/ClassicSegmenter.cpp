@@ -8,7 +8,9 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-namespace sam3::segment {
+namespace sam3::classic {
+
+using namespace sam3::segment;  // the engine interface this engine implements
 
 std::string ClassicSegmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
   if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
@@ -211,4 +213,4 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
   return result;
 }
 
-}  // namespace sam3::segment
+}  // namespace sam3::classic

@@ -9,9 +9,9 @@
 
 #include "engine/segment/Segmenter.h"
 
-namespace sam3::segment {
+namespace sam3::classic {
 
-class ClassicSegmenter : public Segmenter {
+class ClassicSegmenter : public segment::Segmenter {
  public:
   // GrabCut works on the region of interest at most this many pixels on its long side.
   static constexpr int kWorkingSize = 320;
@@ -19,16 +19,16 @@ class ClassicSegmenter : public Segmenter {
   static constexpr int kGrabCutIterations = 3;
 
   std::string name() const override { return "classic"; }
-  Capabilities capabilities() const override { return {false, true, false}; }
+  segment::Capabilities capabilities() const override { return {false, true, false}; }
   std::string setImage(const cv::Mat& image, const std::string& imageKey) override;
-  Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) override;
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
   // Template matching of the exemplars (SimilarObjectFinder), each hit refined by GrabCut from
   // its box. The score is the hit's correlation coefficient.
-  FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) override;
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
 
  private:
   cv::Mat m_full;  // 8-bit BGR at full resolution
   std::string m_key;
 };
 
-}  // namespace sam3::segment
+}  // namespace sam3::classic

@@ -5,7 +5,9 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-namespace sam3::segment {
+namespace sam3::classic {
+
+using namespace sam3::segment;  // the engine interface this engine implements
 namespace {
 
 constexpr double kTemplateScales[] = {0.8, 0.9, 1.0, 1.12, 1.25};
@@ -126,4 +128,4 @@ std::vector<TemplateHit> SimilarObjectFinder::find(const cv::Mat& image, const s
   return kept;
 }
 
-}  // namespace sam3::segment
+}  // namespace sam3::classic

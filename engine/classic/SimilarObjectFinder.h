@@ -9,7 +9,7 @@
 
 #include "engine/segment/Segmenter.h"
 
-namespace sam3::segment {
+namespace sam3::classic {
 
 struct TemplateHit {
   cv::Rect2d box;  // image pixels
@@ -24,11 +24,11 @@ class SimilarObjectFinder {
   // `image` 8-bit BGR; exemplars as boxes on it and/or as pixel patches (from any image).
   // Returns hits best first; throws std::invalid_argument when no positive exemplar has a
   // usable size.
-  std::vector<TemplateHit> find(const cv::Mat& image, const std::vector<Exemplar>& exemplars, double threshold,
-                                int maxHits, const CancelFlag& cancel = {},
-                                const std::vector<ExemplarPatch>& patches = {}) const;
+  std::vector<TemplateHit> find(const cv::Mat& image, const std::vector<segment::Exemplar>& exemplars, double threshold,
+                                int maxHits, const segment::CancelFlag& cancel = {},
+                                const std::vector<segment::ExemplarPatch>& patches = {}) const;
 };
 
 double intersectionOverUnion(const cv::Rect2d& a, const cv::Rect2d& b);
 
-}  // namespace sam3::segment
+}  // namespace sam3::classic

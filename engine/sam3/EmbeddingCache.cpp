@@ -7,8 +7,8 @@
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/FastHash.h"
-#include "engine/io/SafetensorsTorch.h"
-#include "engine/io/SafetensorsWriter.h"
+#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsWriter.h"
 #include "engine/system/EngineLog.h"
 
 namespace sam3::model {
@@ -18,16 +18,16 @@ namespace {
 constexpr const char* kEntryFormat = "sam3-annotate-embedding-1";
 constexpr const char* kExtension = ".sam3emb";
 
-io::DType toDType(at::ScalarType type) {
+weights::DType toDType(at::ScalarType type) {
   switch (type) {
-    case at::kFloat: return io::DType::F32;
-    case at::kHalf: return io::DType::F16;
-    case at::kBFloat16: return io::DType::BF16;
-    case at::kDouble: return io::DType::F64;
-    case at::kLong: return io::DType::I64;
-    case at::kInt: return io::DType::I32;
-    case at::kByte: return io::DType::U8;
-    case at::kBool: return io::DType::Bool;
+    case at::kFloat: return weights::DType::F32;
+    case at::kHalf: return weights::DType::F16;
+    case at::kBFloat16: return weights::DType::BF16;
+    case at::kDouble: return weights::DType::F64;
+    case at::kLong: return weights::DType::I64;
+    case at::kInt: return weights::DType::I32;
+    case at::kByte: return weights::DType::U8;
+    case at::kBool: return weights::DType::Bool;
     default: throw std::invalid_argument(std::string("cannot cache tensors of type ") + c10::toString(type));
   }
 }
@@ -106,23 +106,23 @@ std::optional<ImageEmbedding> EmbeddingCache::readDisk(const std::string& key) {
   std::error_code error;
   if (!fs::exists(path, error)) return std::nullopt;
   try {
-    const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+    const weights::SafetensorsFile file = weights::SafetensorsFile::open(path);
     const auto& meta = file.metadata();
     auto field = [&](const char* name) {
       const auto it = meta.find(name);
-      if (it == meta.end()) throw io::FormatError(path + ": no '" + name + "' in the metadata");
+      if (it == meta.end()) throw weights::FormatError(path + ": no '" + name + "' in the metadata");
       return it->second;
     };
-    if (field("format") != kEntryFormat) throw io::FormatError(path + ": not an embedding cache entry");
-    if (field("key") != key) throw io::FormatError(path + ": holds another key");
+    if (field("format") != kEntryFormat) throw weights::FormatError(path + ": not an embedding cache entry");
+    if (field("key") != key) throw weights::FormatError(path + ": holds another key");
     uint64_t checksum = 0;
     ImageEmbedding embedding;
     for (const std::string& name : file.names()) {
-      const io::TensorView& view = file.tensor(name);
+      const weights::TensorView& view = file.tensor(name);
       checksum = io::fastHash64(view.data, view.bytes, checksum);
-      embedding[name] = io::toTensor(view);
+      embedding[name] = weights::toTensor(view);
     }
-    if (field("checksum") != hex64(checksum)) throw io::FormatError(path + ": checksum mismatch (damaged file)");
+    if (field("checksum") != hex64(checksum)) throw weights::FormatError(path + ": checksum mismatch (damaged file)");
     fs::last_write_time(path, fs::file_time_type::clock::now(), error);  // least recently *used* eviction
     return embedding;
   } catch (const std::exception& e) {
@@ -137,19 +137,19 @@ std::optional<ImageEmbedding> EmbeddingCache::readDisk(const std::string& key) {
 void EmbeddingCache::writeDisk(const std::string& key, const ImageEmbedding& embedding) {
   fs::create_directories(m_options.diskDirectory);
   std::vector<at::Tensor> keepAlive;
-  std::vector<io::TensorView> views;
+  std::vector<weights::TensorView> views;
   uint64_t checksum = 0;
   for (const auto& [name, tensor] : embedding) {  // std::map: sorted, the order the reader hashes in
     at::Tensor t = tensor.to(at::kCPU).contiguous();
     keepAlive.push_back(t);
-    const io::DType dtype = toDType(t.scalar_type());
+    const weights::DType dtype = toDType(t.scalar_type());
     const std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end());
     const size_t bytes = size_t(t.numel()) * t.element_size();
     views.push_back({name, dtype, shape, static_cast<const uint8_t*>(t.data_ptr()), bytes});
     checksum = io::fastHash64(t.data_ptr(), bytes, checksum);
   }
   const std::string bytes =
-      io::serializeSafetensors(views, {{"format", kEntryFormat}, {"key", key}, {"checksum", hex64(checksum)}});
+      weights::serializeSafetensors(views, {{"format", kEntryFormat}, {"key", key}, {"checksum", hex64(checksum)}});
   io::writeFileAtomically(diskPath(key), bytes);
 }
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/sam3/BpeTokenizer.h"
+#include "engine/text/BpeTokenizer.h"
 #include "engine/sam3/BundleManifest.h"
 #include "engine/sam3/EmbeddingCache.h"
 #include "engine/sam3/GeometryEncoder.h"

@@ -17,7 +17,9 @@
 #include "engine/segment/ImageConversion.h"
 #include "engine/system/EngineLog.h"
 
-namespace sam3::segment {
+namespace sam3::model {
+
+using namespace sam3::segment;  // the engine interface this engine implements
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -379,4 +381,4 @@ std::string Sam3Segmenter::statusText() const {
   return text;
 }
 
-}  // namespace sam3::segment
+}  // namespace sam3::model

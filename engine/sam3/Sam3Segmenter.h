@@ -11,7 +11,7 @@
 
 #include "engine/segment/Segmenter.h"
 
-namespace sam3::segment {
+namespace sam3::model {
 
 struct Sam3SegmenterOptions {
   std::string bundleDirectory;
@@ -31,24 +31,24 @@ struct Sam3EngineStats {
   double lastEmbeddingMilliseconds = 0;
 };
 
-class Sam3Segmenter : public Segmenter {
+class Sam3Segmenter : public segment::Segmenter {
  public:
   // Loads the bundle. Returns nullptr and fills `error` (for the user) when it cannot be used.
   static std::unique_ptr<Sam3Segmenter> open(const Sam3SegmenterOptions& options, std::string& error);
   ~Sam3Segmenter() override;
 
   std::string name() const override;
-  Capabilities capabilities() const override;
+  segment::Capabilities capabilities() const override;
   std::string setImage(const cv::Mat& image, const std::string& imageKey) override;
   // One click and nothing else returns 3 candidates (SAM's answer to an ambiguous click);
   // otherwise the single best mask.
-  Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) override;
-  FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) override;
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
   std::string statusText() const override;
 
   // Computes and caches another image's embedding without changing the current image (the
   // folder's next images, while the user works). "" on success or when already cached.
-  std::string preEncode(const cv::Mat& image, const CancelFlag& cancel = {}) override;
+  std::string preEncode(const cv::Mat& image, const segment::CancelFlag& cancel = {}) override;
   bool isEncoded(const cv::Mat& image) const override;
 
   Sam3EngineStats stats() const;
@@ -61,4 +61,4 @@ class Sam3Segmenter : public Segmenter {
   std::unique_ptr<State> m_state;
 };
 
-}  // namespace sam3::segment
+}  // namespace sam3::model

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "engine/io/SafetensorsTorch.h"
-#include "engine/io/TorchCheckpoint.h"
+#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/TorchCheckpoint.h"
 
 namespace sam3::model {
 namespace {
@@ -24,11 +24,11 @@ bool startsWith(const std::string& s, const std::string& prefix) {
 }  // namespace
 
 StateDict loadSafetensorsStateDict(const std::string& path, const std::string& prefix) {
-  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  const weights::SafetensorsFile file = weights::SafetensorsFile::open(path);
   StateDict out;
   for (const std::string& name : file.names()) {
     if (!startsWith(name, prefix)) continue;
-    at::Tensor t = io::loadTensor(file, name);
+    at::Tensor t = weights::loadTensor(file, name);
     if (at::isFloatingType(t.scalar_type())) t = t.to(at::kFloat);
     out.emplace(name.substr(prefix.size()), t);
   }
@@ -42,7 +42,7 @@ StateDict loadStateDict(const std::string& path, const std::string& prefix) {
   char magic[4] = {};
   std::ifstream(path, std::ios::binary).read(magic, 4);
   if (std::memcmp(magic, "PK\x03\x04", 4) != 0) return loadSafetensorsStateDict(path, prefix);
-  StateDict out = selectPrefix(io::readTorchCheckpoint(path), prefix);
+  StateDict out = selectPrefix(weights::readTorchCheckpoint(path), prefix);
   if (out.empty()) throw WeightError(path + ": no tensors with the prefix '" + prefix + "'");
   for (auto& entry : out) {
     if (at::isFloatingType(entry.second.scalar_type())) entry.second = entry.second.to(at::kFloat);

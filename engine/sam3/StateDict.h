@@ -20,7 +20,7 @@ using StateDict = std::map<std::string, at::Tensor>;
 using ShapeSpec = std::map<std::string, std::vector<int64_t>>;
 
 // Reads the tensors whose names start with `prefix` (prefix stripped) from a safetensors file,
-// upcast to float32 when floating. Throws WeightError / io::FormatError with the file name.
+// upcast to float32 when floating. Throws WeightError / weights::FormatError with the file name.
 StateDict loadSafetensorsStateDict(const std::string& path, const std::string& prefix = "");
 
 // Loads weights from a safetensors file or a torch.save checkpoint (chosen by the file's

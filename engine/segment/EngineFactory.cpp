@@ -8,14 +8,14 @@
 namespace sam3::segment {
 
 std::unique_ptr<Segmenter> openEngine(const EngineOptions& options, std::string& error) {
-  if (options.bundleDirectory.empty()) return std::make_unique<ClassicSegmenter>();
-  Sam3SegmenterOptions sam3;
+  if (options.bundleDirectory.empty()) return std::make_unique<classic::ClassicSegmenter>();
+  model::Sam3SegmenterOptions sam3;
   sam3.bundleDirectory = options.bundleDirectory;
   sam3.device = options.device;
   sam3.cacheDirectory = options.cacheDirectory.empty() ? defaultCacheDirectory() : options.cacheDirectory;
   sam3.threads = options.threads;
   try {
-    return Sam3Segmenter::open(sam3, error);
+    return model::Sam3Segmenter::open(sam3, error);
   } catch (const std::exception& e) {
     error = e.what();
     return nullptr;

@@ -27,7 +27,7 @@ int main() {
   bench::printHeader("classic engine, one prediction (target p95 <= 150 ms at 12 MP); ref = GrabCut at full resolution");
   for (auto [w, h] : {std::pair<int, int>{1224, 816}, {4240, 2832}, {6000, 4000}}) {
     const cv::Mat image = scene(w, h);
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(image, "bench");
     const double k = w / 640.0;
     prompt::InteractivePrompt box;

@@ -13,7 +13,7 @@
 #include <cmath>
 
 #include "BenchHarness.h"
-#include "engine/sam3/BpeTokenizer.h"
+#include "engine/text/BpeTokenizer.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/DeviceChoice.h"
 #include "engine/sam3/MaskPostprocess.h"

@@ -25,15 +25,15 @@ cv::Mat scene(int width, int height, int seed) {
   return image;
 }
 
-std::unique_ptr<segment::Sam3Segmenter> openEngine(const std::string& bundle, const std::string& cache, size_t memoryEntries) {
-  segment::Sam3SegmenterOptions options;
+std::unique_ptr<model::Sam3Segmenter> openEngine(const std::string& bundle, const std::string& cache, size_t memoryEntries) {
+  model::Sam3SegmenterOptions options;
   options.bundleDirectory = bundle;
   options.cacheDirectory = cache;
   options.memoryEntries = memoryEntries;
   options.device = "cpu";
   options.threads = 2;
   std::string error;
-  auto engine = segment::Sam3Segmenter::open(options, error);
+  auto engine = model::Sam3Segmenter::open(options, error);
   if (!engine) {
     std::fprintf(stderr, "cannot open %s: %s\n", bundle.c_str(), error.c_str());
     std::exit(1);

@@ -5,7 +5,7 @@
 #include <QtTest>
 #include <cmath>
 
-#include "engine/sam3/BpeTokenizer.h"
+#include "engine/text/BpeTokenizer.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 #include "support/TestSupport.h"

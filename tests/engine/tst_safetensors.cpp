@@ -5,12 +5,12 @@
 #include <QtTest>
 #include <random>
 
-#include "engine/io/SafetensorsFile.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsFile.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "support/TestSupport.h"
 
-using sam3::io::FormatError;
-using sam3::io::SafetensorsFile;
+using sam3::weights::FormatError;
+using sam3::weights::SafetensorsFile;
 
 namespace {
 
@@ -45,10 +45,10 @@ class TestSafetensors : public QObject {
     const SafetensorsFile file = SafetensorsFile::parse(validFile(), "mem");
     QCOMPARE(file.names().size(), size_t(2));
     QCOMPARE(file.metadata().at("format"), std::string("pt"));
-    const at::Tensor a = sam3::io::loadTensor(file, "a");
+    const at::Tensor a = sam3::weights::loadTensor(file, "a");
     QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 3}));
     QCOMPARE(a[1][2].item<float>(), 6.0f);
-    const at::Tensor h = sam3::io::loadTensor(file, "h").to(at::kFloat);
+    const at::Tensor h = sam3::weights::loadTensor(file, "h").to(at::kFloat);
     QCOMPARE(h[0].item<float>(), 1.0f);
     QCOMPARE(h[1].item<float>(), -2.0f);
     QVERIFY_THROWS_EXCEPTION(FormatError, file.tensor("missing"));
@@ -110,7 +110,7 @@ class TestSafetensors : public QObject {
         for (const std::string& name : file.names()) {
           const auto& view = file.tensor(name);
           QVERIFY(view.data >= bytes.data() || view.bytes == 0 || true);
-          (void)sam3::io::toTensor(view);
+          (void)sam3::weights::toTensor(view);
         }
       } catch (const FormatError&) {
         ++rejected;
@@ -123,10 +123,10 @@ class TestSafetensors : public QObject {
     SAM3_REQUIRE_GOLDEN(golden);
     const SafetensorsFile file = SafetensorsFile::open(
         (golden + QStringLiteral("/geometry/features_small.safetensors")).toStdString());
-    const at::Tensor size = sam3::io::loadTensor(file, "img_size");
+    const at::Tensor size = sam3::weights::loadTensor(file, "img_size");
     QCOMPARE(size[0].item<int64_t>(), int64_t(18));
     QCOMPARE(size[1].item<int64_t>(), int64_t(26));
-    QCOMPARE(sam3::io::loadTensor(file, "img_feats").sizes().vec(), (std::vector<int64_t>{468, 2, 64}));
+    QCOMPARE(sam3::weights::loadTensor(file, "img_feats").sizes().vec(), (std::vector<int64_t>{468, 2, 64}));
   }
 
   void missingFileIsClearError() {

@@ -17,7 +17,7 @@
 
 #include "engine/classic/ClassicSegmenter.h"
 #include "engine/io/AtomicFile.h"
-#include "engine/io/SafetensorsFile.h"
+#include "engine/weights/SafetensorsFile.h"
 #include "engine/io/Sha256.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/ImagePreprocess.h"
@@ -73,22 +73,22 @@ class TestSam3Engine : public QObject {
   QTemporaryDir m_work;
   QString m_bundle;
 
-  std::unique_ptr<segment::Sam3Segmenter> open(const QString& cacheDir = {}, const QString& device = QStringLiteral("cpu")) {
-    segment::Sam3SegmenterOptions options;
+  std::unique_ptr<model::Sam3Segmenter> open(const QString& cacheDir = {}, const QString& device = QStringLiteral("cpu")) {
+    model::Sam3SegmenterOptions options;
     options.bundleDirectory = m_bundle.toStdString();
     options.cacheDirectory = cacheDir.toStdString();
     options.device = device.toStdString();
     std::string error;
-    auto engine = segment::Sam3Segmenter::open(options, error);
+    auto engine = model::Sam3Segmenter::open(options, error);
     if (!engine) qWarning("open failed: %s", error.c_str());
     return engine;
   }
 
   QString openError(const QString& bundle) {
-    segment::Sam3SegmenterOptions options;
+    model::Sam3SegmenterOptions options;
     options.bundleDirectory = bundle.toStdString();
     std::string error;
-    auto engine = segment::Sam3Segmenter::open(options, error);
+    auto engine = model::Sam3Segmenter::open(options, error);
     return engine ? QString() : QString::fromStdString(error);
   }
 
@@ -116,12 +116,12 @@ class TestSam3Engine : public QObject {
     // CUDA fails for real here (no device or driver on a CUDA LibTorch build; no CUDA backend on
     // a CPU-only one), as an out-of-memory GPU or a driver mismatch would. The engine must open
     // on the CPU, say why, and work.
-    segment::Sam3SegmenterOptions options;
+    model::Sam3SegmenterOptions options;
     options.bundleDirectory = m_bundle.toStdString();
     options.device = "cuda";
     options.probeDevice = false;
     std::string error;
-    auto engine = segment::Sam3Segmenter::open(options, error);
+    auto engine = model::Sam3Segmenter::open(options, error);
     QVERIFY2(engine, error.c_str());
     if (engine->deviceDescription() != "CPU") QSKIP("the CUDA load succeeded (a GPU is present): no failure to inject");
     QVERIFY2(engine->deviceReason().find("CUDA 0 could not load the model (") != std::string::npos, engine->deviceReason().c_str());
@@ -133,7 +133,7 @@ class TestSam3Engine : public QObject {
     QVERIFY(engine->predict(click).error.empty());
     // A broken bundle is still reported as the bundle's fault, not hidden behind the fallback.
     options.bundleDirectory = m_work.filePath(QStringLiteral("missing.sam3bundle")).toStdString();
-    QVERIFY(!segment::Sam3Segmenter::open(options, error));
+    QVERIFY(!model::Sam3Segmenter::open(options, error));
     QVERIFY2(error.find("not a model bundle directory") != std::string::npos, error.c_str());
   }
 
@@ -144,11 +144,11 @@ class TestSam3Engine : public QObject {
     QVERIFY(engine->deviceReason().find("CUDA was requested") != std::string::npos);
     QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
     QVERIFY(engine->setImage(drawImage(96, 64, 1), "x").empty());  // and it works
-    segment::Sam3SegmenterOptions bad;
+    model::Sam3SegmenterOptions bad;
     bad.bundleDirectory = m_bundle.toStdString();
     bad.device = "tpu";
     std::string error;
-    QVERIFY(!segment::Sam3Segmenter::open(bad, error));
+    QVERIFY(!model::Sam3Segmenter::open(bad, error));
     QVERIFY(error.find("unknown device") != std::string::npos);
   }
 
@@ -268,12 +268,12 @@ class TestSam3Engine : public QObject {
 
   void diskCacheStaysWithinItsBudget() {
     QTemporaryDir cache;
-    segment::Sam3SegmenterOptions options;
+    model::Sam3SegmenterOptions options;
     options.bundleDirectory = m_bundle.toStdString();
     options.cacheDirectory = cache.path().toStdString();
     options.cacheBudgetBytes = 40ull << 20;  // about two fixture entries
     std::string error;
-    auto engine = segment::Sam3Segmenter::open(options, error);
+    auto engine = model::Sam3Segmenter::open(options, error);
     for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(drawImage(64, 48, 10 + i), "x").empty());
     uint64_t total = 0;
     for (const QFileInfo& f : QDir(cache.path()).entryInfoList({QStringLiteral("*.sam3emb")}, QDir::Files)) total += uint64_t(f.size());
@@ -450,7 +450,7 @@ class TestSam3Engine : public QObject {
     QVERIFY(openError(brokenJson).contains(QStringLiteral("not valid JSON")));
 
     // After all that, the classic engine is untouched and works.
-    segment::ClassicSegmenter classic;
+    classic::ClassicSegmenter classic;
     QVERIFY(classic.setImage(drawImage(120, 90, 1), "x").empty());
     prompt::InteractivePrompt p;
     p.box = std::array<double, 4>{10, 10, 60, 60};
@@ -570,13 +570,13 @@ class TestSam3Engine : public QObject {
                                   {"name": "find", "find": {"boxes": [[20, 20, 80, 80, 1]], "threshold": 0}}]})",
                  dump, out),
              0);
-    const io::SafetensorsFile click = io::SafetensorsFile::open((dump + QStringLiteral("/click.safetensors")).toStdString());
+    const weights::SafetensorsFile click = weights::SafetensorsFile::open((dump + QStringLiteral("/click.safetensors")).toStdString());
     QCOMPARE(click.tensor("masks").shape, (std::vector<int64_t>{3, 150, 200}));  // one click: SAM's three candidates
     QCOMPARE(click.tensor("scores").shape, (std::vector<int64_t>{3}));
     QCOMPARE(click.tensor("low_res_logits").shape, (std::vector<int64_t>{288, 288}));
-    const io::SafetensorsFile refine = io::SafetensorsFile::open((dump + QStringLiteral("/refine.safetensors")).toStdString());
+    const weights::SafetensorsFile refine = weights::SafetensorsFile::open((dump + QStringLiteral("/refine.safetensors")).toStdString());
     QCOMPARE(refine.tensor("masks").shape, (std::vector<int64_t>{1, 150, 200}));
-    const io::SafetensorsFile find = io::SafetensorsFile::open((dump + QStringLiteral("/find.safetensors")).toStdString());
+    const weights::SafetensorsFile find = weights::SafetensorsFile::open((dump + QStringLiteral("/find.safetensors")).toStdString());
     QCOMPARE(find.tensor("presence").shape, (std::vector<int64_t>{1}));
     const float presence = *reinterpret_cast<const float*>(find.tensor("presence").data);
     QVERIFY2(presence > 0.f && presence < 1.f, qPrintable(QString::number(presence)));

@@ -9,8 +9,8 @@
 #include <QtTest>
 #include <random>
 
-#include "engine/io/RestrictedUnpickler.h"
-#include "engine/io/TorchCheckpoint.h"
+#include "engine/weights/RestrictedUnpickler.h"
+#include "engine/weights/TorchCheckpoint.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/StateDict.h"
 #include "support/TestSupport.h"
@@ -68,7 +68,7 @@ class TestWeightsLoading : public QObject {
   }
 
   void readsViewsOfSharedStorage() {
-    const auto tensors = io::readTorchCheckpoint(path("views.pt"));
+    const auto tensors = weights::readTorchCheckpoint(path("views.pt"));
     const at::Tensor base = at::arange(20, at::kFloat);
     QVERIFY(at::equal(tensors.at("shared"), base));
     QVERIFY(at::equal(tensors.at("view"), base.slice(0, 2, 14).view({3, 4}).t()));
@@ -115,7 +115,7 @@ class TestWeightsLoading : public QObject {
     caffe2::serialize::PyTorchStreamReader reader(path("nested.pt"));
     auto [data, size] = reader.getRecord("data.pkl");
     const std::vector<uint8_t> original(static_cast<const uint8_t*>(data.get()), static_cast<const uint8_t*>(data.get()) + size);
-    QVERIFY(io::unpickleRestricted(original.data(), original.size()) != nullptr);
+    QVERIFY(weights::unpickleRestricted(original.data(), original.size()) != nullptr);
     std::mt19937 rng(99);
     int rejected = 0;
     for (int i = 0; i < 20000; ++i) {
@@ -124,8 +124,8 @@ class TestWeightsLoading : public QObject {
       for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = uint8_t(rng());
       if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
       try {
-        io::unpickleRestricted(bytes.data(), bytes.size());
-      } catch (const io::UnpicklingError&) {
+        weights::unpickleRestricted(bytes.data(), bytes.size());
+      } catch (const weights::UnpicklingError&) {
         ++rejected;
       }
     }

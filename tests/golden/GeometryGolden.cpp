@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/sam3/GeometryEncoder.h"
 
 namespace sam3::golden {
@@ -24,26 +24,26 @@ bool isSequenceStage(const std::string& name) {
   return name.rfind("inter.final_proj.", 0) == 0 || name == "inter.norm.output" || name.rfind("inter.encode.", 0) == 0;
 }
 
-prompt::GeometryPrompt buildPrompt(const io::SafetensorsFile& file, const nlohmann::json& c) {
+prompt::GeometryPrompt buildPrompt(const weights::SafetensorsFile& file, const nlohmann::json& c) {
   if (c.contains("prompt_construction")) {  // dummy prompt, then append_boxes, then append_points
     prompt::GeometryPrompt p = prompt::GeometryPrompt::empty(c.at("batch_size").get<int64_t>());
-    p.appendBoxes(io::loadTensor(file, "append.boxes"), io::loadTensor(file, "append.box_labels"));
-    p.appendPoints(io::loadTensor(file, "append.points"), io::loadTensor(file, "append.point_labels"));
+    p.appendBoxes(weights::loadTensor(file, "append.boxes"), weights::loadTensor(file, "append.box_labels"));
+    p.appendPoints(weights::loadTensor(file, "append.points"), weights::loadTensor(file, "append.point_labels"));
     return p;
   }
-  return prompt::GeometryPrompt::create(io::loadTensor(file, "prompt.box_embeddings"), io::loadTensor(file, "prompt.box_labels"),
-                                        io::loadTensor(file, "prompt.box_mask"), io::loadTensor(file, "prompt.point_embeddings"),
-                                        io::loadTensor(file, "prompt.point_labels"), io::loadTensor(file, "prompt.point_mask"));
+  return prompt::GeometryPrompt::create(weights::loadTensor(file, "prompt.box_embeddings"), weights::loadTensor(file, "prompt.box_labels"),
+                                        weights::loadTensor(file, "prompt.box_mask"), weights::loadTensor(file, "prompt.point_embeddings"),
+                                        weights::loadTensor(file, "prompt.point_labels"), weights::loadTensor(file, "prompt.point_mask"));
 }
 
 // The prompt we built must equal the one the reference resolved (same padding, same order).
-Comparison comparePrompt(const prompt::GeometryPrompt& p, const io::SafetensorsFile& file) {
+Comparison comparePrompt(const prompt::GeometryPrompt& p, const weights::SafetensorsFile& file) {
   Comparison total;
   const std::pair<const char*, at::Tensor> fields[] = {
       {"prompt.box_embeddings", p.boxes()},      {"prompt.box_labels", p.boxLabels()}, {"prompt.box_mask", p.boxMask()},
       {"prompt.point_embeddings", p.points()}, {"prompt.point_labels", p.pointLabels()}, {"prompt.point_mask", p.pointMask()}};
   for (const auto& [name, tensor] : fields) {
-    const Comparison c = compareTensors(tensor.to(at::kDouble), io::loadTensor(file, name).to(at::kDouble), {0, 0});
+    const Comparison c = compareTensors(tensor.to(at::kDouble), weights::loadTensor(file, name).to(at::kDouble), {0, 0});
     if (!c.ok()) total.problem += std::string(total.problem.empty() ? "" : ", ") + name + " differs";
   }
   return total;
@@ -66,15 +66,15 @@ void runGeometry(const nlohmann::json& manifest, const std::filesystem::path& ba
         cfg.encoder =
             std::make_unique<GeometryEncoder>(config, model::loadSafetensorsStateDict(weightsPath), weightsPath, runDevice());
         const auto& featuresJson = manifest.at("features").at(configName);
-        const io::SafetensorsFile features = io::SafetensorsFile::open((base / featuresJson.at("file").get<std::string>()).string());
-        cfg.feats = io::loadTensor(features, featuresJson.value("img_feats_tensor", std::string("img_feats"))).to(at::kFloat);
-        const io::SafetensorsFile posFile = io::SafetensorsFile::open((base / featuresJson.at("pos_file").get<std::string>()).string());
-        cfg.positions = io::loadTensor(posFile, featuresJson.value("pos_tensor", std::string("img_pos_embeds"))).to(at::kFloat);
+        const weights::SafetensorsFile features = weights::SafetensorsFile::open((base / featuresJson.at("file").get<std::string>()).string());
+        cfg.feats = weights::loadTensor(features, featuresJson.value("img_feats_tensor", std::string("img_feats"))).to(at::kFloat);
+        const weights::SafetensorsFile posFile = weights::SafetensorsFile::open((base / featuresJson.at("pos_file").get<std::string>()).string());
+        cfg.positions = weights::loadTensor(posFile, featuresJson.value("pos_tensor", std::string("img_pos_embeds"))).to(at::kFloat);
         cfg.height = featuresJson.at("img_size").at(0);
         cfg.width = featuresJson.at("img_size").at(1);
       }
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
-      const at::Tensor imageIds = io::loadTensor(file, "image_ids");
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const at::Tensor imageIds = weights::loadTensor(file, "image_ids");
       const at::Tensor feats = cfg.feats.index_select(1, imageIds);
       const at::Tensor positions = cfg.positions.expand({cfg.positions.size(0), imageIds.size(0), cfg.positions.size(2)});
       const prompt::GeometryPrompt prompt = buildPrompt(file, c);
@@ -84,9 +84,9 @@ void runGeometry(const nlohmann::json& manifest, const std::filesystem::path& ba
       result.embeddings = fromRunDevice(result.embeddings, "the geometry encoder");
       result.mask = result.mask.cpu();
 
-      const at::Tensor expectedMask = io::loadTensor(file, "output.mask").to(at::kBool);
+      const at::Tensor expectedMask = weights::loadTensor(file, "output.mask").to(at::kBool);
       const at::Tensor validRows = expectedMask.logical_not().t().unsqueeze(2);  // [L,B,1]
-      Comparison out = compareTensors(result.embeddings, io::loadTensor(file, "output.embeds"), outTol, validRows);
+      Comparison out = compareTensors(result.embeddings, weights::loadTensor(file, "output.embeds"), outTol, validRows);
       if (!result.mask.sizes().equals(expectedMask.sizes()) || !at::equal(result.mask, expectedMask)) {
         out.problem += " output.mask differs";
       }
@@ -104,7 +104,7 @@ void runGeometry(const nlohmann::json& manifest, const std::filesystem::path& ba
           stagesResult.problem += " " + tensorName + " not produced";
           continue;
         }
-        const Comparison s = compareTensors(ours->second, io::loadTensor(file, tensorName), interTol,
+        const Comparison s = compareTensors(ours->second, weights::loadTensor(file, tensorName), interTol,
                                             isSequenceStage(tensorName) ? validRows : at::Tensor());
         ++compared;
         stagesResult.maxAbsError = std::max(stagesResult.maxAbsError, s.maxAbsError);

@@ -2,7 +2,7 @@
 // sample_points_seq for cases shaped like the geometry encoder's point pooling.
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/ops/SamplingOps.h"
 
 namespace sam3::golden {
@@ -29,10 +29,10 @@ void runGridSample(const nlohmann::json& manifest, const std::filesystem::path& 
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
     try {
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
-      const at::Tensor input = io::loadTensor(file, "input");
-      const at::Tensor grid = io::loadTensor(file, "grid");
-      const at::Tensor expected = io::loadTensor(file, "output");
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const at::Tensor input = weights::loadTensor(file, "input");
+      const at::Tensor grid = weights::loadTensor(file, "grid");
+      const at::Tensor expected = weights::loadTensor(file, "output");
       const auto& params = c.at("params");
       const std::string mode = params.at("mode");
       const std::string dtype = c.value("dtype", std::string("float32"));

@@ -3,7 +3,7 @@
 // grids, click coordinates) against the reference.
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/sam3/PositionEmbeddingRandom.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
 
@@ -18,12 +18,12 @@ void runPosEnc(const nlohmann::json& manifest, const std::filesystem::path& base
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
     try {
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
       Comparison result;
       int compared = 0;
       auto compare = [&](const std::string& tensor, const at::Tensor& ours, Tolerance tol) {
         if (!file.contains(tensor)) return;
-        const Comparison one = compareTensors(ours, io::loadTensor(file, tensor).to(at::kFloat), tol);
+        const Comparison one = compareTensors(ours, weights::loadTensor(file, tensor).to(at::kFloat), tol);
         ++compared;
         result.maxAbsError = std::max(result.maxAbsError, one.maxAbsError);
         if (!one.ok()) result.problem += " " + tensor + " (" + c10::str(one.maxAbsError) + one.problem + ")";
@@ -38,17 +38,17 @@ void runPosEnc(const nlohmann::json& manifest, const std::filesystem::path& base
         compare("pos_y_code", map.slice(0, 0, half).select(2, 0).t(), sineTol);
         compare("pos_x_code", map.slice(0, half).select(1, 0).t(), sineTol);
         if (file.contains("sample_yx")) {
-          const at::Tensor yx = io::loadTensor(file, "sample_yx").to(at::kLong);
+          const at::Tensor yx = weights::loadTensor(file, "sample_yx").to(at::kLong);
           compare("sample_pe", map.permute({1, 2, 0}).index({yx.select(1, 0), yx.select(1, 1)}), sineTol);
         }
         compare("pe_full", map.unsqueeze(0).expand({b, -1, -1, -1}), sineTol);
       } else {
-        const model::PositionEmbeddingRandom pe(io::loadTensor(file, "gaussian_matrix"));
+        const model::PositionEmbeddingRandom pe(weights::loadTensor(file, "gaussian_matrix"));
         if (file.contains("dense_pe")) compare("dense_pe", pe.grid(meta.at("H"), meta.at("W")).unsqueeze(0), randomTol);
         if (file.contains("grid_pe")) compare("grid_pe", pe.grid(meta.at("H"), meta.at("W")), randomTol);
         if (file.contains("coords_pe")) {
-          const at::Tensor size = io::loadTensor(file, "image_size").to(at::kLong);
-          compare("coords_pe", pe.encodeCoords(io::loadTensor(file, "coords_input"), size[0].item<int64_t>(), size[1].item<int64_t>()),
+          const at::Tensor size = weights::loadTensor(file, "image_size").to(at::kLong);
+          compare("coords_pe", pe.encodeCoords(weights::loadTensor(file, "coords_input"), size[0].item<int64_t>(), size[1].item<int64_t>()),
                   randomTol);
         }
       }

@@ -4,7 +4,7 @@
 // cases. One line per case, naming every stage outside tolerance.
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 
@@ -29,8 +29,8 @@ std::optional<Tolerance> toleranceFor(const json& tolerances, const std::string&
   return std::nullopt;
 }
 
-at::Tensor loadFloat(const io::SafetensorsFile& file, const std::string& name) {
-  return io::loadTensor(file, name).to(at::kFloat);
+at::Tensor loadFloat(const weights::SafetensorsFile& file, const std::string& name) {
+  return weights::loadTensor(file, name).to(at::kFloat);
 }
 
 // Masks compared exactly except where the upsampled logit is within 1e-3 of 0.
@@ -41,12 +41,12 @@ Comparison compareMasks(const at::Tensor& ours, const at::Tensor& expected, cons
 
 class CaseChecker {
  public:
-  CaseChecker(const io::SafetensorsFile& file, const json& tolerances, std::string caseName)
+  CaseChecker(const weights::SafetensorsFile& file, const json& tolerances, std::string caseName)
       : m_file(file), m_tolerances(tolerances), m_caseName(std::move(caseName)) {}
 
   void check(const std::string& name, const at::Tensor& ours, const at::Tensor& mask = {}) {
     if (!m_file.contains(name)) return;
-    const at::Tensor expected = io::loadTensor(m_file, name);
+    const at::Tensor expected = weights::loadTensor(m_file, name);
     // The manifest keys tolerances by tensor name, by case name (conv_s0_s1), or, for the stored
     // token-0 logits, by the low-res mask entry they belong to.
     Tolerance tol{0, 0};
@@ -64,7 +64,7 @@ class CaseChecker {
   }
   void checkMask(const std::string& name, const at::Tensor& ours, const at::Tensor& logits) {
     if (!m_file.contains(name)) return;
-    const Comparison c = compareMasks(ours, io::loadTensor(m_file, name), logits);
+    const Comparison c = compareMasks(ours, weights::loadTensor(m_file, name), logits);
     ++m_compared;
     if (!c.ok()) m_result.problem += " " + name + " (" + std::to_string(c.mismatches) + " pixels differ)";
   }
@@ -72,14 +72,14 @@ class CaseChecker {
   int compared() const { return m_compared; }
 
  private:
-  const io::SafetensorsFile& m_file;
+  const weights::SafetensorsFile& m_file;
   const json& m_tolerances;
   std::string m_caseName;
   Comparison m_result;
   int m_compared = 0;
 };
 
-prompt::InteractivePrompt promptFrom(const io::SafetensorsFile& file, int64_t b) {
+prompt::InteractivePrompt promptFrom(const weights::SafetensorsFile& file, int64_t b) {
   prompt::InteractivePrompt p;
   if (file.contains("in.box_orig")) {
     const at::Tensor box = loadFloat(file, "in.box_orig")[b];
@@ -87,7 +87,7 @@ prompt::InteractivePrompt promptFrom(const io::SafetensorsFile& file, int64_t b)
   }
   if (file.contains("in.point_coords_orig")) {
     const at::Tensor xy = loadFloat(file, "in.point_coords_orig")[b];
-    const at::Tensor labels = io::loadTensor(file, "in.point_labels")[b].to(at::kLong);
+    const at::Tensor labels = weights::loadTensor(file, "in.point_labels")[b].to(at::kLong);
     for (int64_t i = 0; i < xy.size(0); ++i) {
       p.clicks.push_back({xy[i][0].item<double>(), xy[i][1].item<double>(), labels[i].item<int64_t>() == 1});
     }
@@ -114,7 +114,7 @@ void checkDecoder(CaseChecker& check, const model::DecoderOutput& d) {
   }
 }
 
-void runPredictorCase(const model::InteractiveHeads& heads, const model::InteractiveImage& image, const io::SafetensorsFile& file,
+void runPredictorCase(const model::InteractiveHeads& heads, const model::InteractiveImage& image, const weights::SafetensorsFile& file,
                       const json& c, CaseChecker& check) {
   const auto& meta = c.at("metadata");
   const bool multimask = meta.at("multimask_output");
@@ -154,19 +154,19 @@ void runPvs(const json& manifest, const std::filesystem::path& base, Report& rep
   const json& tolerances = manifest.at("tolerances_float32");
   const std::string weightsPath = (base / "weights.safetensors").string();
   const model::InteractiveHeads heads(model::InteractiveHeadsConfig{}, model::loadSafetensorsStateDict(weightsPath), weightsPath);
-  const io::SafetensorsFile imageFile = io::SafetensorsFile::open((base / "image.safetensors").string());
+  const weights::SafetensorsFile imageFile = weights::SafetensorsFile::open((base / "image.safetensors").string());
   auto dequantize = [&](const std::string& name) {
     const auto& meta = imageFile.metadata();
     const auto scale = meta.find("scale:" + name);
     const double s = scale == meta.end() ? 1.0 : std::stod(scale->second);
-    return io::loadTensor(imageFile, name).to(at::kFloat) * s;
+    return weights::loadTensor(imageFile, name).to(at::kFloat) * s;
   };
   const model::InteractiveImage image = heads.prepareImageFromDecoderInputs(loadFloat(imageFile, "image_embeddings"),
                                                                             dequantize("feat_s0"), dequantize("feat_s1"));
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
     try {
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
       CaseChecker check(file, tolerances, name);
       if (name == "conv_s0_s1") {
         const at::Tensor raw = loadFloat(file, "in.raw_features");
@@ -182,7 +182,7 @@ void runPvs(const json& manifest, const std::filesystem::path& base, Report& rep
       } else if (name == "postprocess_synthetic") {
         const at::Tensor low = loadFloat(file, "in.lowres_logits");
         const at::Tensor filled = model::fillHoles(low);
-        const int64_t h = io::loadTensor(file, "post.upsampled_logits").size(2), w = io::loadTensor(file, "post.upsampled_logits").size(3);
+        const int64_t h = weights::loadTensor(file, "post.upsampled_logits").size(2), w = weights::loadTensor(file, "post.upsampled_logits").size(3);
         const at::Tensor up = model::upsampleLogits(filled, h, w);
         const at::Tensor upNoFill = model::upsampleLogits(low, h, w);
         check.check("post.lowres_holefilled", filled);

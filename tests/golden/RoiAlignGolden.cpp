@@ -2,7 +2,7 @@
 // rois, through the per-image box-list helper.
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/ops/SamplingOps.h"
 
 namespace sam3::golden {
@@ -12,10 +12,10 @@ void runRoiAlign(const nlohmann::json& manifest, const std::filesystem::path& ba
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
     try {
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
-      const at::Tensor input = io::loadTensor(file, "input");
-      const at::Tensor rois = io::loadTensor(file, "rois");
-      const at::Tensor expected = io::loadTensor(file, "output");
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const at::Tensor input = weights::loadTensor(file, "input");
+      const at::Tensor rois = weights::loadTensor(file, "rois");
+      const at::Tensor expected = weights::loadTensor(file, "output");
       const auto& p = c.at("params");
       const auto& size = p.at("output_size");
       const int64_t outH = size.is_array() ? size.at(0).get<int64_t>() : size.get<int64_t>();

@@ -2,20 +2,20 @@
 // The vocabulary is read from the golden folder (never copied into this repository).
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
-#include "engine/sam3/BpeTokenizer.h"
-#include "engine/sam3/TextCleaner.h"
+#include "engine/weights/SafetensorsTorch.h"
+#include "engine/text/BpeTokenizer.h"
+#include "engine/text/TextCleaner.h"
 
 namespace sam3::golden {
 namespace {
 
-std::string bytesOf(const io::SafetensorsFile& file, const std::string& name) {
-  const io::TensorView& v = file.tensor(name);
+std::string bytesOf(const weights::SafetensorsFile& file, const std::string& name) {
+  const weights::TensorView& v = file.tensor(name);
   return std::string(reinterpret_cast<const char*>(v.data), v.bytes);
 }
 
-std::vector<int64_t> idsOf(const io::SafetensorsFile& file, const std::string& name) {
-  const at::Tensor t = io::loadTensor(file, name).to(at::kLong).flatten().contiguous();
+std::vector<int64_t> idsOf(const weights::SafetensorsFile& file, const std::string& name) {
+  const at::Tensor t = weights::loadTensor(file, name).to(at::kLong).flatten().contiguous();
   return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
 }
 
@@ -26,7 +26,7 @@ void runTokenizer(const nlohmann::json& manifest, const std::filesystem::path& b
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
     try {
-      const io::SafetensorsFile file = io::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
+      const weights::SafetensorsFile file = weights::SafetensorsFile::open((base / c.at("file").get<std::string>()).string());
       const std::string input = bytesOf(file, "text_utf8");
       Comparison result;
       if (text::cleanText(input) != bytesOf(file, "cleaned_utf8")) result.problem += " cleaned text differs;";

@@ -13,7 +13,7 @@
 #include <fstream>
 
 #include "GoldenRunner.h"
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 #include "engine/ops/OpsRegistry.h"
 #include "engine/ops/SamplingOps.h"
 #include "engine/ops/cuda/SamplingKernels.h"
@@ -123,9 +123,9 @@ void runGridSample(const fs::path& folder, Report& report) {
   const nlohmann::json manifest = readManifest(folder / "manifest.json");
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
-    const io::SafetensorsFile file = io::SafetensorsFile::open((folder / c.at("file").get<std::string>()).string());
-    const at::Tensor input = io::loadTensor(file, "input"), grid = io::loadTensor(file, "grid");
-    const at::Tensor expected = io::loadTensor(file, "output");
+    const weights::SafetensorsFile file = weights::SafetensorsFile::open((folder / c.at("file").get<std::string>()).string());
+    const at::Tensor input = weights::loadTensor(file, "input"), grid = weights::loadTensor(file, "grid");
+    const at::Tensor expected = weights::loadTensor(file, "output");
     const auto& p = c.at("params");
     const std::string dtype = c.value("dtype", std::string("float32"));
     const Tolerance tol = golden::findTolerance(manifest.at("tolerances"), {dtype + " " + p.at("mode").get<std::string>(), dtype});
@@ -170,9 +170,9 @@ void runRoiAlign(const fs::path& folder, Report& report) {
   const nlohmann::json manifest = readManifest(folder / "manifest.json");
   for (const auto& c : manifest.at("cases")) {
     const std::string name = c.at("name");
-    const io::SafetensorsFile file = io::SafetensorsFile::open((folder / c.at("file").get<std::string>()).string());
-    const at::Tensor input = io::loadTensor(file, "input"), rois = io::loadTensor(file, "rois");
-    const at::Tensor expected = io::loadTensor(file, "output");
+    const weights::SafetensorsFile file = weights::SafetensorsFile::open((folder / c.at("file").get<std::string>()).string());
+    const at::Tensor input = weights::loadTensor(file, "input"), rois = weights::loadTensor(file, "rois");
+    const at::Tensor expected = weights::loadTensor(file, "output");
     const auto& p = c.at("params");
     const auto& size = p.at("output_size");
     const int64_t outH = size.is_array() ? size.at(0).get<int64_t>() : size.get<int64_t>();

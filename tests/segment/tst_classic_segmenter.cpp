@@ -125,7 +125,7 @@ class TestClassicSegmenter : public QObject {
  private Q_SLOTS:
   void boxPromptFindsTheObject() {
     const Scene s = drawScene(640, 480);
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     QVERIFY(engine.setImage(s.image, "scene").empty());
     const segment::Prediction disc = engine.predict(boxAround(s.disc, 12));
     QVERIFY2(disc.error.empty(), disc.error.c_str());
@@ -137,7 +137,7 @@ class TestClassicSegmenter : public QObject {
 
   void excludeClickRemovesTouchingNeighbour() {
     const Scene s = drawScene(640, 480);
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(s.image, "scene");
     cv::Mat both = s.left | s.right;
     prompt::InteractivePrompt p = boxAround(both, 10);
@@ -151,7 +151,7 @@ class TestClassicSegmenter : public QObject {
 
   void clicksAloneAndMaskPrompts() {
     const Scene s = drawScene(640, 480);
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(s.image, "scene");
     prompt::InteractivePrompt click;
     click.clicks = {{150, 120, true}};
@@ -183,7 +183,7 @@ class TestClassicSegmenter : public QObject {
     if (format == 0) cv::cvtColor(s.image, image, cv::COLOR_BGR2GRAY);
     if (format == 1) cv::cvtColor(s.image, image, cv::COLOR_BGR2BGRA);
     if (format == 2) s.image.convertTo(image, CV_16UC3, 257.0);
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     QVERIFY(engine.setImage(image, "x").empty());
     const segment::Prediction r = engine.predict(boxAround(s.disc, 8));
     QVERIFY2(r.error.empty(), r.error.c_str());
@@ -192,7 +192,7 @@ class TestClassicSegmenter : public QObject {
 
   void largeImageRunsOnADownscaledCopy() {
     const Scene s = drawScene(4000, 3000);  // 12 megapixels
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(s.image, "large");
     const segment::Prediction r = engine.predict(boxAround(s.disc, 60));
     QVERIFY2(r.error.empty(), r.error.c_str());
@@ -203,7 +203,7 @@ class TestClassicSegmenter : public QObject {
 
   void findSimilarFindsTheRepeatedObjects() {
     const RepeatedScene scene = drawRepeatedScene();
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     QVERIFY(engine.capabilities().findSimilar);
     QVERIFY(engine.setImage(scene.image, "field").empty());
     int progressCalls = 0;
@@ -241,7 +241,7 @@ class TestClassicSegmenter : public QObject {
     const RepeatedScene source = drawRepeatedScene();
     cv::Mat target;
     cv::flip(source.image, target, 1);  // same objects, mirrored positions
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(target, "target");
     segment::FindSimilarRequest request;
     request.patches = {{source.image(source.objects[0]).clone(), true}};
@@ -259,7 +259,7 @@ class TestClassicSegmenter : public QObject {
   void negativeExemplarsVetoLookAlikes() {
     // Positive exemplar on a square, negative on a triangle: the squares come back, no triangle.
     const RepeatedScene scene = drawRepeatedScene();
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     engine.setImage(scene.image, "field");
     segment::FindSimilarRequest request;
     request.exemplars = {{corners(scene.distractors[0], 2), true}, {corners(scene.distractors[1], 2), false}};
@@ -277,7 +277,7 @@ class TestClassicSegmenter : public QObject {
   }
 
   void findSimilarErrorsAndCancellation() {
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     segment::FindSimilarRequest request;
     request.exemplars = {{{10, 10, 40, 40}, true}};
     QVERIFY(engine.findSimilar(request).error.find("no image") != std::string::npos);
@@ -300,7 +300,7 @@ class TestClassicSegmenter : public QObject {
   }
 
   void badInputIsAnErrorValue() {
-    segment::ClassicSegmenter engine;
+    classic::ClassicSegmenter engine;
     prompt::InteractivePrompt p;
     p.clicks = {{1, 1, true}};
     QVERIFY(engine.predict(p).error.find("no image") != std::string::npos);

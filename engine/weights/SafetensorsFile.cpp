@@ -1,11 +1,11 @@
-#include "engine/io/SafetensorsFile.h"
+#include "engine/weights/SafetensorsFile.h"
 
 #include <algorithm>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 
-namespace sam3::io {
+namespace sam3::weights {
 namespace {
 
 // A header larger than this is not a model file we would ever write or read.
@@ -180,4 +180,4 @@ std::vector<std::string> SafetensorsFile::names() const {
   return out;
 }
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

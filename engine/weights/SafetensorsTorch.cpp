@@ -1,8 +1,8 @@
-#include "engine/io/SafetensorsTorch.h"
+#include "engine/weights/SafetensorsTorch.h"
 
 #include <cstring>
 
-namespace sam3::io {
+namespace sam3::weights {
 
 at::ScalarType toScalarType(DType dtype) {
   switch (dtype) {
@@ -30,4 +30,4 @@ at::Tensor loadTensor(const SafetensorsFile& file, const std::string& name) {
   return toTensor(file.tensor(name));
 }
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/io/SafetensorsFile.h"
+#include "engine/weights/SafetensorsFile.h"
 
-namespace sam3::io {
+namespace sam3::weights {
 
 // Serializes `tensors` (names unique, `bytes` = numel * dtype size) and the string metadata.
 // Throws std::invalid_argument on a duplicate name or a size mismatch.
 std::string serializeSafetensors(const std::vector<TensorView>& tensors,
                                  const std::map<std::string, std::string>& metadata = {});
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -1,10 +1,10 @@
-#include "engine/io/RestrictedUnpickler.h"
+#include "engine/weights/RestrictedUnpickler.h"
 
 #include <cstring>
 #include <set>
 #include <unordered_map>
 
-namespace sam3::io {
+namespace sam3::weights {
 namespace {
 
 using Kind = PickleValue::Kind;
@@ -295,4 +295,4 @@ class Unpickler {
 
 PickleValuePtr unpickleRestricted(const uint8_t* data, size_t size) { return Unpickler(data, size).run(); }
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -1,4 +1,4 @@
-#include "engine/io/TorchCheckpoint.h"
+#include "engine/weights/TorchCheckpoint.h"
 
 #include <caffe2/serialize/inline_container.h>
 
@@ -6,9 +6,9 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "engine/io/RestrictedUnpickler.h"
+#include "engine/weights/RestrictedUnpickler.h"
 
-namespace sam3::io {
+namespace sam3::weights {
 namespace {
 
 using Kind = PickleValue::Kind;
@@ -124,4 +124,4 @@ std::map<std::string, at::Tensor> readTorchCheckpoint(const std::string& path) {
   }
 }
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

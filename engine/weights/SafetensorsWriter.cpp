@@ -1,10 +1,10 @@
-#include "engine/io/SafetensorsWriter.h"
+#include "engine/weights/SafetensorsWriter.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 
-namespace sam3::io {
+namespace sam3::weights {
 
 std::string serializeSafetensors(const std::vector<TensorView>& tensors,
                                  const std::map<std::string, std::string>& metadata) {
@@ -31,4 +31,4 @@ std::string serializeSafetensors(const std::vector<TensorView>& tensors,
   return out;
 }
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -1,4 +1,4 @@
-#include "engine/sam3/TextCleaner.h"
+#include "engine/text/TextCleaner.h"
 
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>

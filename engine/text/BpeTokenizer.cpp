@@ -1,4 +1,4 @@
-#include "engine/sam3/BpeTokenizer.h"
+#include "engine/text/BpeTokenizer.h"
 
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "engine/sam3/TextCleaner.h"
+#include "engine/text/TextCleaner.h"
 
 namespace sam3::text {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-namespace sam3::io {
+namespace sam3::weights {
 
 // All tensors of the checkpoint, by dotted key. A top-level "model" or "state_dict" dict is
 // descended into (the official SAM3 layout); other nested dicts join their keys with '.'.
@@ -15,4 +15,4 @@ namespace sam3::io {
 // archive, refused pickle content, storage records that are missing or too small.
 std::map<std::string, at::Tensor> readTorchCheckpoint(const std::string& path);
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

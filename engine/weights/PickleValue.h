@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace sam3::io {
+namespace sam3::weights {
 
 // A tensor as torch.save describes it: a view (offset, sizes, strides) of a typed storage that
 // lives in the archive as the record "data/<storageKey>".
@@ -42,4 +42,4 @@ struct PickleValue {
   }
 };
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

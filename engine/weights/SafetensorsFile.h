@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace sam3::io {
+namespace sam3::weights {
 
 class FormatError : public std::runtime_error {
  public:
@@ -54,4 +54,4 @@ class SafetensorsFile {
   std::map<std::string, std::string> m_metadata;
 };
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -9,9 +9,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/io/PickleValue.h"
+#include "engine/weights/PickleValue.h"
 
-namespace sam3::io {
+namespace sam3::weights {
 
 class UnpicklingError : public std::runtime_error {
  public:
@@ -22,4 +22,4 @@ class UnpicklingError : public std::runtime_error {
 // the offending opcode, global or offset; never reads outside [data, data + size).
 PickleValuePtr unpickleRestricted(const uint8_t* data, size_t size);
 
-}  // namespace sam3::io
+}  // namespace sam3::weights

@@ -3,9 +3,9 @@
 
 #include <ATen/ATen.h>
 
-#include "engine/io/SafetensorsFile.h"
+#include "engine/weights/SafetensorsFile.h"
 
-namespace sam3::io {
+namespace sam3::weights {
 
 at::ScalarType toScalarType(DType dtype);
 
@@ -15,4 +15,4 @@ at::Tensor toTensor(const TensorView& view);
 // Loads a tensor by name; throws FormatError naming the file when it is absent.
 at::Tensor loadTensor(const SafetensorsFile& file, const std::string& name);
 
-}  // namespace sam3::io
+}  // namespace sam3::weights
