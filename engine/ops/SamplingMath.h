@@ -129,6 +129,29 @@ SAM3_HOST_DEVICE BilinearTaps<T> bilinearTaps(T x, T y, int64_t height, int64_t 
   return taps;
 }
 
+// One output point of grid_sample over every channel, shared by the CPU and CUDA kernels: the
+// bilinear taps (or the nearest pixel) of source position (x, y) applied to each channel plane
+// of `in` (`plane` = height * width elements apart). `load(pointer)` reads an element in the
+// accumulation type A; `store(channel, value)` writes the result.
+template <Interpolation kMode, typename A, typename T, typename Load, typename Store>
+SAM3_HOST_DEVICE void samplePointAllChannels(const T* in, int64_t plane, int64_t channels, A x, A y, int64_t height,
+                                             int64_t width, Load load, Store store) {
+  if constexpr (kMode == Interpolation::Bilinear) {
+    const BilinearTaps<A> t = bilinearTaps(x, y, height, width);
+    for (int64_t c = 0; c < channels; ++c) {
+      const T* p = in + c * plane;
+      store(c, t.weight[0] * load(p + t.offset[0]) + t.weight[1] * load(p + t.offset[1]) + t.weight[2] * load(p + t.offset[2]) +
+                   t.weight[3] * load(p + t.offset[3]));
+    }
+  } else {
+    const int64_t ix = nearestIndex(x);
+    const int64_t iy = nearestIndex(y);
+    const bool valid = inBounds(ix, width) && inBounds(iy, height);
+    const int64_t offset = valid ? iy * width + ix : 0;
+    for (int64_t c = 0; c < channels; ++c) store(c, valid ? load(in + c * plane + offset) : A(0));
+  }
+}
+
 // ---- roi_align (torchvision semantics) -------------------------------------------------------
 
 // One axis of a roi_align sample: torchvision's validity test, clamp to 0, border collapse.

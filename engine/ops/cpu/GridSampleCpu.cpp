@@ -29,22 +29,9 @@ void gridSampleKernel(const T* input, const T* grid, T* output, GridSampleSizes 
       const T y = sourceCoordinate(grid[2 * i + 1], s.height, kPadding, kAlign);
       const T* in = input + n * s.channels * planeIn;
       T* out = output + n * s.channels * s.points + p;
-      if constexpr (kMode == Interpolation::Bilinear) {
-        const BilinearTaps<T> t = bilinearTaps(x, y, s.height, s.width);
-        for (int64_t c = 0; c < s.channels; ++c) {
-          const T* plane = in + c * planeIn;
-          out[c * s.points] = t.weight[0] * plane[t.offset[0]] + t.weight[1] * plane[t.offset[1]] +
-                              t.weight[2] * plane[t.offset[2]] + t.weight[3] * plane[t.offset[3]];
-        }
-      } else {
-        const int64_t ix = nearestIndex(x);
-        const int64_t iy = nearestIndex(y);
-        const bool valid = inBounds(ix, s.width) && inBounds(iy, s.height);
-        const int64_t offset = valid ? iy * s.width + ix : 0;
-        for (int64_t c = 0; c < s.channels; ++c) {
-          out[c * s.points] = valid ? in[c * planeIn + offset] : T(0);
-        }
-      }
+      samplePointAllChannels<kMode>(
+          in, planeIn, s.channels, x, y, s.height, s.width, [](const T* v) { return *v; },
+          [out, points = s.points](int64_t c, T value) { out[c * points] = value; });
     }
   });
 }

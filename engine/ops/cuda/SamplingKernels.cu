@@ -40,24 +40,9 @@ __global__ void gridSampleKernel(const T* input, const T* grid, T* output, GridS
   const A y = sourceCoordinate(load(grid + 2 * i + 1), a.height, kPadding, kAlign);
   const T* in = input + n * a.channels * plane;
   T* out = output + n * a.channels * points + p;
-  if constexpr (kMode == Interpolation::Bilinear) {
-    const BilinearTaps<A> t = bilinearTaps(x, y, a.height, a.width);
-    for (int64_t c = 0; c < a.channels; ++c) {
-      const T* pl = in + c * plane;
-      store(out + c * points, t.weight[0] * load(pl + t.offset[0]) +
-                                  t.weight[1] * load(pl + t.offset[1]) +
-                                  t.weight[2] * load(pl + t.offset[2]) +
-                                  t.weight[3] * load(pl + t.offset[3]));
-    }
-  } else {
-    const int64_t ix = nearestIndex(x);
-    const int64_t iy = nearestIndex(y);
-    const bool valid = inBounds(ix, a.width) && inBounds(iy, a.height);
-    const int64_t offset = valid ? iy * a.width + ix : 0;
-    for (int64_t c = 0; c < a.channels; ++c) {
-      store(out + c * points, valid ? load(in + c * plane + offset) : A(0));
-    }
-  }
+  samplePointAllChannels<kMode>(
+      in, plane, a.channels, x, y, a.height, a.width, [](const T* v) { return load(v); },
+      [out, points](int64_t c, A value) { store(out + c * points, value); });
 }
 
 // One thread per output element, torchvision's sampling loop with the shared axis rules.
