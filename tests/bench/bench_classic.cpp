@@ -6,27 +6,15 @@
 #include <opencv2/imgproc.hpp>
 
 #include "BenchHarness.h"
+#include "support/SyntheticImage.h"
 #include "engine/classic/ClassicSegmenter.h"
 
 using namespace sam3;
 
-namespace {
-
-cv::Mat scene(int width, int height) {
-  cv::Mat image(height, width, CV_8UC3);
-  cv::randu(image, cv::Scalar(60, 90, 60), cv::Scalar(110, 140, 100));
-  const double k = width / 640.0;
-  cv::circle(image, cv::Point(int(320 * k), int(240 * k)), int(90 * k), cv::Scalar(30, 140, 240), cv::FILLED);
-  cv::rectangle(image, cv::Rect(int(60 * k), int(60 * k), int(120 * k), int(90 * k)), cv::Scalar(200, 200, 205), cv::FILLED);
-  return image;
-}
-
-}  // namespace
-
 int main() {
   bench::printHeader("classic engine, one prediction (target p95 <= 150 ms at 12 MP); ref = GrabCut at full resolution");
   for (auto [w, h] : {std::pair<int, int>{1224, 816}, {4240, 2832}, {6000, 4000}}) {
-    const cv::Mat image = scene(w, h);
+    const cv::Mat image = test::discScene(w, h, 0, /*withCard=*/true);
     classic::ClassicSegmenter engine;
     engine.setImage(image, "bench");
     const double k = w / 640.0;

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "BenchHarness.h"
+#include "support/SyntheticImage.h"
 #include "engine/sam3/Sam3Segmenter.h"
 #include "engine/system/EngineInit.h"
 #include "engine/system/OpenMpWaitPolicy.h"
@@ -17,13 +18,6 @@ using namespace sam3;
 namespace fs = std::filesystem;
 
 namespace {
-
-cv::Mat scene(int width, int height, int seed) {
-  cv::Mat image(height, width, CV_8UC3);
-  cv::randu(image, cv::Scalar(40, 60, 40), cv::Scalar(120, 140, 110));
-  cv::circle(image, cv::Point(width / 2, height / 2), height / 4, cv::Scalar(30 + seed, 140, 240), cv::FILLED);
-  return image;
-}
 
 std::unique_ptr<model::Sam3Segmenter> openEngine(const std::string& bundle, const std::string& cache, size_t memoryEntries) {
   model::Sam3SegmenterOptions options;
@@ -68,7 +62,7 @@ int main(int argc, char* argv[]) {
               "ref ms", "ratio", "target");
   for (auto [w, h] : {std::pair<int, int>{1224, 816}, {4240, 2832}}) {
     const std::string mp = std::to_string((w * h + 500000) / 1000000) + " MP ";
-    const cv::Mat a = scene(w, h, 0), b = scene(w, h, 1);
+    const cv::Mat a = test::discScene(w, h, 0), b = test::discScene(w, h, 1);
     const fs::path cache = work / ("cache-" + std::to_string(w));
     fs::remove_all(cache);
 

@@ -26,23 +26,13 @@
 #include "engine/sam3/Sam3Model.h"
 #include "engine/sam3/Sam3Segmenter.h"
 #include "engine/segment/ImageConversion.h"
+#include "support/SyntheticImage.h"
 #include "support/TestSupport.h"
 
 using namespace sam3;
 namespace fs = std::filesystem;
 
 namespace {
-
-cv::Mat drawImage(int width, int height, int seed) {
-  cv::Mat image(height, width, CV_8UC3);
-  cv::randu(image, cv::Scalar(40, 60, 40), cv::Scalar(120, 140, 110));
-  cv::RNG rng(static_cast<uint64_t>(seed));
-  for (int i = 0; i < 6; ++i) {
-    cv::circle(image, cv::Point(rng.uniform(0, width), rng.uniform(0, height)), rng.uniform(10, height / 4),
-               cv::Scalar(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)), cv::FILLED);
-  }
-  return image;
-}
 
 std::string fileHash(const fs::path& p) { return io::Sha256::hexOfFile(p.string()); }
 
@@ -127,7 +117,7 @@ class TestSam3Engine : public QObject {
     QVERIFY2(engine->deviceReason().find("CUDA 0 could not load the model (") != std::string::npos, engine->deviceReason().c_str());
     QVERIFY(engine->deviceReason().find("running on the CPU") != std::string::npos);
     QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
-    QVERIFY(engine->setImage(drawImage(96, 64, 1), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").empty());
     prompt::InteractivePrompt click;
     click.clicks.push_back({40, 30, true});
     QVERIFY(engine->predict(click).error.empty());
@@ -143,7 +133,7 @@ class TestSam3Engine : public QObject {
     if (engine->deviceDescription() != "CPU") QSKIP("a CUDA device is present: no fallback to check");
     QVERIFY(engine->deviceReason().find("CUDA was requested") != std::string::npos);
     QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
-    QVERIFY(engine->setImage(drawImage(96, 64, 1), "x").empty());  // and it works
+    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").empty());  // and it works
     model::Sam3SegmenterOptions bad;
     bad.bundleDirectory = m_bundle.toStdString();
     bad.device = "tpu";
@@ -154,7 +144,7 @@ class TestSam3Engine : public QObject {
 
   void clicksGiveCandidatesEqualToTheModel() {
     auto engine = open();
-    const cv::Mat image = drawImage(320, 200, 2);
+    const cv::Mat image = test::randomDiscs(320, 200, 2);
     QVERIFY(engine->setImage(image, "a").empty());
     prompt::InteractivePrompt click;
     click.clicks = {{100.5, 80.5, true}};
@@ -199,7 +189,7 @@ class TestSam3Engine : public QObject {
 
   void reopeningAnImageDoesNotRunTheBackbone() {
     auto engine = open();
-    const cv::Mat a = drawImage(160, 120, 3), b = drawImage(160, 120, 4);
+    const cv::Mat a = test::randomDiscs(160, 120, 3), b = test::randomDiscs(160, 120, 4);
     QVERIFY(engine->setImage(a, "a").empty());
     QVERIFY(engine->setImage(b, "b").empty());
     QCOMPARE(engine->stats().backboneRuns, 2);
@@ -215,7 +205,7 @@ class TestSam3Engine : public QObject {
 
   void diskCacheSurvivesARestart() {
     QTemporaryDir cache;
-    const cv::Mat image = drawImage(200, 150, 5);
+    const cv::Mat image = test::randomDiscs(200, 150, 5);
     prompt::InteractivePrompt p;
     p.clicks = {{60, 50, true}, {120, 90, false}};
     segment::Prediction before;
@@ -246,7 +236,7 @@ class TestSam3Engine : public QObject {
   void damagedCacheEntriesAreRecomputed() {
     QFETCH(int, damage);
     QTemporaryDir cache;
-    const cv::Mat image = drawImage(120, 90, 6);
+    const cv::Mat image = test::randomDiscs(120, 90, 6);
     open(cache.path())->setImage(image, "x");
     QStringList entries = QDir(cache.path()).entryList({QStringLiteral("*.sam3emb")}, QDir::Files);
     QCOMPARE(entries.size(), 1);
@@ -274,7 +264,7 @@ class TestSam3Engine : public QObject {
     options.cacheBudgetBytes = 40ull << 20;  // about two fixture entries
     std::string error;
     auto engine = model::Sam3Segmenter::open(options, error);
-    for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(drawImage(64, 48, 10 + i), "x").empty());
+    for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(test::randomDiscs(64, 48, 10 + i), "x").empty());
     uint64_t total = 0;
     for (const QFileInfo& f : QDir(cache.path()).entryInfoList({QStringLiteral("*.sam3emb")}, QDir::Files)) total += uint64_t(f.size());
     QVERIFY2(total <= options.cacheBudgetBytes, qPrintable(QString::number(total)));
@@ -284,7 +274,7 @@ class TestSam3Engine : public QObject {
   void preEncodingFillsTheCacheWithoutChangingTheImage() {
     QTemporaryDir cache;
     auto engine = open(cache.path());
-    const cv::Mat current = drawImage(100, 80, 20), next = drawImage(100, 80, 21);
+    const cv::Mat current = test::randomDiscs(100, 80, 20), next = test::randomDiscs(100, 80, 21);
     QVERIFY(engine->setImage(current, "current").empty());
     QVERIFY(!engine->isEncoded(next));
     auto cancel = std::make_shared<std::atomic<bool>>(true);
@@ -304,7 +294,7 @@ class TestSam3Engine : public QObject {
 
   void findSimilarAppliesTheScoreThreshold() {
     auto engine = open();
-    const cv::Mat image = drawImage(300, 200, 7);
+    const cv::Mat image = test::randomDiscs(300, 200, 7);
     QVERIFY(engine->setImage(image, "x").empty());
     segment::FindSimilarRequest request;
     request.exemplars = {{{40, 30, 120, 110}, true}, {{200, 100, 260, 180}, false}};
@@ -349,7 +339,7 @@ class TestSam3Engine : public QObject {
 
   void findSimilarByText() {
     auto engine = open();
-    QVERIFY(engine->setImage(drawImage(200, 150, 8), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").empty());
     segment::FindSimilarRequest request;
     request.text = "a yellow flower";
     request.threshold = 0.0;
@@ -373,7 +363,7 @@ class TestSam3Engine : public QObject {
     request.exemplars = {{{1, 1, 20, 20}, true}};
     QVERIFY(engine->findSimilar(request).error.find("no image") != std::string::npos);
     QVERIFY(!engine->setImage(cv::Mat(), "empty").empty());
-    QVERIFY(engine->setImage(drawImage(90, 60, 9), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(90, 60, 9), "x").empty());
     auto cancel = std::make_shared<std::atomic<bool>>(true);
     QCOMPARE(engine->predict(p, cancel).error, std::string("cancelled"));
     QCOMPARE(engine->findSimilar(request, cancel).error, std::string("cancelled"));
@@ -451,7 +441,7 @@ class TestSam3Engine : public QObject {
 
     // After all that, the classic engine is untouched and works.
     classic::ClassicSegmenter classic;
-    QVERIFY(classic.setImage(drawImage(120, 90, 1), "x").empty());
+    QVERIFY(classic.setImage(test::randomDiscs(120, 90, 1), "x").empty());
     prompt::InteractivePrompt p;
     p.box = std::array<double, 4>{10, 10, 60, 60};
     QVERIFY(classic.predict(p).error.empty());
@@ -461,7 +451,7 @@ class TestSam3Engine : public QObject {
     const QString app = qEnvironmentVariable("SAM3_APP");
     if (app.isEmpty()) QSKIP("SAM3_APP not set");
     const QString image = m_work.filePath(QStringLiteral("cli.png"));
-    QVERIFY(cv::imwrite(image.toStdString(), drawImage(240, 160, 30)));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(240, 160, 30)));
     auto run = [&](const QStringList& args, QString& output) {
       QProcess process;
       process.setProcessChannelMode(QProcess::MergedChannels);
@@ -507,7 +497,7 @@ class TestSam3Engine : public QObject {
     const QString app = qEnvironmentVariable("SAM3_APP"), tool = qEnvironmentVariable("SAM3_SEGMENT");
     if (app.isEmpty() || tool.isEmpty()) QSKIP("SAM3_APP or SAM3_SEGMENT not set");
     const QString image = m_work.filePath(QStringLiteral("qtfree.png"));
-    QVERIFY(cv::imwrite(image.toStdString(), drawImage(200, 140, 11)));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(200, 140, 11)));
     auto run = [](const QString& program, const QStringList& args, QString& output) {
       QProcess process;
       process.setProcessChannelMode(QProcess::MergedChannels);
@@ -550,7 +540,7 @@ class TestSam3Engine : public QObject {
     const QString app = qEnvironmentVariable("SAM3_APP");
     if (app.isEmpty()) QSKIP("SAM3_APP not set");
     const QString image = m_work.filePath(QStringLiteral("batch.png"));
-    QVERIFY(cv::imwrite(image.toStdString(), drawImage(200, 150, 7)));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(200, 150, 7)));
     auto run = [&](const std::string& json, const QString& dump, QString& output) {
       const QString prompts = m_work.filePath(QStringLiteral("prompts.json"));
       io::writeFileAtomically(prompts.toStdString(), json);
