@@ -16,7 +16,10 @@ import shutil
 import sys
 from typing import Dict
 
-from bundle_files import sha256, write_safetensors
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bundle_files import sha256, write_safetensors  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 try:
     import torch
@@ -143,71 +146,11 @@ def geometry_weights(c, ff, layers, roi):
 
 
 def interactive_weights(c, mask_in, mlp_dim, depth, downsample):
-    """Every key of the tracker's prompt encoder and mask decoder (with prefixes)."""
-    enc, dec = "tracker.sam_prompt_encoder.", "tracker.sam_mask_decoder."
-    inner = c // downsample
-    s = {"tracker.no_mem_embed": [1, 1, c], enc + "pe_layer.positional_encoding_gaussian_matrix": [2, c // 2]}
-
-    def linear(name, out, inp):
-        s[name + ".weight"] = [out, inp]
-        s[name + ".bias"] = [out]
-
-    def norm(name, n):
-        s[name + ".weight"] = [n]
-        s[name + ".bias"] = [n]
-
-    def mlp(name, hidden, out):
-        linear(name + ".layers.0", hidden, c)
-        linear(name + ".layers.1", hidden, hidden)
-        linear(name + ".layers.2", out, hidden)
-
-    def attention(name, width):
-        for proj in ("q_proj", "k_proj", "v_proj"):
-            linear(name + "." + proj, width, c)
-        linear(name + ".out_proj", c, width)
-
-    for i in range(4):
-        s[enc + "point_embeddings.%d.weight" % i] = [1, c]
-    s[enc + "not_a_point_embed.weight"] = [1, c]
-    s[enc + "no_mask_embed.weight"] = [1, c]
-    s[enc + "mask_downscaling.0.weight"] = [mask_in // 4, 1, 2, 2]
-    s[enc + "mask_downscaling.0.bias"] = [mask_in // 4]
-    norm(enc + "mask_downscaling.1", mask_in // 4)
-    s[enc + "mask_downscaling.3.weight"] = [mask_in, mask_in // 4, 2, 2]
-    s[enc + "mask_downscaling.3.bias"] = [mask_in]
-    norm(enc + "mask_downscaling.4", mask_in)
-    s[enc + "mask_downscaling.6.weight"] = [c, mask_in, 1, 1]
-    s[enc + "mask_downscaling.6.bias"] = [c]
-    tokens = 4
-    s[dec + "iou_token.weight"] = [1, c]
-    s[dec + "mask_tokens.weight"] = [tokens, c]
-    s[dec + "obj_score_token.weight"] = [1, c]
-    s[dec + "conv_s0.weight"] = [c // 8, c, 1, 1]
-    s[dec + "conv_s0.bias"] = [c // 8]
-    s[dec + "conv_s1.weight"] = [c // 4, c, 1, 1]
-    s[dec + "conv_s1.bias"] = [c // 4]
-    s[dec + "output_upscaling.0.weight"] = [c, c // 4, 2, 2]
-    s[dec + "output_upscaling.0.bias"] = [c // 4]
-    norm(dec + "output_upscaling.1", c // 4)
-    s[dec + "output_upscaling.3.weight"] = [c // 4, c // 8, 2, 2]
-    s[dec + "output_upscaling.3.bias"] = [c // 8]
-    for i in range(tokens):
-        mlp(dec + "output_hypernetworks_mlps.%d" % i, c, c // 8)
-    mlp(dec + "iou_prediction_head", c, tokens)
-    mlp(dec + "pred_obj_score_head", c, 1)
-    t = dec + "transformer."
-    for i in range(depth):
-        layer = t + "layers.%d." % i
-        attention(layer + "self_attn", c)
-        attention(layer + "cross_attn_token_to_image", inner)
-        attention(layer + "cross_attn_image_to_token", inner)
-        linear(layer + "mlp.lin1", mlp_dim, c)
-        linear(layer + "mlp.lin2", c, mlp_dim)
-        for n in ("norm1", "norm2", "norm3", "norm4"):
-            norm(layer + n, c)
-    attention(t + "final_attn_token_to_image", inner)
-    norm(t + "norm_final_attn", c)
-    return s
+    """Every key of the tracker's prompt encoder and mask decoder (with prefixes), from the
+    schema the C++ loader compiles in (engine/sam3/interactive_heads.schema.json)."""
+    import weight_schema
+    return weight_schema.shapes(os.path.join(ROOT, "engine", "sam3", "interactive_heads.schema.json"), c=c, mask_in=mask_in,
+                                mlp_dim=mlp_dim, depth=depth, downsample=downsample, multimask=3)
 
 
 def random_tensor(name, shape):

@@ -1,4 +1,5 @@
 #include "engine/sam3/InteractiveHeads.h"
+#include "engine/sam3/WeightSchema.h"
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
@@ -115,70 +116,10 @@ void store(StageCapture* capture, const std::string& name, const at::Tensor& t) 
 }  // namespace
 
 ShapeSpec InteractiveHeadsConfig::expectedWeights() const {
-  const int64_t c = embedDim, internal = embedDim / attentionDownsample;
-  ShapeSpec s;
-  auto linear = [&s](const std::string& name, int64_t out, int64_t in) {
-    s[name + ".weight"] = {out, in};
-    s[name + ".bias"] = {out};
-  };
-  auto norm = [&s](const std::string& name, int64_t n) {
-    s[name + ".weight"] = {n};
-    s[name + ".bias"] = {n};
-  };
-  auto mlp = [&](const std::string& name, int64_t hidden, int64_t out) {
-    linear(name + ".layers.0", hidden, c);
-    linear(name + ".layers.1", hidden, hidden);
-    linear(name + ".layers.2", out, hidden);
-  };
-  s["tracker.no_mem_embed"] = {1, 1, c};
-  s[kEncoder + "pe_layer.positional_encoding_gaussian_matrix"] = {2, c / 2};
-  for (int i = 0; i < 4; ++i) s[kEncoder + "point_embeddings." + std::to_string(i) + ".weight"] = {1, c};
-  s[kEncoder + "not_a_point_embed.weight"] = {1, c};
-  s[kEncoder + "no_mask_embed.weight"] = {1, c};
-  s[kEncoder + "mask_downscaling.0.weight"] = {maskInChans / 4, 1, 2, 2};
-  s[kEncoder + "mask_downscaling.0.bias"] = {maskInChans / 4};
-  norm(kEncoder + "mask_downscaling.1", maskInChans / 4);
-  s[kEncoder + "mask_downscaling.3.weight"] = {maskInChans, maskInChans / 4, 2, 2};
-  s[kEncoder + "mask_downscaling.3.bias"] = {maskInChans};
-  norm(kEncoder + "mask_downscaling.4", maskInChans);
-  s[kEncoder + "mask_downscaling.6.weight"] = {c, maskInChans, 1, 1};
-  s[kEncoder + "mask_downscaling.6.bias"] = {c};
-
-  const int64_t tokens = numMultimaskOutputs + 1;
-  s[kDecoder + "iou_token.weight"] = {1, c};
-  s[kDecoder + "mask_tokens.weight"] = {tokens, c};
-  s[kDecoder + "obj_score_token.weight"] = {1, c};
-  s[kDecoder + "conv_s0.weight"] = {c / 8, c, 1, 1};
-  s[kDecoder + "conv_s0.bias"] = {c / 8};
-  s[kDecoder + "conv_s1.weight"] = {c / 4, c, 1, 1};
-  s[kDecoder + "conv_s1.bias"] = {c / 4};
-  s[kDecoder + "output_upscaling.0.weight"] = {c, c / 4, 2, 2};
-  s[kDecoder + "output_upscaling.0.bias"] = {c / 4};
-  norm(kDecoder + "output_upscaling.1", c / 4);
-  s[kDecoder + "output_upscaling.3.weight"] = {c / 4, c / 8, 2, 2};
-  s[kDecoder + "output_upscaling.3.bias"] = {c / 8};
-  for (int64_t i = 0; i < tokens; ++i) mlp(kDecoder + "output_hypernetworks_mlps." + std::to_string(i), c, c / 8);
-  mlp(kDecoder + "iou_prediction_head", c, tokens);
-  mlp(kDecoder + "pred_obj_score_head", c, 1);
-  auto attention = [&](const std::string& name, int64_t inner) {
-    linear(name + ".q_proj", inner, c);
-    linear(name + ".k_proj", inner, c);
-    linear(name + ".v_proj", inner, c);
-    linear(name + ".out_proj", c, inner);
-  };
-  const std::string t = kDecoder + "transformer.";
-  for (int64_t i = 0; i < depth; ++i) {
-    const std::string l = t + "layers." + std::to_string(i) + ".";
-    attention(l + "self_attn", c);
-    attention(l + "cross_attn_token_to_image", internal);
-    attention(l + "cross_attn_image_to_token", internal);
-    linear(l + "mlp.lin1", mlpDim, c);
-    linear(l + "mlp.lin2", c, mlpDim);
-    for (const char* n : {"norm1", "norm2", "norm3", "norm4"}) norm(l + n, c);
-  }
-  attention(t + "final_attn_token_to_image", internal);
-  norm(t + "norm_final_attn", c);
-  return s;
+  // The one definition of the keys and shapes: engine/sam3/interactive_heads.schema.json,
+  // which tools/make_fixture_bundle.py reads too.
+  return shapesFromSchema(interactiveHeadsSchema(), {{"c", embedDim}, {"mask_in", maskInChans}, {"mlp_dim", mlpDim}, {"depth", depth},
+                                                     {"downsample", attentionDownsample}, {"multimask", numMultimaskOutputs}});
 }
 
 namespace {

@@ -13,6 +13,8 @@
 #include "engine/weights/TorchCheckpoint.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/StateDict.h"
+#include "engine/sam3/InteractiveHeads.h"
+#include "engine/sam3/WeightSchema.h"
 #include "support/TestSupport.h"
 
 using namespace sam3;
@@ -111,6 +113,27 @@ class TestWeightsLoading : public QObject {
   }
 
   // Random byte flips in a real data.pkl: every outcome is a value or an UnpicklingError.
+  void weightSchemaIsTheOneDefinition() {
+    // The interactive heads' keys and shapes come from the schema file that the fixture maker
+    // reads too: SAM3's real sizes give its 149 tensors with the released shapes.
+    const model::ShapeSpec real = model::InteractiveHeadsConfig{}.expectedWeights();
+    QCOMPARE(real.size(), size_t(149));
+    QCOMPARE(real.at("tracker.sam_mask_decoder.transformer.layers.1.cross_attn_token_to_image.q_proj.weight"),
+             (std::vector<int64_t>{128, 256}));
+    QCOMPARE(real.at("tracker.sam_mask_decoder.output_hypernetworks_mlps.3.layers.2.weight"), (std::vector<int64_t>{32, 256}));
+    QCOMPARE(real.at("tracker.sam_mask_decoder.mask_tokens.weight"), (std::vector<int64_t>{4, 256}));
+    QCOMPARE(real.at("tracker.sam_prompt_encoder.mask_downscaling.0.weight"), (std::vector<int64_t>{4, 1, 2, 2}));
+    model::InteractiveHeadsConfig deeper;
+    deeper.depth = 3;
+    QVERIFY(deeper.expectedWeights().count("tracker.sam_mask_decoder.transformer.layers.2.norm4.bias"));
+    // A schema problem names itself.
+    const std::string schema = model::interactiveHeadsSchema();
+    QVERIFY(errorOf([&] { model::shapesFromSchema(schema, {{"c", 8}}); }).contains(QStringLiteral("size not given")));
+    QVERIFY(errorOf([&] { model::shapesFromSchema("{\"variables\": [], \"derived\": {}, \"entries\": [[\"tensor\", \"x\", [\"k*2\"]]]}", {}); })
+                .contains(QStringLiteral("unknown size 'k'")));
+    QVERIFY(errorOf([&] { model::shapesFromSchema("{not json", {}); }).contains(QStringLiteral("weight schema")));
+  }
+
   void unpicklerMutationFuzz() {
     caffe2::serialize::PyTorchStreamReader reader(path("nested.pt"));
     auto [data, size] = reader.getRecord("data.pkl");
