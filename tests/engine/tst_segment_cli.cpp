@@ -1,0 +1,167 @@
+// The segment command line on the fixture bundle: `sam3-annotate segment` and the Qt-free
+// `sam3-segment` (the same cli/ code): single prompts, the prompt file with its safetensors
+// dumps, the disk cache between runs, and every kind of bad input refused with its exit code.
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "engine/io/AtomicFile.h"
+#include "engine/weights/SafetensorsFile.h"
+#include "support/SyntheticImage.h"
+#include "support/TestSupport.h"
+
+using namespace sam3;
+
+class TestSegmentCli : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_work;
+  QString m_bundle;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    m_bundle = m_work.filePath(QStringLiteral("fixture.sam3bundle"));
+    const QString error = test::makeFixtureBundle(m_bundle, /*withVariants=*/false);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+  }
+
+  void segmentCommandLine() {
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString image = m_work.filePath(QStringLiteral("cli.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(240, 160, 30)));
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, QStringList{QStringLiteral("segment"), QStringLiteral("--image")} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    QString out;
+    const QString mask = m_work.filePath(QStringLiteral("cli_mask.png"));
+    QCOMPARE(run({image, QStringLiteral("--box"), QStringLiteral("20,20,120,120"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("predicted in")), qPrintable(out));
+    QCOMPARE(cv::imread(mask.toStdString(), cv::IMREAD_GRAYSCALE).cols, 240);
+
+    const QString cache = m_work.filePath(QStringLiteral("cli-cache"));
+    const QStringList sam3{QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"), cache};
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--point"), QStringLiteral("50,60,1"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("image encoded in")) && out.contains(QStringLiteral("3 candidate(s)")), qPrintable(out));
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--point"), QStringLiteral("50,60,1"), QStringLiteral("--out"), mask}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("from disk cache")), qPrintable(out));
+    const QString instances = m_work.filePath(QStringLiteral("cli_instances.png"));
+    QCOMPARE(run(QStringList{image} + sam3 + QStringList{QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("20,20,80,80"),
+                                                         QStringLiteral("--threshold"), QStringLiteral("0"), QStringLiteral("--out"), instances}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("found 16 objects")), qPrintable(out));
+
+    QCOMPARE(run({image, QStringLiteral("--bundle"), m_work.filePath(QStringLiteral("nowhere")), QStringLiteral("--point"),
+                  QStringLiteral("5,5"), QStringLiteral("--out"), mask}, out), 1);
+    QVERIFY(out.contains(QStringLiteral("cannot use the model bundle")));
+    const QString corrupt = m_work.filePath(QStringLiteral("corrupt.png"));
+    io::writeFileAtomically(corrupt.toStdString(), "\x89PNG broken");
+    QCOMPARE(run({corrupt, QStringLiteral("--point"), QStringLiteral("5,5"), QStringLiteral("--out"), mask}, out), 1);
+    QVERIFY(out.contains(QStringLiteral("cannot read the image")));
+    QCOMPARE(run({image, QStringLiteral("--point"), QStringLiteral("5;5"), QStringLiteral("--out"), mask}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("--point needs")));
+    QCOMPARE(run({image, QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("5,5,40,40"),
+                  QStringLiteral("--threshold"), QStringLiteral("high"), QStringLiteral("--out"), mask}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("--threshold needs")));
+  }
+
+  void qtFreeSegmentCommandMatchesTheApp() {
+    // sam3-segment (cli/, no Qt) is the code behind `sam3-annotate segment`: same mask, same
+    // messages; its own parser refuses what it does not know.
+    const QString app = qEnvironmentVariable("SAM3_APP"), tool = qEnvironmentVariable("SAM3_SEGMENT");
+    if (app.isEmpty() || tool.isEmpty()) QSKIP("SAM3_APP or SAM3_SEGMENT not set");
+    const QString image = m_work.filePath(QStringLiteral("qtfree.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(200, 140, 11)));
+    auto run = [](const QString& program, const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(program, args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    const QString viaApp = m_work.filePath(QStringLiteral("via_app.png")), viaTool = m_work.filePath(QStringLiteral("via_tool.png"));
+    const QStringList prompt{QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"),
+                             m_work.filePath(QStringLiteral("qtfree-cache")), QStringLiteral("--point=60,50,1"),
+                             QStringLiteral("--point"), QStringLiteral("120,90,0"), QStringLiteral("--out")};
+    QString out;
+    QCOMPARE(run(app, QStringList{QStringLiteral("segment")} + prompt + QStringList{viaApp}, out), 0);
+    QCOMPARE(run(tool, prompt + QStringList{viaTool}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("from disk cache")) && out.contains(QStringLiteral("1 candidate(s)")), qPrintable(out));
+    const cv::Mat a = cv::imread(viaApp.toStdString(), cv::IMREAD_GRAYSCALE), b = cv::imread(viaTool.toStdString(), cv::IMREAD_GRAYSCALE);
+    QVERIFY(!a.empty() && a.size() == b.size());
+    QCOMPARE(cv::countNonZero(a != b), 0);
+    QVERIFY(cv::countNonZero(a) > 0);
+
+    QCOMPARE(run(tool, {QStringLiteral("--help")}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("--prompts <file>")) && out.contains(QStringLiteral("usage: sam3-segment")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--bogus")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("sam3-segment: unknown option --bogus")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("--image needs a value")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--point"), QStringLiteral("1,2"), QStringLiteral("stray")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("unexpected argument 'stray'")), qPrintable(out));
+    QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--threads"),
+                        QStringLiteral("2.5"), QStringLiteral("--point"), QStringLiteral("5,5"), QStringLiteral("--out"), viaTool},
+                 out),
+             2);
+    QVERIFY2(out.contains(QStringLiteral("--threads needs a whole number")), qPrintable(out));
+  }
+
+  void segmentCommandLineAnswersAPromptFile() {
+    // --prompts/--dump: many prompts on one encode, every result as safetensors (what the
+    // parity check against the official model reads); bad requests name themselves.
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString image = m_work.filePath(QStringLiteral("batch.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(200, 150, 7)));
+    auto run = [&](const std::string& json, const QString& dump, QString& output) {
+      const QString prompts = m_work.filePath(QStringLiteral("prompts.json"));
+      io::writeFileAtomically(prompts.toStdString(), json);
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, {QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle,
+                          QStringLiteral("--cache"), m_work.filePath(QStringLiteral("batch-cache")), QStringLiteral("--prompts"),
+                          prompts, QStringLiteral("--dump"), dump});
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    const QString dump = m_work.filePath(QStringLiteral("dump"));
+    QString out;
+    QCOMPARE(run(R"({"requests": [{"name": "click", "points": [[60, 50, 1]]},
+                                  {"name": "refine", "points": [[60, 50, 1], [90, 70, 0]], "mask_from": "click"},
+                                  {"name": "find", "find": {"boxes": [[20, 20, 80, 80, 1]], "threshold": 0}}]})",
+                 dump, out),
+             0);
+    const weights::SafetensorsFile click = weights::SafetensorsFile::open((dump + QStringLiteral("/click.safetensors")).toStdString());
+    QCOMPARE(click.tensor("masks").shape, (std::vector<int64_t>{3, 150, 200}));  // one click: SAM's three candidates
+    QCOMPARE(click.tensor("scores").shape, (std::vector<int64_t>{3}));
+    QCOMPARE(click.tensor("low_res_logits").shape, (std::vector<int64_t>{288, 288}));
+    const weights::SafetensorsFile refine = weights::SafetensorsFile::open((dump + QStringLiteral("/refine.safetensors")).toStdString());
+    QCOMPARE(refine.tensor("masks").shape, (std::vector<int64_t>{1, 150, 200}));
+    const weights::SafetensorsFile find = weights::SafetensorsFile::open((dump + QStringLiteral("/find.safetensors")).toStdString());
+    QCOMPARE(find.tensor("presence").shape, (std::vector<int64_t>{1}));
+    const float presence = *reinterpret_cast<const float*>(find.tensor("presence").data);
+    QVERIFY2(presence > 0.f && presence < 1.f, qPrintable(QString::number(presence)));
+    QVERIFY(find.tensor("boxes").shape.size() == 2 && find.tensor("boxes").shape[1] == 4);
+
+    QCOMPARE(run(R"({"requests": [{"name": "../escape", "points": [[60, 50, 1]]}]})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("needs a \"name\"")), qPrintable(out));
+    QCOMPARE(run(R"({"requests": [{"name": "r", "mask_from": "nothing"}]})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("request 'r'")) && out.contains(QStringLiteral("mask_from")), qPrintable(out));
+    QCOMPARE(run(R"({"requests": 3})", dump, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("not a prompt file")), qPrintable(out));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSegmentCli)
+#include "tst_segment_cli.moc"
