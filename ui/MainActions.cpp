@@ -17,6 +17,7 @@
 
 #include "ui/MainWindow.h"
 #include "ui/SampleImages.h"
+#include "ui/TextPromptBar.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -202,6 +203,7 @@ void buildToolsMenu(MainWindow& w) {
       {QObject::tr("Larger Brush"), {QKeySequence(Qt::Key_BracketRight)}, [&w] { w.brushTool()->grow(); w.eraserTool()->grow(); w.canvas()->update(); }},
       {QObject::tr("Preview Mask on &Hover"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setHoverPreview(on); }, s->hoverPreview()},
       {QObject::tr("Brush Strokes Prompt the Engine"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setBrushAsPrompt(on); }, s->brushAsPrompt()},
+      {QObject::tr("Find by &Text…"), {QKeySequence(Qt::Key_T)}, [&w] { w.textPromptBar()->focusPhrase(); }},
       {QObject::tr("&Label Folder with These Exemplars…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)}, [&w] { w.batch()->labelFolderWithExemplars(); }},
       {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
          const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
@@ -283,6 +285,8 @@ void buildMainActions(MainWindow& w) {
     w.toolbar->addAction(action);
   }
   toolbarItems().clear();
+  w.toolbar->addSeparator();
+  w.toolbar->addWidget(w.textPromptBar());
 }
 
 }  // namespace sam3::ui

@@ -18,6 +18,7 @@
 #include "ui/MainActions.h"
 #include "ui/SampleImages.h"
 #include "ui/StatusBarView.h"
+#include "ui/TextPromptBar.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   m_folders = new FolderController(m_canvas, m_session, m_imagesDock, this);
   m_projects = new ProjectController(m_document, m_folders, this);
   m_batch = new BatchController(m_session, m_folders, m_canvas, this);
+  m_textBar = new TextPromptBar(m_session, m_engine, this);
   wireSession();
   buildMainActions(*this);
   resize(1280, 860);

@@ -34,6 +34,7 @@ class ObjectsDock;
 class ProjectController;
 class PromptSession;
 class StatusBarView;
+class TextPromptBar;
 
 enum class ToolKind { Point, Box, Brush, Eraser, Similar, Select, Pan };
 
@@ -59,6 +60,7 @@ class MainWindow : public QMainWindow {
   BrushTool* brushTool() const;
   BrushTool* eraserTool() const;
   StatusBarView* statusView() const { return m_status; }
+  TextPromptBar* textPromptBar() const { return m_textBar; }
 
   // Opening things (forwarded to the controllers; kept here for main() and tests).
   bool openImage(const QString& path, QString* error = nullptr);
@@ -111,6 +113,7 @@ class MainWindow : public QMainWindow {
   ProjectController* m_projects = nullptr;
   BatchController* m_batch = nullptr;
   StatusBarView* m_status = nullptr;
+  TextPromptBar* m_textBar = nullptr;
   std::map<ToolKind, std::unique_ptr<CanvasTool>> m_tools;
   ToolKind m_tool = ToolKind::Point;
   OverlayStyle m_style;

@@ -1,8 +1,10 @@
 #pragma once
 // A deterministic engine for GUI tests: discs around the first include click (or the filled
 // box), optional extra candidates, an optional delay and an optional failure; find-similar
-// returns a row of discs.
+// returns a row of discs; with `text`, a phrase returns four discs scored 0.9, 0.7, 0.5, 0.3
+// (those at or above the request's threshold).
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -18,6 +20,10 @@ struct FakeEngineConfig {
   int encodeDelayMs = 0;  // setImage takes this long (a backbone run)
   int candidates = 1;
   std::string failWith;
+  bool text = false;                  // the engine takes phrases (SAM3 with a text encoder)
+  std::atomic<int> searches{0};       // findSimilar calls
+  std::string lastText;               // the last phrase asked for (read after the answer arrived)
+  size_t lastExemplars = 0;
 };
 
 class FakeSegmenter : public segment::Segmenter {
@@ -25,7 +31,7 @@ class FakeSegmenter : public segment::Segmenter {
   explicit FakeSegmenter(std::shared_ptr<FakeEngineConfig> config) : m_config(std::move(config)) {}
 
   std::string name() const override { return "fake"; }
-  segment::Capabilities capabilities() const override { return {m_config->candidates > 1, true, false}; }
+  segment::Capabilities capabilities() const override { return {m_config->candidates > 1, true, m_config->text}; }
   std::string setImage(const cv::Mat& image, const std::string&) override {
     if (m_config->encodeDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->encodeDelayMs));
     m_height = image.rows;
@@ -71,6 +77,16 @@ class FakeSegmenter : public segment::Segmenter {
 
   segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag&) override {
     segment::FindSimilarResult r;
+    ++m_config->searches;
+    m_config->lastText = request.text;
+    m_config->lastExemplars = request.exemplars.size();
+    if (!request.text.empty() && m_config->text) {
+      for (int i = 0; i < 4; ++i) {
+        const double cx = 40 + 60 * i, cy = 120, score = 0.9 - 0.2 * i;
+        if (score >= request.threshold) r.instances.push_back({disc(m_height, m_width, cx, cy, 12), {cx - 12, cy - 12, cx + 12, cy + 12}, score});
+      }
+      return r;
+    }
     if (request.exemplars.empty() && request.patches.empty()) {
       r.error = "no exemplar";
       return r;

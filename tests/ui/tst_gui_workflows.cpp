@@ -14,6 +14,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QLabel>
@@ -28,6 +29,7 @@
 #include "support/TestSupport.h"
 #include "ui/ExportDialog.h"
 #include "ui/ReviewGallery.h"
+#include "ui/TextPromptBar.h"
 #include "ui/MainWindow.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -243,6 +245,55 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(w.promptSession()->prompt().clicks.size(), size_t(1));  // the work in progress is kept
   }
 
+  void findByTextThresholdAcceptAndUndo() {
+    // T focuses the phrase box; Enter sends the phrase (with the exemplars drawn) as one
+    // concept prompt; the slider hides low scores without a model run and asks again only
+    // below what was asked for; Enter accepts every candidate in one step with the class.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
+    QTest::keyClick(&w, Qt::Key_F);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    drag(w, {40, 40}, {80, 80});  // an exemplar first: it joins the phrase
+    QVERIFY(found.wait(10000));
+    QTest::keyClick(&w, Qt::Key_T);
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->hasFocus());
+    QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("round things"));
+    QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(h.config->lastText, std::string("round things"));
+    QCOMPARE(h.config->lastExemplars, size_t(1));
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(3));  // 0.9, 0.7, 0.5 at the default 0.5
+    const int searches = h.config->searches;
+    w.textPromptBar()->thresholdSlider()->setValue(80);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(1));
+    QCOMPARE(int(h.config->searches), searches);  // filtered, not run again
+    w.textPromptBar()->thresholdSlider()->setValue(20);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(int(h.config->searches), searches + 1);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
+    QCOMPARE(w.textPromptBar()->phraseBox()->itemText(0), QStringLiteral("round things"));  // remembered
+    w.session()->chooseCategoryRow(0);
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    const auto objects = h.project().objectsOfImage(w.currentImageId());
+    QCOMPARE(objects.size(), size_t(4));
+    QCOMPARE(objects.front()->categoryId, w.session()->currentCategory());
+    QCOMPARE(objects.front()->promptHistory.at(0).at("text").get<std::string>(), std::string("round things"));
+    QVERIFY(w.session()->similarCandidates().empty() && w.session()->phrase().isEmpty());
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one undo step
+    QVERIFY(h.project().objects().empty());
+  }
+
+  void findByTextIsDisabledWithoutAPhraseEngine() {
+    Harness h;
+    QVERIFY(h.start());
+    QTRY_VERIFY(h.window->textPromptBar()->phraseBox()->toolTip().contains(QStringLiteral("SAM3 model bundle")));
+    QVERIFY(!h.window->textPromptBar()->phraseBox()->isEnabled());
+  }
+
   void findSimilarCandidatesAcceptRejectAndUndo() {
     Harness h;
     QVERIFY(h.start());
@@ -433,6 +484,27 @@ class TestGuiWorkflows : public QObject {
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
     QVERIFY(ready.wait(60000));
     QCOMPARE(w.session()->candidateCount(), 3);  // SAM's three masks for a single click
+    if (test::fixtureHasText(bundle)) {
+      // Find by text on the real engine: phrase → candidates → threshold → accept → undo.
+      QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
+      w.textPromptBar()->thresholdSlider()->setValue(0);
+      QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+      QTest::keyClick(&w, Qt::Key_T);
+      QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("a red disc"));
+      QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
+      QVERIFY(found.wait(60000));
+      const size_t all = w.session()->similarCandidates().size();
+      QVERIFY(all > 0);
+      w.textPromptBar()->thresholdSlider()->setValue(100);
+      QVERIFY(w.session()->similarCandidates().size() < all);
+      w.textPromptBar()->thresholdSlider()->setValue(0);
+      QCOMPARE(w.session()->similarCandidates().size(), all);  // nothing was lost by filtering
+      w.canvas()->setFocus();
+      QTest::keyClick(&w, Qt::Key_Return);
+      QCOMPARE(w.document()->project().objectsOfImage(w.currentImageId()).size(), all);
+      QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+      QVERIFY(w.document()->project().objectsOfImage(w.currentImageId()).empty());
+    }
     QTest::keyClick(&w, Qt::Key_D);   // the next image starts the look-ahead encoding
     QTRY_VERIFY_WITH_TIMEOUT(preEncoded.size() >= 2, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(w.imagesDock()->status(images[2]) == QStringLiteral("encoded"), 60000);

@@ -2,6 +2,7 @@
 
 #include <QLineF>
 #include <QSettings>
+#include <algorithm>
 
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
@@ -25,8 +26,8 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
   connect(m_engine, &EngineService::predictionFailed, this,
           [this](quint64, const QString& error) { Q_EMIT failed(tr("Segmentation failed: %1").arg(error)); });
   connect(m_engine, &EngineService::similarReady, this, [this](quint64, const segment::FindSimilarResult& result) {
-    m_similar = result.instances;
-    Q_EMIT candidatesChanged();
+    m_found = result.instances;
+    refilterCandidates();
     Q_EMIT message(tr("Found %n similar object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
                        .arg(qRound(result.milliseconds)),
                    8000);
@@ -56,7 +57,9 @@ void LabelSession::setImage(int imageId, const QSize& size) {
   m_imageSize = size;
   m_prediction = {};
   m_similar.clear();
+  m_found.clear();
   m_exemplars.clear();
+  m_phrase.clear();
   m_selected.clear();
   m_hidden.clear();
   m_prompt->clear();
@@ -130,7 +133,9 @@ bool LabelSession::acceptLiveMask() {
 
 void LabelSession::clearPrompt() {
   m_exemplars.clear();
+  m_phrase.clear();
   m_similar.clear();
+  m_found.clear();
   Q_EMIT candidatesChanged();
   m_prompt->clear();
 }
@@ -139,19 +144,56 @@ void LabelSession::clearPrompt() {
 
 void LabelSession::addExemplar(const QRectF& box, bool positive) {
   m_exemplars.push_back({box, positive});
+  requestConcept();
+}
+
+void LabelSession::findByText(const QString& phrase) {
+  m_phrase = phrase.trimmed();
+  if (m_phrase.isEmpty() && m_exemplars.empty()) {
+    clearPrompt();
+    return;
+  }
+  requestConcept();
+}
+
+void LabelSession::requestConcept() {
   if (m_imageId == 0) return;
   segment::FindSimilarRequest request;
   for (const Exemplar& e : m_exemplars) {
     request.exemplars.push_back({{e.box.left(), e.box.top(), e.box.right(), e.box.bottom()}, e.positive});
   }
+  request.text = m_phrase.toStdString();
+  request.threshold = m_requestedThreshold = m_threshold;
   m_engine->requestFindSimilar(request);
-  Q_EMIT message(tr("Looking for similar objects…"), 0);
+  Q_EMIT message(m_phrase.isEmpty() ? tr("Looking for similar objects…") : tr("Looking for \"%1\"…").arg(m_phrase), 0);
+}
+
+void LabelSession::setCandidateThreshold(double threshold) {
+  m_threshold = std::clamp(threshold, 0.0, 1.0);
+  const bool asked = !m_phrase.isEmpty() || !m_exemplars.empty();
+  if (asked && m_threshold < m_requestedThreshold) {
+    requestConcept();  // the engine dropped what scored below the old threshold
+  } else {
+    refilterCandidates();
+  }
+}
+
+void LabelSession::refilterCandidates() {
+  m_similar.clear();
+  for (const segment::Instance& instance : m_found) {
+    if (instance.score >= m_threshold) m_similar.push_back(instance);
+  }
+  Q_EMIT candidatesChanged();
 }
 
 bool LabelSession::rejectCandidateAt(const QPointF& p) {
   const int x = int(p.x()), y = int(p.y());
   for (auto it = m_similar.begin(); it != m_similar.end(); ++it) {
     if (x >= 0 && y >= 0 && x < it->mask.width() && y < it->mask.height() && it->mask.at(y, x)) {
+      // Rejected for good: also from what a lower threshold would show again.
+      const std::array<double, 4> box = it->box;
+      m_found.erase(std::remove_if(m_found.begin(), m_found.end(), [&box](const segment::Instance& f) { return f.box == box; }),
+                    m_found.end());
       m_similar.erase(it);
       Q_EMIT candidatesChanged();
       return true;
@@ -163,13 +205,22 @@ bool LabelSession::rejectCandidateAt(const QPointF& p) {
 bool LabelSession::acceptSimilarCandidates() {
   if (m_similar.empty() || m_imageId == 0) return false;
   std::vector<Document::NewObject> objects;
+  const std::string source = m_engine->engine().name.toStdString() + (m_phrase.isEmpty() ? " find-similar" : " text");
   for (const segment::Instance& instance : m_similar) {
-    objects.push_back({m_imageId, mask::encode(instance.mask), instance.score, m_engine->engine().name.toStdString() + " find-similar"});
+    Document::NewObject object{m_imageId, mask::encode(instance.mask), instance.score, source};
+    if (!m_phrase.isEmpty()) object.promptHistory.push_back({{"type", "text"}, {"text", m_phrase.toStdString()}});
+    for (const Exemplar& e : m_exemplars) {
+      object.promptHistory.push_back({{"type", "exemplar"}, {"xyxy", {e.box.left(), e.box.top(), e.box.right(), e.box.bottom()}},
+                                      {"label", e.positive ? 1 : 0}});
+    }
+    objects.push_back(std::move(object));
   }
   const auto ids = m_document->addObjects(std::move(objects), categoryForNewObjects(),
                                           tr("Accept %n similar object(s)", nullptr, int(m_similar.size())));
   m_similar.clear();
+  m_found.clear();
   m_exemplars.clear();
+  m_phrase.clear();
   Q_EMIT candidatesChanged();
   Q_EMIT message(tr("Added %n object(s)", nullptr, int(ids.size())), 3000);
   return true;

@@ -52,9 +52,18 @@ class LabelSession : public QObject {
   bool acceptLiveMask();
   void clearPrompt();
 
-  // Find similar: exemplar boxes ask the engine; a click rejects a candidate; Enter accepts.
+  // Concept prompts: exemplar boxes and/or a phrase (SAM3 with a text encoder) ask the engine
+  // for every matching object, which become candidates; a click rejects one; Enter accepts.
   const std::vector<Exemplar>& exemplars() const { return m_exemplars; }
   void addExemplar(const QRectF& box, bool positive);
+  // The phrase and the exemplars drawn so far go to the engine as one concept prompt ("" clears
+  // the phrase).
+  void findByText(const QString& phrase);
+  QString phrase() const { return m_phrase; }
+  // Candidates scoring below `threshold` are hidden. Raising it filters what the engine found
+  // (no model run); lowering it below what was asked for asks the engine again.
+  double candidateThreshold() const { return m_threshold; }
+  void setCandidateThreshold(double threshold);
   const std::vector<segment::Instance>& similarCandidates() const { return m_similar; }
   bool rejectCandidateAt(const QPointF& imagePos);
   bool acceptSimilarCandidates();
@@ -94,6 +103,8 @@ class LabelSession : public QObject {
  private:
   void onPromptChanged();
   int categoryForNewObjects();
+  void requestConcept();
+  void refilterCandidates();
 
   Document* m_document;
   EngineService* m_engine;
@@ -103,7 +114,11 @@ class LabelSession : public QObject {
   segment::Prediction m_prediction;
   int m_candidateIndex = 0;
   std::vector<Exemplar> m_exemplars;
-  std::vector<segment::Instance> m_similar;
+  std::vector<segment::Instance> m_found;    // what the engine answered
+  std::vector<segment::Instance> m_similar;  // of those, the ones at or above m_threshold
+  QString m_phrase;
+  double m_threshold = 0.5;
+  double m_requestedThreshold = 0.5;
   std::set<int64_t> m_selected, m_hidden;
   int m_currentCategory = 0;
   bool m_brushAsPrompt = false;

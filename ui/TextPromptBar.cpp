@@ -1,0 +1,95 @@
+#include "ui/TextPromptBar.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSlider>
+
+#include "ui/engine/EngineService.h"
+#include "ui/session/LabelSession.h"
+
+namespace sam3::ui {
+namespace {
+const QString kRecentKey = QStringLiteral("text/recentPhrases");
+constexpr int kRecentPhrases = 12;
+}  // namespace
+
+TextPromptBar::TextPromptBar(LabelSession* session, EngineService* engine, QWidget* parent)
+    : QWidget(parent), m_session(session), m_phrase(new QComboBox(this)), m_threshold(new QSlider(Qt::Horizontal, this)),
+      m_thresholdLabel(new QLabel(this)) {
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(4, 0, 4, 0);
+  m_phrase->setObjectName(QStringLiteral("findTextField"));
+  m_phrase->setEditable(true);
+  m_phrase->setInsertPolicy(QComboBox::NoInsert);  // recent phrases are kept by submit()
+  m_phrase->setMinimumWidth(180);
+  m_phrase->lineEdit()->setPlaceholderText(tr("Find by text (T): a phrase, Enter"));
+  m_phrase->lineEdit()->setClearButtonEnabled(true);
+  m_phrase->addItems(QSettings().value(kRecentKey).toStringList());
+  m_phrase->setCurrentIndex(-1);
+  m_threshold->setObjectName(QStringLiteral("thresholdSlider"));
+  m_threshold->setRange(0, 100);
+  m_threshold->setValue(qRound(session->candidateThreshold() * 100));
+  m_threshold->setMaximumWidth(110);
+  m_threshold->setToolTip(tr("Minimum score of found objects (raising it hides candidates without running the model again)"));
+  m_thresholdLabel->setMinimumWidth(34);
+  m_thresholdLabel->setText(QString::number(session->candidateThreshold(), 'f', 2));
+  layout->addWidget(m_phrase, 1);
+  layout->addWidget(m_threshold);
+  layout->addWidget(m_thresholdLabel);
+  connect(m_phrase->lineEdit(), &QLineEdit::returnPressed, this, &TextPromptBar::submit);
+  m_phrase->lineEdit()->installEventFilter(this);
+  connect(m_threshold, &QSlider::valueChanged, this, [this](int value) {
+    m_thresholdLabel->setText(QString::number(value / 100.0, 'f', 2));
+    m_session->setCandidateThreshold(value / 100.0);
+  });
+  connect(engine, &EngineService::engineChanged, this,
+          [this](const EngineDescription& description) { setAvailable(description.capabilities.text); });
+  setAvailable(engine->engine().capabilities.text);
+}
+
+bool TextPromptBar::eventFilter(QObject* watched, QEvent* event) {
+  // Enter in the phrase box sends the phrase: it must not reach the window's Accept shortcut
+  // (which would accept the candidates instead).
+  if (watched == m_phrase->lineEdit() && event->type() == QEvent::ShortcutOverride) {
+    const int key = static_cast<QKeyEvent*>(event)->key();
+    if (key == Qt::Key_Return || key == Qt::Key_Enter) {
+      event->accept();
+      return true;
+    }
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+void TextPromptBar::focusPhrase() {
+  if (!m_phrase->isEnabled()) return;
+  m_phrase->setFocus(Qt::ShortcutFocusReason);
+  m_phrase->lineEdit()->selectAll();
+}
+
+void TextPromptBar::submit() {
+  const QString phrase = m_phrase->currentText().trimmed();
+  m_session->findByText(phrase);
+  if (phrase.isEmpty()) return;
+  QStringList recent = QSettings().value(kRecentKey).toStringList();
+  recent.removeAll(phrase);
+  recent.prepend(phrase);
+  while (recent.size() > kRecentPhrases) recent.removeLast();
+  QSettings().setValue(kRecentKey, recent);
+  const QSignalBlocker block(m_phrase);
+  m_phrase->clear();
+  m_phrase->addItems(recent);
+  m_phrase->setCurrentIndex(0);
+}
+
+void TextPromptBar::setAvailable(bool available) {
+  m_phrase->setEnabled(available);
+  m_phrase->setToolTip(available ? tr("A phrase such as \"red car\"; with exemplar boxes drawn, both make one prompt")
+                                 : tr("Finding by text needs a SAM3 model bundle with a text encoder: "
+                                      "Tools ▸ Load SAM3 Model Bundle…"));
+}
+
+}  // namespace sam3::ui
