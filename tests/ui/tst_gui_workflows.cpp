@@ -287,6 +287,35 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.project().objects().empty());
   }
 
+  void classNamesAsPrompts() {
+    // Ctrl+T asks for every class by its name in turn; each candidate keeps its class, and
+    // Enter accepts them all, each with its own class, in one undo step.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
+    const int dog = w.document()->addCategory(QStringLiteral("dog"), {0, 0, 255});
+    const int classes = int(h.project().categories().size());  // "object" too
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), classes, 10000);
+    QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * classes));  // 0.9, 0.7, 0.5 per class
+    QCOMPARE(h.config->lastText, std::string("dog"));
+    const std::vector<int> candidateClasses = w.session()->candidateClasses();
+    QCOMPARE(std::count(candidateClasses.begin(), candidateClasses.end(), car), 3L);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));  // Point tool: not a rejection
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    const auto objects = h.project().objectsOfImage(w.currentImageId());
+    QCOMPARE(objects.size(), size_t(3 * classes));
+    QCOMPARE(std::count_if(objects.begin(), objects.end(), [dog](const auto* o) { return o->categoryId == dog; }), 3L);
+    QCOMPARE(w.document()->undoStack()->count() > 0, true);
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for every class
+    QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
+  }
+
   void findByTextIsDisabledWithoutAPhraseEngine() {
     Harness h;
     QVERIFY(h.start());

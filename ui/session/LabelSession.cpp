@@ -2,7 +2,9 @@
 
 #include <QLineF>
 #include <QSettings>
+#include <QUndoStack>
 #include <algorithm>
+#include <map>
 
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
@@ -25,13 +27,8 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
   });
   connect(m_engine, &EngineService::predictionFailed, this,
           [this](quint64, const QString& error) { Q_EMIT failed(tr("Segmentation failed: %1").arg(error)); });
-  connect(m_engine, &EngineService::similarReady, this, [this](quint64, const segment::FindSimilarResult& result) {
-    m_found = result.instances;
-    refilterCandidates();
-    Q_EMIT message(tr("Found %n similar object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
-                       .arg(qRound(result.milliseconds)),
-                   8000);
-  });
+  connect(m_engine, &EngineService::similarReady, this,
+          [this](quint64, const segment::FindSimilarResult& result) { onConceptFound(result); });
   connect(m_engine, &EngineService::similarFailed, this,
           [this](quint64, const QString& error) { Q_EMIT failed(tr("Find similar failed: %1").arg(error)); });
   connect(m_engine, &EngineService::engineChanged, this, [this] {
@@ -58,6 +55,9 @@ void LabelSession::setImage(int imageId, const QSize& size) {
   m_prediction = {};
   m_similar.clear();
   m_found.clear();
+  m_foundClasses.clear();
+  m_classQueue.clear();
+  m_askingClass = 0;
   m_exemplars.clear();
   m_phrase.clear();
   m_selected.clear();
@@ -132,25 +132,37 @@ bool LabelSession::acceptLiveMask() {
 }
 
 void LabelSession::clearPrompt() {
+  clearConcept();
+  m_prompt->clear();
+}
+
+void LabelSession::clearConcept() {
   m_exemplars.clear();
   m_phrase.clear();
   m_similar.clear();
+  m_similarClasses.clear();
   m_found.clear();
+  m_foundClasses.clear();
+  m_classQueue.clear();
+  m_askingClass = 0;
   Q_EMIT candidatesChanged();
-  m_prompt->clear();
 }
 
 // ---- find similar -------------------------------------------------------------------------------
 
 void LabelSession::addExemplar(const QRectF& box, bool positive) {
+  m_classQueue.clear();
+  m_askingClass = 0;
   m_exemplars.push_back({box, positive});
   requestConcept();
 }
 
 void LabelSession::findByText(const QString& phrase) {
+  m_classQueue.clear();
+  m_askingClass = 0;
   m_phrase = phrase.trimmed();
   if (m_phrase.isEmpty() && m_exemplars.empty()) {
-    clearPrompt();
+    clearConcept();
     return;
   }
   requestConcept();
@@ -180,10 +192,57 @@ void LabelSession::setCandidateThreshold(double threshold) {
 
 void LabelSession::refilterCandidates() {
   m_similar.clear();
-  for (const segment::Instance& instance : m_found) {
-    if (instance.score >= m_threshold) m_similar.push_back(instance);
+  m_similarClasses.clear();
+  for (size_t i = 0; i < m_found.size(); ++i) {
+    if (m_found[i].score < m_threshold) continue;
+    m_similar.push_back(m_found[i]);
+    m_similarClasses.push_back(m_foundClasses[i]);
   }
   Q_EMIT candidatesChanged();
+}
+
+void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
+  if (!m_askingClass) {
+    m_found = result.instances;
+    m_foundClasses.assign(m_found.size(), 0);
+    refilterCandidates();
+    Q_EMIT message(tr("Found %n object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
+                       .arg(qRound(result.milliseconds)),
+                   8000);
+    return;
+  }
+  m_found.insert(m_found.end(), result.instances.begin(), result.instances.end());
+  m_foundClasses.resize(m_found.size(), m_askingClass);
+  refilterCandidates();
+  askNextClass();
+}
+
+bool LabelSession::labelWithClassNames() {
+  if (!m_engine->engine().capabilities.text) {
+    Q_EMIT message(tr("Class names as prompts need a SAM3 model bundle with a text encoder"), 5000);
+    return false;
+  }
+  clearConcept();
+  for (const auto& [id, category] : m_document->project().categories()) {
+    const QString name = QString::fromStdString(category.name).trimmed();
+    if (!name.isEmpty()) m_classQueue.emplace_back(id, name);
+  }
+  if (m_classQueue.empty() || m_imageId == 0) return false;
+  askNextClass();
+  return true;
+}
+
+void LabelSession::askNextClass() {
+  if (m_classQueue.empty()) {
+    m_askingClass = 0;
+    m_phrase.clear();
+    Q_EMIT message(tr("Found %n object(s) by class name: Enter accepts each with its class", nullptr, int(m_similar.size())), 8000);
+    return;
+  }
+  m_askingClass = m_classQueue.front().first;
+  m_phrase = m_classQueue.front().second;
+  m_classQueue.erase(m_classQueue.begin());
+  requestConcept();
 }
 
 bool LabelSession::rejectCandidateAt(const QPointF& p) {
@@ -192,8 +251,12 @@ bool LabelSession::rejectCandidateAt(const QPointF& p) {
     if (x >= 0 && y >= 0 && x < it->mask.width() && y < it->mask.height() && it->mask.at(y, x)) {
       // Rejected for good: also from what a lower threshold would show again.
       const std::array<double, 4> box = it->box;
-      m_found.erase(std::remove_if(m_found.begin(), m_found.end(), [&box](const segment::Instance& f) { return f.box == box; }),
-                    m_found.end());
+      for (size_t i = m_found.size(); i-- > 0;) {
+        if (m_found[i].box != box) continue;
+        m_found.erase(m_found.begin() + long(i));
+        m_foundClasses.erase(m_foundClasses.begin() + long(i));
+      }
+      m_similarClasses.erase(m_similarClasses.begin() + (it - m_similar.begin()));
       m_similar.erase(it);
       Q_EMIT candidatesChanged();
       return true;
@@ -204,25 +267,30 @@ bool LabelSession::rejectCandidateAt(const QPointF& p) {
 
 bool LabelSession::acceptSimilarCandidates() {
   if (m_similar.empty() || m_imageId == 0) return false;
-  std::vector<Document::NewObject> objects;
-  const std::string source = m_engine->engine().name.toStdString() + (m_phrase.isEmpty() ? " find-similar" : " text");
-  for (const segment::Instance& instance : m_similar) {
-    Document::NewObject object{m_imageId, mask::encode(instance.mask), instance.score, source};
-    if (!m_phrase.isEmpty()) object.promptHistory.push_back({{"type", "text"}, {"text", m_phrase.toStdString()}});
+  std::map<int, std::vector<Document::NewObject>> byClass;  // 0: the current class
+  for (size_t i = 0; i < m_similar.size(); ++i) {
+    const int cls = m_similarClasses[i];
+    const annotation::Category* category = cls ? m_document->project().category(cls) : nullptr;
+    const std::string phrase = category ? category->name : m_phrase.toStdString();
+    Document::NewObject object{m_imageId, mask::encode(m_similar[i].mask), m_similar[i].score,
+                               m_engine->engine().name.toStdString() + (phrase.empty() ? " find-similar" : " text")};
+    if (!phrase.empty()) object.promptHistory.push_back({{"type", "text"}, {"text", phrase}});
     for (const Exemplar& e : m_exemplars) {
       object.promptHistory.push_back({{"type", "exemplar"}, {"xyxy", {e.box.left(), e.box.top(), e.box.right(), e.box.bottom()}},
                                       {"label", e.positive ? 1 : 0}});
     }
-    objects.push_back(std::move(object));
+    byClass[category ? cls : 0].push_back(std::move(object));
   }
-  const auto ids = m_document->addObjects(std::move(objects), categoryForNewObjects(),
-                                          tr("Accept %n similar object(s)", nullptr, int(m_similar.size())));
-  m_similar.clear();
-  m_found.clear();
-  m_exemplars.clear();
-  m_phrase.clear();
-  Q_EMIT candidatesChanged();
-  Q_EMIT message(tr("Added %n object(s)", nullptr, int(ids.size())), 3000);
+  const int count = int(m_similar.size());
+  QUndoStack* undo = m_document->undoStack();
+  if (byClass.size() > 1) undo->beginMacro(tr("Accept %n object(s)", nullptr, count));  // one step for all classes
+  for (auto& [cls, objects] : byClass) {
+    const int n = int(objects.size());
+    m_document->addObjects(std::move(objects), cls ? cls : categoryForNewObjects(), tr("Accept %n similar object(s)", nullptr, n));
+  }
+  if (byClass.size() > 1) undo->endMacro();
+  clearConcept();
+  Q_EMIT message(tr("Added %n object(s)", nullptr, count), 3000);
   return true;
 }
 

@@ -60,6 +60,13 @@ class LabelSession : public QObject {
   // the phrase).
   void findByText(const QString& phrase);
   QString phrase() const { return m_phrase; }
+  // Every class whose name is a usable phrase is asked for in turn (class names as prompts);
+  // the candidates keep their class, and accepting gives each object its own (one undo step).
+  // False when the engine takes no phrases or no class has a name.
+  bool labelWithClassNames();
+  // The class each candidate gets when accepted (0: the current class), parallel to
+  // similarCandidates().
+  const std::vector<int>& candidateClasses() const { return m_similarClasses; }
   // Candidates scoring below `threshold` are hidden. Raising it filters what the engine found
   // (no model run); lowering it below what was asked for asks the engine again.
   double candidateThreshold() const { return m_threshold; }
@@ -104,7 +111,10 @@ class LabelSession : public QObject {
   void onPromptChanged();
   int categoryForNewObjects();
   void requestConcept();
+  void clearConcept();  // exemplars, phrase, class names and the candidates
   void refilterCandidates();
+  void onConceptFound(const segment::FindSimilarResult& result);
+  void askNextClass();
 
   Document* m_document;
   EngineService* m_engine;
@@ -116,6 +126,9 @@ class LabelSession : public QObject {
   std::vector<Exemplar> m_exemplars;
   std::vector<segment::Instance> m_found;    // what the engine answered
   std::vector<segment::Instance> m_similar;  // of those, the ones at or above m_threshold
+  std::vector<int> m_foundClasses, m_similarClasses;  // parallel: the class to give (0: the current)
+  std::vector<std::pair<int, QString>> m_classQueue;  // class names still to ask for
+  int m_askingClass = 0;                              // the class whose name was asked last (0: none)
   QString m_phrase;
   double m_threshold = 0.5;
   double m_requestedThreshold = 0.5;
