@@ -206,6 +206,7 @@ void buildToolsMenu(MainWindow& w) {
       {QObject::tr("Find by &Text…"), {QKeySequence(Qt::Key_T)}, [&w] { w.textPromptBar()->focusPhrase(); }},
       {QObject::tr("Label This Image with the &Class Names"), {QKeySequence(Qt::CTRL | Qt::Key_T)}, [s] { s->labelWithClassNames(); }},
       {QObject::tr("&Label Folder with These Exemplars…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)}, [&w] { w.batch()->labelFolderWithExemplars(); }},
+      {QObject::tr("Label the Folder with the Class &Names…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)}, [&w] { w.batch()->labelFolderWithClassNames(); }},
       {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
          const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
                                                                QSettings().value(QStringLiteral("engine/bundle")).toString());

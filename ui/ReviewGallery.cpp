@@ -13,15 +13,19 @@ namespace sam3::ui {
 ReviewGallery::ReviewGallery(std::vector<BatchHit> hits, double checkThreshold, QWidget* parent)
     : QDialog(parent), m_hits(std::move(hits)), m_list(new QListWidget(this)) {
   setWindowTitle(tr("Review Found Objects"));
-  std::stable_sort(m_hits.begin(), m_hits.end(), [](const BatchHit& a, const BatchHit& b) { return a.score > b.score; });
+  // Grouped by class (class names as prompts), best first within a class.
+  std::stable_sort(m_hits.begin(), m_hits.end(), [](const BatchHit& a, const BatchHit& b) {
+    return a.label != b.label ? a.label < b.label : a.score > b.score;
+  });
   m_list->setViewMode(QListView::IconMode);
   m_list->setIconSize(QSize(96, 96));
   m_list->setResizeMode(QListView::Adjust);
   m_list->setGridSize(QSize(130, 140));
   m_list->setAccessibleName(tr("Found objects, best first; uncheck the wrong ones"));
   for (const BatchHit& hit : m_hits) {
+    const QString caption = tr("%1\nscore %2").arg(QFileInfo(hit.imagePath).fileName()).arg(hit.score, 0, 'f', 2);
     auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(hit.thumbnail)),
-                                     tr("%1\nscore %2").arg(QFileInfo(hit.imagePath).fileName()).arg(hit.score, 0, 'f', 2), m_list);
+                                     hit.label.isEmpty() ? caption : hit.label + QStringLiteral(" · ") + caption, m_list);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(hit.score >= checkThreshold ? Qt::Checked : Qt::Unchecked);
   }

@@ -368,6 +368,37 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.project().objects().empty());
   }
 
+  void folderBatchWithTheClassNames() {
+    // Every class name as a phrase on every image; the gallery groups the hits by class; the
+    // kept ones are added with their classes in one step. Without a phrase engine: refused.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start(3));
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
+    const int classes = int(h.project().categories().size());  // "object" and "car"
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(finished.wait(20000));
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    ui::ReviewGallery* gallery = w.batch()->reviewGallery();
+    QCOMPARE(gallery->list()->count(), 3 * 3 * classes);  // 3 images x 3 hits at 0.5 x each class
+    QVERIFY(gallery->list()->item(0)->text().startsWith(QStringLiteral("car · ")));  // grouped by class
+    QVERIFY(gallery->list()->item(9)->text().startsWith(QStringLiteral("object · ")));
+    QTest::mouseClick(gallery->acceptButton(), Qt::LeftButton);
+    QCOMPARE(h.project().objects().size(), size_t(9 * classes));
+    int cars = 0;
+    for (const auto& entry : h.project().objects()) cars += entry.second.categoryId == car;
+    QCOMPARE(cars, 9);
+    w.document()->undoStack()->undo();  // one step for every class
+    QVERIFY(h.project().objects().empty());
+    h.config->text = false;
+    w.useClassicEngine();  // the fake factory is not used again: the classic engine takes no phrases
+    QTRY_VERIFY(!w.engineService()->engine().capabilities.text);
+    QVERIFY(!w.batch()->labelFolderWithClassNames());
+  }
+
   void selectMergeSplitDelete() {
     Harness h;
     QVERIFY(h.start());

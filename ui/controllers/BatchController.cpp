@@ -8,6 +8,7 @@
 #include "ui/ReviewGallery.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/FolderController.h"
+#include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 
@@ -41,6 +42,35 @@ bool BatchController::labelFolderWithExemplars() {
     Q_EMIT message(tr("Draw exemplar boxes with the Find Similar tool first"), 5000);
     return false;
   }
+  run({{request, 0, QString()}});
+  return true;
+}
+
+bool BatchController::labelFolderWithClassNames() {
+  if (m_folders->folder().images().isEmpty()) return false;
+  if (!m_session->engine()->engine().capabilities.text) {
+    Q_EMIT message(tr("Class names as prompts need a SAM3 model bundle with a text encoder"), 5000);
+    return false;
+  }
+  std::vector<BatchPrompt> prompts;
+  for (const auto& [id, category] : m_session->document()->project().categories()) {
+    const QString name = QString::fromStdString(category.name).trimmed();
+    if (name.isEmpty()) continue;
+    segment::FindSimilarRequest request;
+    request.text = name.toStdString();
+    request.threshold = m_session->candidateThreshold();
+    prompts.push_back({request, id, name});
+  }
+  if (prompts.empty()) {
+    Q_EMIT message(tr("Name a class first: its name is the phrase"), 5000);
+    return false;
+  }
+  run(prompts);
+  return true;
+}
+
+void BatchController::run(const std::vector<BatchPrompt>& prompts) {
+  const QStringList images = m_folders->folder().images();
   EngineService* engine = m_session->engine();
   m_hits.clear();
   auto* progress = new QProgressDialog(tr("Finding similar objects in %n image(s)…", nullptr, int(images.size())), tr("Cancel"), 0,
@@ -72,8 +102,7 @@ bool BatchController::labelFolderWithExemplars() {
     connect(m_gallery, &QDialog::accepted, this, [this] { m_session->acceptBatchHits(m_gallery->checkedHits()); });
     m_gallery->show();
   });
-  engine->runBatch(images, request);
-  return true;
+  engine->runBatch(images, prompts);
 }
 
 }  // namespace sam3::ui

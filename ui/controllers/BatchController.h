@@ -1,7 +1,9 @@
 #pragma once
-// "Label the folder with these exemplars": the find-similar exemplars drawn on the current
-// image are searched for in every image of the folder, with progress and cancel (partial
-// results kept), then shown in the review gallery; what the user keeps is added in one step.
+// Folder batches: "label the folder with these exemplars" (the find-similar exemplars drawn on
+// the current image searched for in every image) and "label the folder with the class names"
+// (every class name as a phrase on every image, each image encoded once); progress with cancel
+// (partial results kept), then the review gallery; what the user keeps is added in one step,
+// each object with its class.
 
 #include <QObject>
 #include <QPointer>
@@ -26,12 +28,16 @@ class BatchController : public QObject {
 
   // False (and a message) when there is no folder, image or exemplar.
   bool labelFolderWithExemplars();
+  // False (and a message) without a folder, a phrase engine or a named class.
+  bool labelFolderWithClassNames();
   ReviewGallery* reviewGallery() const { return m_gallery; }
 
  Q_SIGNALS:
   void message(const QString& text, int milliseconds);
 
  private:
+  void run(const std::vector<BatchPrompt>& prompts);
+
   LabelSession* m_session;
   FolderController* m_folders;
   ImageCanvas* m_canvas;

@@ -125,9 +125,13 @@ void EngineService::preEncode(const QStringList& paths) {
 }
 
 void EngineService::runBatch(const QStringList& paths, const segment::FindSimilarRequest& request) {
+  runBatch(paths, std::vector<BatchPrompt>{{request, 0, QString()}});
+}
+
+void EngineService::runBatch(const QStringList& paths, const std::vector<BatchPrompt>& prompts) {
   m_worker->preEncoding.cancel();  // the batch has the engine to itself
   const quint64 generation = m_worker->batch.start();
-  onWorker([paths, request, generation](EngineWorker* w) { w->runBatch(paths, request, generation); });
+  onWorker([paths, prompts, generation](EngineWorker* w) { w->runBatch(paths, prompts, generation); });
 }
 
 void EngineService::cancelBatch() { m_worker->batch.cancel(); }

@@ -38,6 +38,8 @@ class EngineService : public QObject {
   // Runs a find-similar batch over `paths` (exemplar patches in the request); progress and
   // results arrive per image; cancelBatch() stops after the current image.
   void runBatch(const QStringList& paths, const segment::FindSimilarRequest& request);
+  // Several prompts on every image (each image encoded once): e.g. every class name.
+  void runBatch(const QStringList& paths, const std::vector<BatchPrompt>& prompts);
   void cancelBatch();
 
   bool busy() const { return m_busy; }

@@ -27,10 +27,19 @@ struct EngineDescription {
 // small), its box and score, and a thumbnail for the review gallery.
 struct BatchHit {
   QString imagePath;
+  int tag = 0;    // the prompt's tag (class names as prompts: the class id; 0: none)
+  QString label;  // the prompt's label (the class name), for the review gallery
   mask::Rle mask;
   std::array<double, 4> box{};
   double score = 0;
   QImage thumbnail;
+};
+
+// One prompt of a folder batch, with the tag and label its hits carry.
+struct BatchPrompt {
+  segment::FindSimilarRequest request;
+  int tag = 0;
+  QString label;
 };
 
 void registerEngineMetaTypes();

@@ -125,11 +125,42 @@ void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
   QTimer::singleShot(0, this, [this, paths, generation] { preEncodeNext(paths, generation); });
 }
 
-void EngineWorker::runBatch(const QStringList& paths, const sam3::segment::FindSimilarRequest& request, quint64 generation) {
-  batchNext(paths, int(paths.size()), request, generation);
+void EngineWorker::runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts, quint64 generation) {
+  batchNext(paths, int(paths.size()), prompts, generation);
 }
 
-void EngineWorker::batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation) {
+namespace {
+
+// A found object as a batch hit: the mask as RLE and a thumbnail of its box with some context,
+// the mask tinted, for the review gallery.
+BatchHit makeHit(const cv::Mat& bgr, const QString& path, const segment::Instance& instance, const BatchPrompt& prompt) {
+  BatchHit hit;
+  hit.imagePath = path;
+  hit.tag = prompt.tag;
+  hit.label = prompt.label;
+  hit.mask = mask::encode(instance.mask);
+  hit.box = instance.box;
+  hit.score = instance.score;
+  const double w = instance.box[2] - instance.box[0], h = instance.box[3] - instance.box[1];
+  const cv::Rect crop = cv::Rect(int(instance.box[0] - 0.2 * w), int(instance.box[1] - 0.2 * h), int(1.4 * w) + 1, int(1.4 * h) + 1) &
+                        cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (crop.area() <= 0 || bgr.depth() != CV_8U) return hit;
+  cv::Mat tinted = bgr(crop).clone();
+  const cv::Mat maskView(instance.mask.height(), instance.mask.width(), CV_8U, const_cast<uint8_t*>(instance.mask.data()));
+  const cv::Mat overlay(tinted.size(), tinted.type(), cv::Scalar(255, 140, 0));
+  cv::Mat blended;
+  cv::addWeighted(tinted, 0.55, overlay, 0.45, 0, blended);
+  blended.copyTo(tinted, maskView(crop));
+  const double f = 96.0 / std::max(crop.width, crop.height);
+  cv::resize(tinted, tinted, cv::Size(), f, f, f < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::cvtColor(tinted, tinted, cv::COLOR_BGR2RGB);
+  hit.thumbnail = QImage(tinted.data, tinted.cols, tinted.rows, int(tinted.step), QImage::Format_RGB888).copy();
+  return hit;
+}
+
+}  // namespace
+
+void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, quint64 generation) {
   if (!batch.isCurrent(generation) || paths.isEmpty()) {
     if (!m_image.isNull()) setImage(m_image, m_key);  // the user's image again
     Q_EMIT batchFinished(!batch.isCurrent(generation));
@@ -143,40 +174,20 @@ void EngineWorker::batchNext(QStringList paths, int total, sam3::segment::FindSi
     if (image.empty()) throw std::runtime_error("cannot read " + path.toStdString());
     const std::string setError = m_engine->setImage(image, path.toStdString());
     if (!setError.empty()) throw std::runtime_error(setError);
-    const segment::FindSimilarResult result = m_engine->findSimilar(request);
-    if (!result.error.empty()) error = QString::fromStdString(result.error);
     cv::Mat bgr = image;
     if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
     if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    for (const segment::Instance& instance : result.instances) {
-      BatchHit hit;
-      hit.imagePath = path;
-      hit.mask = mask::encode(instance.mask);
-      hit.box = instance.box;
-      hit.score = instance.score;
-      // Thumbnail: the box with some context, the mask tinted.
-      const double w = instance.box[2] - instance.box[0], h = instance.box[3] - instance.box[1];
-      const cv::Rect crop = cv::Rect(int(instance.box[0] - 0.2 * w), int(instance.box[1] - 0.2 * h), int(1.4 * w) + 1, int(1.4 * h) + 1) &
-                            cv::Rect(0, 0, bgr.cols, bgr.rows);
-      if (crop.area() > 0 && bgr.depth() == CV_8U) {
-        cv::Mat tinted = bgr(crop).clone();
-        const cv::Mat maskView(instance.mask.height(), instance.mask.width(), CV_8U, const_cast<uint8_t*>(instance.mask.data()));
-        cv::Mat overlay(tinted.size(), tinted.type(), cv::Scalar(255, 140, 0));
-        cv::Mat blended;
-        cv::addWeighted(tinted, 0.55, overlay, 0.45, 0, blended);
-        blended.copyTo(tinted, maskView(crop));
-        const double f = 96.0 / std::max(crop.width, crop.height);
-        cv::resize(tinted, tinted, cv::Size(), f, f, f < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
-        cv::cvtColor(tinted, tinted, cv::COLOR_BGR2RGB);
-        hit.thumbnail = QImage(tinted.data, tinted.cols, tinted.rows, int(tinted.step), QImage::Format_RGB888).copy();
-      }
-      hits.push_back(std::move(hit));
+    for (const BatchPrompt& prompt : prompts) {  // the image is encoded once for all of them
+      if (!batch.isCurrent(generation)) break;
+      const segment::FindSimilarResult result = m_engine->findSimilar(prompt.request);
+      if (!result.error.empty()) error = QString::fromStdString(result.error);
+      for (const segment::Instance& instance : result.instances) hits.push_back(makeHit(bgr, path, instance, prompt));
     }
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());
   }
   Q_EMIT batchImageDone(total - int(paths.size()), total, hits, error);
-  QTimer::singleShot(0, this, [this, paths, total, request, generation] { batchNext(paths, total, request, generation); });
+  QTimer::singleShot(0, this, [this, paths, total, prompts, generation] { batchNext(paths, total, prompts, generation); });
 }
 
 }  // namespace sam3::ui

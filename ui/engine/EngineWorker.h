@@ -37,7 +37,7 @@ class EngineWorker : public QObject {
   void preEncode(const QStringList& paths, quint64 generation);
   // Finds objects like the request's exemplar patches in every image, one image per event;
   // a newer batch generation cancels (what was found stays reported).
-  void runBatch(const QStringList& paths, const sam3::segment::FindSimilarRequest& request, quint64 generation);
+  void runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts, quint64 generation);
 
  Q_SIGNALS:
   void engineChanged(const sam3::ui::EngineDescription& description);
@@ -54,7 +54,7 @@ class EngineWorker : public QObject {
   void install(std::unique_ptr<segment::Segmenter> engine);
   static std::unique_ptr<segment::Segmenter> classic();
   void preEncodeNext(QStringList paths, quint64 generation);
-  void batchNext(QStringList paths, int total, sam3::segment::FindSimilarRequest request, quint64 generation);
+  void batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, quint64 generation);
 
  private:
 

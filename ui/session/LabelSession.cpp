@@ -295,12 +295,18 @@ bool LabelSession::acceptSimilarCandidates() {
 }
 
 void LabelSession::acceptBatchHits(const std::vector<BatchHit>& hits) {
-  std::vector<Document::NewObject> objects;
+  std::map<int, std::vector<Document::NewObject>> byClass;  // the hit's class, 0: the current one
   for (const BatchHit& hit : hits) {
     const int imageId = m_document->imageFor(hit.imagePath, hit.mask.width, hit.mask.height);
-    objects.push_back({imageId, hit.mask, hit.score, m_engine->engine().name.toStdString() + " batch"});
+    Document::NewObject object{imageId, hit.mask, hit.score, m_engine->engine().name.toStdString() + " batch"};
+    if (!hit.label.isEmpty()) object.promptHistory.push_back({{"type", "text"}, {"text", hit.label.toStdString()}});
+    byClass[hit.tag && m_document->project().category(hit.tag) ? hit.tag : 0].push_back(std::move(object));
   }
-  m_document->addObjects(std::move(objects), categoryForNewObjects(), tr("Add %n object(s) from the batch", nullptr, int(hits.size())));
+  QUndoStack* undo = m_document->undoStack();
+  const QString text = tr("Add %n object(s) from the batch", nullptr, int(hits.size()));
+  if (byClass.size() > 1) undo->beginMacro(text);  // one step for every class
+  for (auto& [cls, objects] : byClass) m_document->addObjects(std::move(objects), cls ? cls : categoryForNewObjects(), text);
+  if (byClass.size() > 1) undo->endMacro();
 }
 
 // ---- selection and classes ----------------------------------------------------------------------
