@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/LabelFolderCli.h"
 #include "cli/SegmentCli.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
@@ -22,7 +23,7 @@ namespace sam3::app {
 namespace {
 
 const QStringList kCommands = {QStringLiteral("validate-coco"), QStringLiteral("export"), QStringLiteral("import-coco"),
-                               QStringLiteral("segment")};
+                               QStringLiteral("segment"), QStringLiteral("label-folder")};
 
 void print(const QString& line) { std::fprintf(stdout, "%s\n", qPrintable(line)); }
 void printError(const QString& line) { std::fprintf(stderr, "sam3-annotate: %s\n", qPrintable(line)); }
@@ -157,6 +158,11 @@ int runHeadlessCommand(const QStringList& arguments) {
     if (command == QLatin1String("export")) return exportProject(parser, arguments);
     if (command == QLatin1String("import-coco")) return importCoco(parser, arguments);
     if (command == QLatin1String("segment")) return runSegment(arguments);
+    if (command == QLatin1String("label-folder")) {
+      std::vector<std::string> rest;
+      for (int i = 2; i < arguments.size(); ++i) rest.push_back(arguments.at(i).toStdString());
+      return cli::runLabelFolder(rest, "sam3-annotate label-folder");
+    }
   } catch (const std::exception& e) {
     printError(QString::fromUtf8(e.what()));
     return 1;

@@ -8,7 +8,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <QDir>
+#include <nlohmann/json.hpp>
+
 #include "engine/io/AtomicFile.h"
+#include "engine/io/CocoValidator.h"
 #include "engine/weights/SafetensorsFile.h"
 #include "support/SyntheticImage.h"
 #include "support/TestSupport.h"
@@ -160,6 +164,55 @@ class TestSegmentCli : public QObject {
     QVERIFY2(out.contains(QStringLiteral("request 'r'")) && out.contains(QStringLiteral("mask_from")), qPrintable(out));
     QCOMPARE(run(R"({"requests": 3})", dump, out), 1);
     QVERIFY2(out.contains(QStringLiteral("not a prompt file")), qPrintable(out));
+  }
+
+  void labelFolderWritesCocoWithAClassPerPhrase() {
+    // label-folder: every image, every phrase (a class each), COCO that our validator accepts,
+    // progress lines (JSON with --json); bad input refused with its exit code.
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    if (!test::fixtureHasText(m_bundle)) QSKIP("the fixture bundle has no text encoder (golden vocabulary missing)");
+    const QString folder = m_work.filePath(QStringLiteral("label-folder"));
+    QVERIFY(QDir().mkpath(folder));
+    for (int i : {2, 10, 1}) {
+      QVERIFY(cv::imwrite(QStringLiteral("%1/img%2.png").arg(folder).arg(i).toStdString(), test::randomDiscs(160, 120, i)));
+    }
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.start(app, QStringList{QStringLiteral("label-folder")} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAllStandardOutput()) + QString::fromUtf8(process.readAllStandardError());
+      return process.exitCode();
+    };
+    const QString out = m_work.filePath(QStringLiteral("labelled/coco.json"));  // the folder is made
+    const QStringList common{QStringLiteral("--folder"), folder, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"),
+                             m_work.filePath(QStringLiteral("lf-cache")), QStringLiteral("--threshold"), QStringLiteral("0")};
+    QString output;
+    QCOMPARE(run(common + QStringList{QStringLiteral("--text"), QStringLiteral("disc"), QStringLiteral("--text"),
+                                      QStringLiteral("red square"), QStringLiteral("--out"), out, QStringLiteral("--json")},
+                 output),
+             0);
+    const QStringList lines = output.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);
+    const nlohmann::json first = nlohmann::json::parse(lines.first().toStdString());
+    QCOMPARE(first.at("index").get<int>(), 1);
+    QVERIFY(first.at("image").get<std::string>().find("img1.png") != std::string::npos);  // natural order: 1, 2, 10
+    QVERIFY(nlohmann::json::parse(lines.last().toStdString()).at("image").get<std::string>().find("img10.png") != std::string::npos);
+    const nlohmann::json coco = nlohmann::json::parse(io::readWholeFile(out.toStdString()));
+    QCOMPARE(coco.at("categories").size(), size_t(2));
+    QCOMPARE(coco.at("images").size(), size_t(3));
+    QVERIFY(!coco.at("annotations").empty());
+    for (const io::CocoProblem& p : io::validateCoco(coco)) QVERIFY2(p.severity != io::CocoProblem::Severity::Error, p.message.c_str());
+
+    QCOMPARE(run(common + QStringList{QStringLiteral("--out"), out}, output), 2);  // no phrase
+    QVERIFY2(output.contains(QStringLiteral("usage:")), qPrintable(output));
+    QCOMPARE(run({QStringLiteral("--folder"), m_work.filePath(QStringLiteral("nowhere")), QStringLiteral("--bundle"), m_bundle,
+                  QStringLiteral("--text"), QStringLiteral("x"), QStringLiteral("--out"), out},
+                 output),
+             1);
+    QVERIFY2(output.contains(QStringLiteral("not a folder")), qPrintable(output));
+    QCOMPARE(run(common + QStringList{QStringLiteral("--text"), QStringLiteral(" "), QStringLiteral("--out"), out}, output), 2);
+    QVERIFY2(output.contains(QStringLiteral("empty one")), qPrintable(output));
   }
 };
 
