@@ -1,6 +1,7 @@
 #include "CommandLine.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace sam3::cli {
@@ -67,6 +68,28 @@ std::string CommandLine::helpText(const std::string& usage) const {
     text += "\n";
   }
   return text + "  -h, --help                   This help.\n";
+}
+
+int runCommand(CommandLine& line, const std::vector<std::string>& arguments, const std::string& program, const std::string& usage,
+               const std::function<void(const CommandLine&)>& body) {
+  try {
+    line.parse(arguments);
+    if (line.helpRequested()) {
+      std::fputs(line.helpText(usage).c_str(), stdout);
+      return 0;
+    }
+    body(line);
+    return 0;
+  } catch (const CommandFailure& f) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), f.message.c_str());
+    return f.code;
+  } catch (const CommandLineError& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return 1;
+  }
 }
 
 bool parseNumberList(const std::string& text, int minCount, int maxCount, std::vector<double>& out) {

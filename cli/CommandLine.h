@@ -3,6 +3,7 @@
 // (`sam3-segment` on a GPU server): named options with or without a value, repeatable, and
 // "--name value" or "--name=value". Errors name the option.
 
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,12 @@ namespace sam3::cli {
 
 struct CommandLineError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// A command's failure for the user: the message and the exit code (1: input or engine, 2: usage).
+struct CommandFailure {
+  int code;
+  std::string message;
 };
 
 class CommandLine {
@@ -42,6 +49,12 @@ class CommandLine {
   std::map<std::string, Option> m_options;
   bool m_help = false;
 };
+
+// The frame of every headless command: parses `arguments` into `line` (options already added),
+// prints the help for -h, runs `body`, and turns CommandFailure (its code), CommandLineError (2)
+// and any other exception (1) into "program: message" on stderr. Returns the exit code.
+int runCommand(CommandLine& line, const std::vector<std::string>& arguments, const std::string& program, const std::string& usage,
+               const std::function<void(const CommandLine&)>& body);
 
 // "a,b,c" -> numbers; false when the count is outside [minCount, maxCount] or a part is not a
 // finite number.

@@ -1,7 +1,6 @@
 #include "LabelFolderCli.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "engine/annotation/Project.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
+#include "engine/io/ImageFiles.h"
 #include "engine/mask/Rle.h"
 #include "engine/segment/EngineFactory.h"
 
@@ -20,47 +20,12 @@ namespace sam3::cli {
 namespace {
 namespace fs = std::filesystem;
 
-struct Failure {
-  int code;
-  std::string message;
-};
-
-// img2 before img10, as the GUI's folder list.
-bool naturalLess(const std::string& a, const std::string& b) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
-      size_t ie = i, je = j;
-      while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
-      while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
-      const std::string na = a.substr(i, ie - i), nb = b.substr(j, je - j);
-      if (na.size() != nb.size()) return na.size() < nb.size();
-      if (na != nb) return na < nb;
-      i = ie;
-      j = je;
-      continue;
-    }
-    const char ca = char(std::tolower(static_cast<unsigned char>(a[i]))), cb = char(std::tolower(static_cast<unsigned char>(b[j])));
-    if (ca != cb) return ca < cb;
-    ++i;
-    ++j;
-  }
-  return a.size() - i < b.size() - j;
-}
-
 std::vector<fs::path> imagesOf(const std::string& folder) {
-  static const std::vector<std::string> kExtensions = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"};
   std::error_code error;
-  if (!fs::is_directory(folder, error)) throw Failure{1, "not a folder: " + folder};
-  std::vector<fs::path> images;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
-    std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    if (entry.is_regular_file() && std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end()) images.push_back(entry.path());
-  }
-  std::sort(images.begin(), images.end(), [](const fs::path& a, const fs::path& b) { return naturalLess(a.filename().string(), b.filename().string()); });
-  if (images.empty()) throw Failure{1, "no images in " + folder};
-  return images;
+  if (!fs::is_directory(folder, error)) throw CommandFailure{1, "not a folder: " + folder};
+  const std::vector<std::string> files = io::listImageFiles(folder);
+  if (files.empty()) throw CommandFailure{1, "no images in " + folder};
+  return {files.begin(), files.end()};
 }
 
 void declareOptions(CommandLine& line) {
@@ -126,17 +91,17 @@ void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::pat
 
 void run(const CommandLine& line, const std::string& program) {
   if (!line.isSet("folder") || !line.isSet("bundle") || line.values("text").empty() || !line.isSet("out")) {
-    throw Failure{2, "usage: " + program + " --folder DIR --bundle DIR --text PHRASE [--text PHRASE...] [--threshold T] --out coco.json [--json]"};
+    throw CommandFailure{2, "usage: " + program + " --folder DIR --bundle DIR --text PHRASE [--text PHRASE...] [--threshold T] --out coco.json [--json]"};
   }
   Run state;
   std::vector<double> t;
   if (!parseNumberList(line.value("threshold"), 1, 1, t) || t[0] < 0 || t[0] > 1) {
-    throw Failure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
+    throw CommandFailure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
   }
   state.threshold = t[0];
   state.json = line.isSet("json");
   for (const std::string& phrase : line.values("text")) {
-    if (phrase.find_first_not_of(" \t") == std::string::npos) throw Failure{2, "--text needs a phrase, got an empty one"};
+    if (phrase.find_first_not_of(" \t") == std::string::npos) throw CommandFailure{2, "--text needs a phrase, got an empty one"};
     if (!state.project.categoryByName(phrase)) state.classes.emplace_back(state.project.putCategory({0, phrase}), phrase);
   }
   const std::vector<fs::path> images = imagesOf(line.value("folder"));
@@ -147,8 +112,8 @@ void run(const CommandLine& line, const std::string& program) {
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   std::string error;
   const std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
-  if (!engine) throw Failure{1, "cannot use the model bundle: " + error};
-  if (!engine->capabilities().text) throw Failure{1, "the bundle has no text encoder: phrases need one (export it with its text encoder)"};
+  if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
+  if (!engine->capabilities().text) throw CommandFailure{1, "the bundle has no text encoder: phrases need one (export it with its text encoder)"};
   const fs::path outDir = fs::absolute(line.value("out")).parent_path();
   std::error_code created;
   fs::create_directories(outDir, created);  // a failure shows when the file is written
@@ -166,24 +131,8 @@ void run(const CommandLine& line, const std::string& program) {
 int runLabelFolder(const std::vector<std::string>& arguments, const std::string& program) {
   CommandLine line;
   declareOptions(line);
-  try {
-    line.parse(arguments);
-    if (line.helpRequested()) {
-      std::fputs(line.helpText(program + " --folder DIR --bundle DIR --text PHRASE... --out coco.json").c_str(), stdout);
-      return 0;
-    }
-    run(line, program);
-    return 0;
-  } catch (const Failure& f) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), f.message.c_str());
-    return f.code;
-  } catch (const CommandLineError& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-    return 1;
-  }
+  return runCommand(line, arguments, program, program + " --folder DIR --bundle DIR --text PHRASE... --out coco.json",
+                    [&program](const CommandLine& parsed) { run(parsed, program); });
 }
 
 }  // namespace sam3::cli

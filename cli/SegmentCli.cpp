@@ -15,12 +15,6 @@
 namespace sam3::cli {
 namespace {
 
-// A usage or input problem: the message and the exit code.
-struct Failure {
-  int code;
-  std::string message;
-};
-
 class Stopwatch {
  public:
   // Milliseconds since the last restart (or construction).
@@ -81,7 +75,7 @@ void checkCombination(const CommandLine& line, const std::string& program) {
   const bool singleOk = line.isSet("image") && line.isSet("out") &&
                         (search ? !line.values("box").empty() || line.isSet("text")
                                 : !line.values("point").empty() || !line.values("box").empty());
-  if (batch ? !batchOk : !singleOk) throw Failure{2, "usage: " + usage(program)};
+  if (batch ? !batchOk : !singleOk) throw CommandFailure{2, "usage: " + usage(program)};
 }
 
 std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const SegmentDefaults& defaults) {
@@ -92,14 +86,14 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
   if (line.isSet("threads")) {
     std::vector<double> n;
     if (!parseNumberList(line.value("threads"), 1, 1, n) || n[0] != double(int(n[0])) || n[0] < 1 || n[0] > 1024) {
-      throw Failure{2, "--threads needs a whole number from 1 to 1024, got '" + line.value("threads") + "'"};
+      throw CommandFailure{2, "--threads needs a whole number from 1 to 1024, got '" + line.value("threads") + "'"};
     }
     options.threads = int(n[0]);
   }
   options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;
   std::string error;
   std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
-  if (!engine) throw Failure{1, "cannot use the model bundle: " + error};
+  if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
   return engine;
 }
 
@@ -108,11 +102,11 @@ segment::FindSimilarRequest searchRequest(const CommandLine& line) {
   request.text = line.value("text");
   std::vector<double> values;
   if (!parseNumberList(line.value("threshold"), 1, 1, values) || values[0] < 0.0 || values[0] > 1.0) {
-    throw Failure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
+    throw CommandFailure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
   }
   request.threshold = values[0];
   for (const std::string& b : line.values("box")) {
-    if (!parseNumberList(b, 4, 5, values)) throw Failure{2, "--box needs x0,y0,x1,y1[,label], got '" + b + "'"};
+    if (!parseNumberList(b, 4, 5, values)) throw CommandFailure{2, "--box needs x0,y0,x1,y1[,label], got '" + b + "'"};
     request.exemplars.push_back({{values[0], values[1], values[2], values[3]}, values.size() < 5 || values[4] != 0});
   }
   return request;
@@ -121,7 +115,7 @@ segment::FindSimilarRequest searchRequest(const CommandLine& line) {
 void runSearch(segment::Segmenter& engine, const CommandLine& line, const cv::Mat& pixels) {
   const segment::FindSimilarRequest request = searchRequest(line);
   const segment::FindSimilarResult result = engine.findSimilar(request);
-  if (!result.error.empty()) throw Failure{1, result.error};
+  if (!result.error.empty()) throw CommandFailure{1, result.error};
   cv::Mat labels(pixels.rows, pixels.cols, result.instances.size() < 256 ? CV_8U : CV_16U, cv::Scalar(0));
   for (size_t i = 0; i < result.instances.size(); ++i) {
     const segment::Instance& instance = result.instances[i];
@@ -139,13 +133,13 @@ prompt::InteractivePrompt interactivePrompt(const CommandLine& line) {
   prompt::InteractivePrompt prompt;
   std::vector<double> values;
   for (const std::string& p : line.values("point")) {
-    if (!parseNumberList(p, 2, 3, values)) throw Failure{2, "--point needs x,y[,label], got '" + p + "'"};
+    if (!parseNumberList(p, 2, 3, values)) throw CommandFailure{2, "--point needs x,y[,label], got '" + p + "'"};
     prompt.clicks.push_back({values[0], values[1], values.size() < 3 || values[2] != 0});
   }
   const std::vector<std::string>& boxes = line.values("box");
-  if (boxes.size() > 1) throw Failure{2, "an interactive prompt takes one --box"};
+  if (boxes.size() > 1) throw CommandFailure{2, "an interactive prompt takes one --box"};
   if (!boxes.empty()) {
-    if (!parseNumberList(boxes.front(), 4, 4, values)) throw Failure{2, "--box needs x0,y0,x1,y1, got '" + boxes.front() + "'"};
+    if (!parseNumberList(boxes.front(), 4, 4, values)) throw CommandFailure{2, "--box needs x0,y0,x1,y1, got '" + boxes.front() + "'"};
     prompt.box = std::array<double, 4>{values[0], values[1], values[2], values[3]};
   }
   return prompt;
@@ -153,7 +147,7 @@ prompt::InteractivePrompt interactivePrompt(const CommandLine& line) {
 
 void runInteractive(segment::Segmenter& engine, const CommandLine& line) {
   const segment::Prediction prediction = engine.predict(interactivePrompt(line));
-  if (!prediction.error.empty()) throw Failure{1, prediction.error};
+  if (!prediction.error.empty()) throw CommandFailure{1, prediction.error};
   const segment::Candidate& best = prediction.candidates.front();
   const cv::Mat m(best.mask.height(), best.mask.width(), CV_8U, const_cast<uint8_t*>(best.mask.data()));
   writePng(m * 255, line.value("out"));
@@ -171,16 +165,16 @@ void run(const CommandLine& line, const SegmentDefaults& defaults) {
   }
   Stopwatch timer;
   const cv::Mat pixels = cv::imread(line.value("image"), cv::IMREAD_UNCHANGED);
-  if (pixels.empty()) throw Failure{1, "cannot read the image " + line.value("image") + " (missing, unreadable or not an image)"};
+  if (pixels.empty()) throw CommandFailure{1, "cannot read the image " + line.value("image") + " (missing, unreadable or not an image)"};
   print("image " + std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows) + " read in " +
         std::to_string(timer.restart()) + " ms");
   const std::unique_ptr<segment::Segmenter> engine = openEngine(line, defaults);
   print("engine " + engine->name() + " ready in " + std::to_string(timer.restart()) + " ms");
-  if (const std::string error = engine->setImage(pixels, line.value("image")); !error.empty()) throw Failure{1, error};
+  if (const std::string error = engine->setImage(pixels, line.value("image")); !error.empty()) throw CommandFailure{1, error};
   print("image set in " + std::to_string(timer.restart()) + " ms (" + engine->statusText() + ")");
   if (line.isSet("prompts")) {
     const std::string error = runPromptBatch(*engine, pixels.rows, pixels.cols, line.value("prompts"), line.value("dump"));
-    if (!error.empty()) throw Failure{1, error};
+    if (!error.empty()) throw CommandFailure{1, error};
     print("prompts answered in " + std::to_string(timer.restart()) + " ms, results in " + line.value("dump"));
   } else if (line.isSet("find-similar")) {
     runSearch(*engine, line, pixels);
@@ -194,25 +188,10 @@ void run(const CommandLine& line, const SegmentDefaults& defaults) {
 int runSegment(const std::vector<std::string>& arguments, const SegmentDefaults& defaults) {
   CommandLine line;
   declareOptions(line);
-  try {
-    line.parse(arguments);
-    if (line.helpRequested()) {
-      std::fputs(line.helpText(usage(defaults.program)).c_str(), stdout);
-      return 0;
-    }
-    checkCombination(line, defaults.program);
-    run(line, defaults);
-    return 0;
-  } catch (const Failure& f) {
-    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), f.message.c_str());
-    return f.code;
-  } catch (const CommandLineError& e) {
-    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", defaults.program.c_str(), e.what());
-    return 1;
-  }
+  return runCommand(line, arguments, defaults.program, usage(defaults.program), [&defaults](const CommandLine& parsed) {
+    checkCombination(parsed, defaults.program);
+    run(parsed, defaults);
+  });
 }
 
 }  // namespace sam3::cli

@@ -1,23 +1,14 @@
 #include "ui/ImageFolder.h"
 
-#include <QCollator>
-#include <QDir>
-#include <QImageReader>
+#include "engine/io/ImageFiles.h"
 #include <algorithm>
 
 namespace sam3::ui {
 
 QStringList ImageFolder::listImages(const QString& directory) {
-  QStringList patterns;
-  for (const QByteArray& format : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(format);
-  QDir dir(directory);
-  QStringList names = dir.entryList(patterns, QDir::Files | QDir::Readable, QDir::NoSort);
-  QCollator collator;
-  collator.setNumericMode(true);
-  collator.setCaseSensitivity(Qt::CaseInsensitive);
-  std::sort(names.begin(), names.end(), [&](const QString& a, const QString& b) { return collator.compare(a, b) < 0; });
+  // The engine's list: what the batch, the pre-encoder and the CLI can read, in the same order.
   QStringList paths;
-  for (const QString& name : names) paths << dir.absoluteFilePath(name);
+  for (const std::string& path : io::listImageFiles(directory.toStdString())) paths << QString::fromStdString(path);
   return paths;
 }
 

@@ -9,7 +9,8 @@ namespace sam3::ui {
 
 class ImageFolder {
  public:
-  // Lists the readable image files of `directory` (not recursive). Empty when there are none.
+  // The image files of `directory` (io::listImageFiles: not recursive, natural order). Empty when
+  // there are none.
   static QStringList listImages(const QString& directory);
 
   void setImages(QStringList paths, int current = 0);

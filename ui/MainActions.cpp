@@ -45,11 +45,8 @@ struct ActionSpec {
   QString submenu;
 };
 
-// The toolbar's actions by their order, placed once every menu is built.
-std::map<int, QAction*>& toolbarItems() {
-  static std::map<int, QAction*> items;
-  return items;
-}
+// An action's place on the toolbar, read back once every menu is built.
+const char* const kToolbarOrder = "sam3ToolbarOrder";
 
 // The desktop theme's icon when there is one, else ours (offscreen and minimal desktops have none).
 QIcon iconFor(const ActionSpec& spec) {
@@ -69,7 +66,7 @@ QAction* addAction(MainWindow& w, QMenu* menu, const ActionSpec& spec) {
   }
   if (!spec.toolbarText.isEmpty()) {
     a->setIconText(spec.toolbarText);
-    toolbarItems()[spec.toolbarOrder] = a;
+    a->setProperty(kToolbarOrder, spec.toolbarOrder);
   }
   return a;
 }
@@ -159,8 +156,8 @@ void buildEditMenu(MainWindow& w) {
                       [s] { s->acceptSimilarCandidates() || s->acceptLiveMask(); }, "dialog-ok-apply", "accept", QObject::tr("Accept"), 30});
   undo->setIconText(QObject::tr("Undo"));
   redo->setIconText(QObject::tr("Redo"));
-  toolbarItems()[31] = undo;
-  toolbarItems()[32] = redo;
+  undo->setProperty(kToolbarOrder, 31);
+  redo->setProperty(kToolbarOrder, 32);
   const std::vector<ActionSpec> specs = {
       {QObject::tr("&Clear Prompt"), {QKeySequence(Qt::Key_Escape)}, [s] { s->clearPrompt(); s->setSelection({}); }},
       {QObject::tr("Next &Candidate Mask"), {QKeySequence(Qt::Key_Tab)}, [s] { s->cycleCandidate(); }},
@@ -269,7 +266,6 @@ void buildGoAndViewMenus(MainWindow& w) {
 void buildMainActions(MainWindow& w) {
   w.toolbar = w.addToolBar(QObject::tr("Main"));
   w.toolbar->setObjectName(QStringLiteral("mainToolbar"));
-  toolbarItems().clear();
   buildFileMenu(w);
   buildEditMenu(w);
   buildToolsMenu(w);
@@ -280,13 +276,16 @@ void buildMainActions(MainWindow& w) {
                                    "segmented by Segment Anything Model 3 or the built-in classic engine.</p>")
                            .arg(QCoreApplication::applicationVersion()));
   });
+  std::map<int, QAction*> toolbarItems;
+  for (QAction* action : w.findChildren<QAction*>()) {
+    if (action->property(kToolbarOrder).isValid()) toolbarItems[action->property(kToolbarOrder).toInt()] = action;
+  }
   int group = -1;
-  for (const auto& [order, action] : toolbarItems()) {
+  for (const auto& [order, action] : toolbarItems) {
     if (group >= 0 && order / 10 != group) w.toolbar->addSeparator();
     group = order / 10;
     w.toolbar->addAction(action);
   }
-  toolbarItems().clear();
   w.toolbar->addSeparator();
   w.toolbar->addWidget(w.textPromptBar());
 }

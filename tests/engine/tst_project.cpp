@@ -5,14 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "support/TestSupport.h"
+#include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "engine/io/AtomicFile.h"
+#include "engine/io/ImageFiles.h"
 #include "engine/io/ProjectCodec.h"
 #include "engine/io/ProjectFile.h"
 #include "engine/io/ProjectJournal.h"
@@ -25,6 +28,21 @@ class TestProject : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void imageFilesListedInNaturalOrder() {
+    // One list for the GUI's folder, the batch and the CLI: readable images only, img2 before
+    // img10, case and leading zeros ignored.
+    QTemporaryDir dir;
+    for (const char* name : {"img10.png", "img2.PNG", "IMG1.jpg", "img02b.webp", "notes.txt", "img3.gif"}) {
+      std::ofstream(dir.filePath(QString::fromLatin1(name)).toStdString()) << "x";
+    }
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("img4.png")));  // a folder, not an image
+    std::vector<std::string> names;
+    for (const std::string& path : io::listImageFiles(dir.path().toStdString())) names.push_back(std::filesystem::path(path).filename().string());
+    QCOMPARE(names, (std::vector<std::string>{"IMG1.jpg", "img2.PNG", "img02b.webp", "img10.png"}));
+    QVERIFY(io::naturalLess("a9", "a10") && !io::naturalLess("a10", "a9") && !io::naturalLess("a07", "a7"));
+    QVERIFY(io::listImageFiles(dir.filePath(QStringLiteral("missing")).toStdString()).empty());
+  }
+
   void idsStartAtOneAndStayUnique() {
     annotation::Project p = test::makeSampleProject();
     QCOMPARE(p.categories().begin()->first, 1);
