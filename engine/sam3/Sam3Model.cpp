@@ -98,12 +98,12 @@ InteractiveHeadsConfig interactiveConfigFromJson(const nlohmann::json& args) {
 }
 
 std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::Device device, const std::string& stampPath) {
+  return loadVerified(verify(bundleDir, stampPath), bundleDir, device);
+}
+
+BundleManifest Sam3Model::verify(const std::string& bundleDir, const std::string& stampPath) {
   ops::ensureOpsRegistered();
-  std::unique_ptr<Sam3Model> model(new Sam3Model());
-  model->m_manifest = BundleManifest::read(bundleDir);
-  const BundleManifest& m = model->m_manifest;
-  model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
-  model->m_device = device;
+  BundleManifest m = BundleManifest::read(bundleDir);
   if (const std::string why = libtorchMismatch(m.targetLibtorch, TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR); !why.empty()) {
     throw BundleError(bundleDir + ": " + why);
   }
@@ -113,6 +113,15 @@ std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::De
       throw BundleError(bundleDir + ": the bundle needs the operator " + op + ", which this build does not provide");
     }
   }
+  return m;
+}
+
+std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device) {
+  std::unique_ptr<Sam3Model> model(new Sam3Model());
+  model->m_manifest = manifest;
+  const BundleManifest& m = model->m_manifest;
+  model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
+  model->m_device = device;
 
   // Native modules first: a weights problem is cheaper to report than a graph load.
   const std::string weightsPath = (fs::path(bundleDir) / m.weights.path).string();

@@ -41,6 +41,11 @@ class Sam3Model {
   // BundleError with a message for the user: missing or damaged files, a newer format, ops
   // this build lacks, weights that do not fit the manifest.
   static std::unique_ptr<Sam3Model> load(const std::string& bundleDir, c10::Device device, const std::string& stampPath);
+  // The two halves of load(): the device-independent checks (manifest, LibTorch target, file
+  // hashes, operators; BundleError), then the weights and graphs onto `device`. A caller that
+  // may retry on another device (a GPU that fails) verifies once and loads twice at most.
+  static BundleManifest verify(const std::string& bundleDir, const std::string& stampPath);
+  static std::unique_ptr<Sam3Model> loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device);
 
   const BundleManifest& manifest() const { return m_manifest; }
   const std::string& fingerprint() const { return m_fingerprint; }  // sha256 of manifest.json

@@ -50,6 +50,7 @@ std::string messageOf(const std::exception& e) {
 struct Sam3Segmenter::State {
   Sam3SegmenterOptions options;
   std::string stampPath;  // where the bundle's verified hashes are remembered
+  model::BundleManifest manifest;  // verified once, whichever device loads it
   model::DeviceChoice device;
   std::unique_ptr<model::Sam3Model> model;
   std::unique_ptr<model::EmbeddingCache> cache;
@@ -75,20 +76,21 @@ struct Sam3Segmenter::State {
            std::to_string(model->manifest().inputSize) + kPreprocessRevision;
   }
 
-  // Loads the model on the chosen device; when a GPU cannot (out of memory, a driver or runtime
-  // mismatch, no device), on the CPU instead, saying why. A bundle problem fails on the CPU
-  // too and is reported as such. Throws.
+  // Verifies the bundle once (a bundle problem is reported as such, on any device), then loads
+  // it on the chosen device; when a GPU cannot take it (out of memory, a driver or runtime
+  // mismatch, no device) or the bundle's graphs are CPU-only, on the CPU instead, saying why.
   void loadModel() {
+    manifest = model::Sam3Model::verify(options.bundleDirectory, stampPath);
+    if (!device.device.is_cpu() && !manifest.devicePortable) {
+      useCpu("this bundle's graphs were traced for the CPU only (re-export it with tools/export_sam3_bundle.py to use " +
+             device.description + ")");
+      return;
+    }
     try {
-      model = model::Sam3Model::load(options.bundleDirectory, device.device, stampPath);
+      model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device);
     } catch (const std::exception& e) {
       if (device.device.is_cpu()) throw;
       useCpu(device.description + " could not load the model (" + messageOf(e) + ")");
-      return;
-    }
-    if (!device.device.is_cpu() && !model->manifest().devicePortable) {
-      useCpu("this bundle's graphs were traced for the CPU only (re-export it with tools/export_sam3_bundle.py to use " +
-             device.description + ")");
     }
   }
 
@@ -100,7 +102,7 @@ struct Sam3Segmenter::State {
     device = model::DeviceChoice{c10::kCPU, "CPU", shortWhy + "; running on the CPU"};
     deviceInteractive.reset();
     model.reset();  // the GPU's copy goes before the CPU's is made
-    model = model::Sam3Model::load(options.bundleDirectory, device.device, stampPath);
+    model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device);
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.

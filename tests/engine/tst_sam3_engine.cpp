@@ -106,11 +106,21 @@ class TestSam3Engine : public QObject {
     // CUDA fails for real here (no device or driver on a CUDA LibTorch build; no CUDA backend on
     // a CPU-only one), as an out-of-memory GPU or a driver mismatch would. The engine must open
     // on the CPU, say why, and work.
+    // The fixture's graphs come from Debian's torch without the exporter's device rewrite: as
+    // such a bundle it is kept on the CPU before any GPU load is tried, saying why.
     model::Sam3SegmenterOptions options;
     options.bundleDirectory = m_bundle.toStdString();
     options.device = "cuda";
     options.probeDevice = false;
     std::string error;
+    auto cpuOnly = model::Sam3Segmenter::open(options, error);
+    QVERIFY2(cpuOnly, error.c_str());
+    QCOMPARE(cpuOnly->deviceDescription(), std::string("CPU"));
+    QVERIFY2(cpuOnly->deviceReason().find("traced for the CPU only") != std::string::npos, cpuOnly->deviceReason().c_str());
+    // Declared portable, the CUDA load is tried and fails for real.
+    options.bundleDirectory = variantOf(m_bundle, m_work.path(), QStringLiteral("portable"),
+                                        [](const fs::path&, nlohmann::json& m) { m["producer"]["device_portable"] = true; })
+                                  .toStdString();
     auto engine = model::Sam3Segmenter::open(options, error);
     QVERIFY2(engine, error.c_str());
     if (engine->deviceDescription() != "CPU") QSKIP("the CUDA load succeeded (a GPU is present): no failure to inject");
