@@ -29,12 +29,12 @@ for flavour in ${SAM3_FLAVOURS:-debian pip}; do
       SAM3_BUILD_DIR=${SAM3_BUILD_DIR:-$root/build} "$root/tools/build.sh"
       run_suite "${SAM3_BUILD_DIR:-$root/build}" ;;
     pip)
-      if ! "$root/tools/setup_reference.sh" >/dev/null; then
+      if ! venv=$("$root/tools/setup_reference.sh" | tail -n 1); then
         if [ "${CI:-}" = "true" ]; then echo "run_tests: the reference venv (torch wheel) could not be created" >&2; exit 1; fi
         echo "run_tests: SKIP the LibTorch 2.x flavour - the reference venv could not be created (PyPI unreachable?)"
         continue
       fi
-      SAM3_BUILD_DIR="$root/build-torch2" "$root/tools/build.sh" --torch pip
+      SAM3_TORCH_PYTHON="$venv/bin/python" SAM3_BUILD_DIR="$root/build-torch2" "$root/tools/build.sh" --torch pip
       run_suite "$root/build-torch2" ;;
     *) echo "run_tests: unknown flavour '$flavour' (debian, pip)" >&2; exit 2 ;;
   esac

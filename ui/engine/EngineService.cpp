@@ -69,6 +69,9 @@ void EngineService::onWorker(std::function<void(EngineWorker*)> call) {
   QMetaObject::invokeMethod(worker, [worker, call = std::move(call)] { call(worker); }, Qt::QueuedConnection);
 }
 
+// Qt's cache folder: on Linux the same path as segment::defaultCacheDirectory() (GUI and CLI
+// share one cache), and it follows QStandardPaths' test mode, which keeps GUI tests out of the
+// user's cache.
 QString EngineService::cacheDirectory() const {
   return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/embeddings");
 }
