@@ -101,7 +101,9 @@ def our_side(app, bundle, image, work, cache, device):
     json.dump({"requests": prompts_for(w, h)}, open(prompts, "w"))
     dump = os.path.join(work, "dump")
     command = ["/usr/bin/time", "-f", "PEAK_RSS_KB %M"] + parity.segment_command(app) + [
-               "--image", image, "--bundle", bundle, "--device", device, "--cache", cache, "--prompts", prompts, "--dump", dump]
+               "--image", image, "--bundle", bundle, "--device", device, "--cache", cache,
+               # CUDA: both sides warm (the official side runs the same two rounds first).
+               "--warmup", "2" if device == "cuda" else "0", "--prompts", prompts, "--dump", dump]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit("bench_sam3_model: the app failed:\n" + result.stdout + result.stderr)

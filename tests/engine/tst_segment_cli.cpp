@@ -105,6 +105,12 @@ class TestSegmentCli : public QObject {
     QCOMPARE(cv::countNonZero(a != b), 0);
     QVERIFY(cv::countNonZero(a) > 0);
 
+    // --warmup: untimed encodes of altered copies first; the image itself is then still encoded.
+    QCOMPARE(run(tool, prompt + QStringList{viaTool, QStringLiteral("--warmup"), QStringLiteral("1")}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("warm-up: 1 encodes")) && out.contains(QStringLiteral("from disk cache")), qPrintable(out));
+    QCOMPARE(run(tool, prompt + QStringList{viaTool, QStringLiteral("--warmup"), QStringLiteral("-1")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("--warmup needs a whole number")), qPrintable(out));
+
     QCOMPARE(run(tool, {QStringLiteral("--help")}, out), 0);
     QVERIFY2(out.contains(QStringLiteral("--prompts <file>")) && out.contains(QStringLiteral("usage: sam3-segment")), qPrintable(out));
     QCOMPARE(run(tool, {QStringLiteral("--image"), image, QStringLiteral("--bogus")}, out), 2);
