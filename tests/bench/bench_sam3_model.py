@@ -3,7 +3,7 @@
 (reference venv: `$(tools/setup_reference.sh)/bin/python tests/bench/bench_sam3_model.py BUNDLE IMAGE`;
 on a GPU server, any python with torch and the official sam3 package, and `--device cuda`).
 
-Interleaved A/B, `--runs` times (default 3): our app (`sam3-annotate segment --prompts`, a fresh
+Interleaved A/B, `--runs` times (default 3): our app (`sam3-segment --prompts`, a fresh
 embedding cache each run so the backbone runs) and the official eager model on the same image
 and prompts. Prints medians (and p95 where there are enough samples) of: image encode, a
 click, a box, exemplar boxes, a phrase; our bundle load time and disk-cache hit; peak RSS of
