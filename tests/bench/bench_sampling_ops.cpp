@@ -12,6 +12,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/version.h>
 
 #include <cstdlib>
 
@@ -31,6 +32,9 @@ namespace {
 std::string findTorchvisionLibrary(int argc, char** argv) {
   if (argc > 1) return argv[1];
   if (const char* fromEnv = std::getenv("SAM3_TORCHVISION_C")) return fromEnv;
+  // Debian's python3-torchvision is built for Debian's LibTorch 1.13; loading it into another
+  // LibTorch crashes the process, so other builds need the path of their own torchvision.
+  if (TORCH_VERSION_MAJOR != 1 || TORCH_VERSION_MINOR != 13) return {};
   glob_t g{};
   std::string found;
   if (glob("/usr/lib/python3/dist-packages/torchvision/_C*.so", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
@@ -92,7 +96,8 @@ int main(int argc, char** argv) {
   bool allOk = true;
   // Load the real torchvision first; ensureOpsRegistered() then leaves its roi_align alone.
   const std::string tvPath = findTorchvisionLibrary(argc, argv);
-  const std::string tvError = tvPath.empty() ? "torchvision not found" : ops::loadTorchvisionOps(tvPath);
+  const std::string tvError = tvPath.empty() ? "torchvision not found (pass its _C library, or SAM3_TORCHVISION_C)"
+                                             : ops::loadTorchvisionOps(tvPath);
   ops::ensureOpsRegistered();
   std::printf("threads: %d; torchvision: %s\n", at::get_num_threads(),
               tvError.empty() ? tvPath.c_str() : tvError.c_str());
