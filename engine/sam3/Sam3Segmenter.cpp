@@ -10,6 +10,7 @@
 #include "engine/io/FastHash.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/DeviceChoice.h"
+#include "engine/sam3/EverythingDecoder.h"
 #include "engine/sam3/ImagePreprocess.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
@@ -190,7 +191,7 @@ std::unique_ptr<Sam3Segmenter> Sam3Segmenter::open(const Sam3SegmenterOptions& o
 
 std::string Sam3Segmenter::name() const { return "SAM3 (" + m_state->model->manifest().name + ")"; }
 
-Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText()}; }
+Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText(), true}; }
 
 std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
   (void)imageKey;  // the cache is addressed by content, so a renamed file still hits
@@ -331,6 +332,49 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
   } catch (const std::exception& e) {
     result.instances.clear();
     result.error = "SAM3 search failed: " + messageOf(e);
+  }
+  result.milliseconds = millisecondsSince(start);
+  return result;
+}
+
+FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& options, const CancelFlag& cancel) {
+  const auto start = Clock::now();
+  State& s = *m_state;
+  FindSimilarResult result;
+  if (s.embedding.empty()) result.error = "no image is set";
+  if (const std::string problem = options.validate(); result.error.empty() && !problem.empty()) result.error = problem;
+  if (!result.error.empty()) return result;
+  try {
+    const auto points = everythingGrid(options.pointsPerSide, s.width, s.height);
+    const auto decode = [&](bool onDevice) {
+      const model::DecoderPlace place{s.model->interactiveHeads(), s.interactive,
+                                      onDevice ? s.model->deviceDecoder() : nullptr, onDevice ? &*s.deviceInteractive : nullptr};
+      return model::decodeGrid(place, points, s.height, s.width, options, [&](int done, int total) {
+        reportProgress("segmenting everything", 0.9 * done / std::max(1, total));
+        return !cancelled(cancel);
+      });
+    };
+    model::GridProposals proposals;
+    bool decoded = false;
+    if (s.deviceInteractive) {
+      try {
+        proposals = decode(true);
+        decoded = true;
+      } catch (const std::exception& e) {
+        s.giveUpDeviceDecoder(e);  // e.g. out of GPU memory: the CPU heads take the grid
+      }
+    }
+    if (!decoded) proposals = decode(false);
+    if (cancelled(cancel)) {
+      result.error = "cancelled";
+      return result;
+    }
+    reportProgress("removing duplicates", 0.9);
+    result.instances = model::selectInstances(proposals, s.height, s.width, options);
+    reportProgress("done", 1.0);
+  } catch (const std::exception& e) {
+    result.instances.clear();
+    result.error = "SAM3 segment everything failed: " + messageOf(e);
   }
   result.milliseconds = millisecondsSince(start);
   return result;

@@ -44,6 +44,9 @@ class Sam3Segmenter : public segment::Segmenter {
   // otherwise the single best mask.
   segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
   segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
+  // SAM's automatic mask generator (see EverythingDecoder.h); on the GPU decoder when there is one.
+  segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options,
+                                               const segment::CancelFlag& cancel = {}) override;
   std::string statusText() const override;
 
   // Computes and caches another image's embedding without changing the current image (the

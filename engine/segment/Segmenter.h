@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/mask/BinaryMask.h"
+#include "engine/segment/AutoMask.h"
 #include "engine/prompt/InteractivePrompt.h"
 
 namespace sam3::segment {
@@ -25,6 +26,7 @@ struct Capabilities {
   bool multimask = false;   // can return 3 candidates
   bool findSimilar = false;
   bool text = false;        // findSimilar accepts a text phrase
+  bool everything = false;  // segmentEverything works
 };
 
 struct Candidate {
@@ -93,6 +95,17 @@ class Segmenter {
   virtual Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) = 0;
   // Engines without capabilities().findSimilar answer with an error.
   virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) = 0;
+
+  // SAM's automatic mask generator on the current image: a grid of clicks, filtered, without
+  // duplicates; instances best first (score: the predicted IoU). Engines without
+  // capabilities().everything answer with an error.
+  virtual FindSimilarResult segmentEverything(const EverythingOptions& options, const CancelFlag& cancel = {}) {
+    (void)options;
+    (void)cancel;
+    FindSimilarResult result;
+    result.error = "segment everything needs a SAM3 model bundle (Tools > Load SAM3 Model Bundle)";
+    return result;
+  }
 
   // Engines with an expensive per-image step (SAM3's backbone) compute and cache it for an
   // image that is not the current one, for background pre-encoding. "" = done or nothing to do.

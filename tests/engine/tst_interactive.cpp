@@ -1,11 +1,12 @@
 // The interactive path's edge cases: prompt coordinate chain and clamping, bad input (NaN,
 // empty prompt, wrong mask size), painted-mask and previous-mask refinement, weight errors,
-// and the tokenizer's bad input (unknown bytes, text longer than the context).
+// segment everything's batched grid against one click at a time, and the tokenizer's bad input (unknown bytes, text longer than the context).
 
 #include <QtTest>
 #include <cmath>
 
 #include "engine/text/BpeTokenizer.h"
+#include "engine/sam3/EverythingDecoder.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 #include "support/TestSupport.h"
@@ -117,6 +118,80 @@ class TestInteractive : public QObject {
       QCOMPARE(actual.sizes().vec(), expected.sizes().vec());
       QVERIFY2(at::equal(actual, expected), qPrintable(QStringLiteral("differs at %1x%2").arg(w).arg(h)));
     }
+  }
+
+  // Every proposal of the batched grid is the one-click candidate of its point: same decoder
+  // inputs, so the same logits up to the batched products' float order.
+  void gridProposalsEqualOneClickCandidates() {
+    const int64_t h = 300, w = 400;
+    const auto points = segment::everythingGrid(3, int(w), int(h));
+    segment::EverythingOptions all;
+    all.minPredictedIou = 0.0;
+    all.minStability = 0.0;
+    all.pointsPerBatch = 4;  // batches of 4, 4 and 1
+    const model::GridProposals grid = model::decodeGrid({*m_heads, m_image}, points, h, w, all, {});
+    QCOMPARE(grid.decodedPoints, 9);
+    QCOMPARE(grid.predictedIou.size(), size_t(27));
+    const model::InteractivePredictor predictor(*m_heads);
+    for (int i = 0; i < 9; ++i) {
+      prompt::InteractivePrompt click;
+      click.clicks.push_back({points[size_t(i)][0], points[size_t(i)][1], true});
+      const model::InteractiveResult one = predictor.predict(m_image, click, h, w, /*multimaskOutput=*/true);
+      const at::Tensor filled = model::fillHoles(one.decoder.lowResMasks)[0];
+      for (int t = 0; t < 3; ++t) {
+        const int k = 3 * i + t;
+        QCOMPARE(grid.point[size_t(k)], i);
+        QVERIFY2(at::allclose(grid.logits[k], filled[t], 1e-4, 1e-4),
+                 qPrintable(QStringLiteral("point %1 mask %2: max difference %3").arg(i).arg(t)
+                                .arg((grid.logits[k] - filled[t]).abs().max().item<double>())));
+        QVERIFY(std::abs(grid.predictedIou[size_t(k)] - one.iou[t].item<double>()) < 1e-5);
+      }
+    }
+    // The filters keep exactly the proposals above both thresholds.
+    segment::EverythingOptions strict = all;
+    strict.minPredictedIou = 0.5;
+    strict.minStability = 0.6;
+    const model::GridProposals filtered = model::decodeGrid({*m_heads, m_image}, points, h, w, strict, {});
+    size_t expected = 0;
+    for (size_t k = 0; k < 27; ++k) expected += grid.predictedIou[k] > 0.5 && grid.stability[k] >= 0.6;
+    QCOMPARE(filtered.predictedIou.size(), expected);
+    for (size_t k = 0; k < filtered.predictedIou.size(); ++k) QVERIFY(filtered.predictedIou[k] > 0.5 && filtered.stability[k] >= 0.6);
+    // Stopping after the first batch keeps what was decoded.
+    const model::GridProposals stopped =
+        model::decodeGrid({*m_heads, m_image}, points, h, w, all, [](int done, int) { return done == 0; });
+    QCOMPARE(stopped.decodedPoints, 4);
+    QCOMPARE(stopped.predictedIou.size(), size_t(12));
+  }
+
+  // After NMS and the exclusive claims no pixel is in two instances, the best instance is the
+  // best proposal upsampled, boxes are tight, and scores descend.
+  void selectedInstancesAreNonOverlapping() {
+    const int64_t h = 300, w = 400;
+    segment::EverythingOptions options;
+    options.minPredictedIou = 0.0;
+    options.minStability = 0.0;
+    options.minArea = 1;
+    const model::GridProposals grid = model::decodeGrid({*m_heads, m_image}, segment::everythingGrid(4, int(w), int(h)), h, w, options, {});
+    const std::vector<segment::Instance> instances = model::selectInstances(grid, h, w, options);
+    QVERIFY(!instances.empty());
+    std::vector<int> owners(size_t(h * w), 0);
+    for (size_t i = 0; i < instances.size(); ++i) {
+      const mask::BinaryMask& m = instances[i].mask;
+      QCOMPARE(m.height(), int(h));
+      QVERIFY(m.area() >= options.minArea);
+      QCOMPARE(instances[i].box, segment::maskBox(m));
+      if (i > 0) QVERIFY(instances[i].score <= instances[i - 1].score);
+      for (int64_t p = 0; p < m.pixelCount(); ++p) owners[size_t(p)] += m.data()[p];
+    }
+    QVERIFY(*std::max_element(owners.begin(), owners.end()) <= 1);
+    const size_t best = size_t(std::max_element(grid.predictedIou.begin(), grid.predictedIou.end()) - grid.predictedIou.begin());
+    const at::Tensor bestMask = model::upsampleToMask(grid.logits[int64_t(best)].view({1, 1, 288, 288}), h, w)[0][0];
+    QVERIFY(at::equal(bestMask, at::from_blob(const_cast<uint8_t*>(instances[0].mask.data()), {h, w}, at::kByte).to(at::kBool)));
+    // Overlapping output keeps NMS's answer: more (or as many) instances, some sharing pixels.
+    options.exclusive = false;
+    QVERIFY(model::selectInstances(grid, h, w, options).size() >= instances.size());
+    options.maxInstances = 2;
+    QCOMPARE(model::selectInstances(grid, h, w, options).size(), size_t(2));
   }
 
   void tokenizerEdgeCases() {
