@@ -15,6 +15,7 @@
 #include "engine/io/ImageFiles.h"
 #include "engine/mask/Rle.h"
 #include "engine/segment/EngineFactory.h"
+#include "engine/system/EngineInit.h"
 
 namespace sam3::cli {
 namespace {
@@ -111,6 +112,7 @@ void run(const CommandLine& line, const std::string& program) {
   options.cacheDirectory = line.value("cache");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   std::string error;
+  keepLargeAllocationsOnHeap();  // before the model load, as the app does
   const std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
   if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
   if (!engine->capabilities().text) throw CommandFailure{1, "the bundle has no text encoder: phrases need one (export it with its text encoder)"};

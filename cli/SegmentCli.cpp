@@ -11,6 +11,7 @@
 #include "PromptBatch.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/segment/EngineFactory.h"
+#include "engine/system/EngineInit.h"
 
 namespace sam3::cli {
 namespace {
@@ -52,9 +53,16 @@ void declareOptions(CommandLine& line) {
   line.addOption("box", "Box x0,y0,x1,y1 (with --find-similar: an exemplar; add ,0 for a negative one); repeatable.",
                  "x0,y0,x1,y1");
   line.addOption("find-similar", "Find every object like the exemplar boxes.");
-  line.addOption("text", "Phrase to search for (SAM3 bundles with a text encoder).", "phrase");
+  line.addOption("text", "Phrase to search for (SAM3 bundles with a text encoder); implies --find-similar.", "phrase");
+  line.addOption("everything", "Segment everything: a grid of clicks, filtered and without duplicates (SAM3 only).");
+  line.addOption("grid", "--everything: points per side of the click grid.", "n", "32");
+  line.addOption("batch", "--everything: clicks per decoder call (0: 8 on the CPU, 64 on a GPU).", "n", "0");
+  line.addOption("min-iou", "--everything: minimum predicted IoU of a mask.", "t", "0.88");
+  line.addOption("min-stability", "--everything: minimum stability score of a mask.", "t", "0.95");
+  line.addOption("nms", "--everything: masks overlapping a better one by more than this IoU are dropped.", "t", "0.7");
+  line.addOption("overlapping", "--everything: keep overlapping masks (default: every pixel in at most one).");
   line.addOption("threshold", "Minimum score of found objects.", "t", "0.5");
-  line.addOption("out", "Output PNG: the mask (0/255), or with --find-similar the instances (pixel value = index).",
+  line.addOption("out", "Output PNG: the mask (0/255), or with --find-similar/--everything the instances (pixel value = index).",
                  "png");
   line.addOption("prompts", "JSON file of many prompts for this image ({\"requests\": [...]}, see BUNDLE.md); needs --dump.",
                  "file");
@@ -66,18 +74,42 @@ void declareOptions(CommandLine& line) {
 
 std::string usage(const std::string& program) {
   return program + " --image IMG [--bundle DIR] (--point x,y,1 ... | --box x0,y0,x1,y1 | "
-                   "--find-similar --box ... [--text PHRASE]) --out mask.png\n       " +
+                   "--find-similar --box ... [--text PHRASE] | --text PHRASE | --everything [--grid N]) --out mask.png\n       " +
          program + " --image IMG [--bundle DIR] --prompts FILE.json --dump DIR";
 }
 
+bool isSearch(const CommandLine& line) { return line.isSet("find-similar") || line.isSet("text"); }
+
 void checkCombination(const CommandLine& line, const std::string& program) {
-  const bool search = line.isSet("find-similar");
+  const bool search = isSearch(line);
+  const bool everything = line.isSet("everything");
   const bool batch = line.isSet("prompts");
+  if (int(search) + int(everything) + int(batch) > 1) {
+    throw CommandFailure{2, "choose one of --find-similar/--text, --everything and --prompts"};
+  }
   const bool batchOk = batch == line.isSet("dump") && line.isSet("image");
   const bool singleOk = line.isSet("image") && line.isSet("out") &&
-                        (search ? !line.values("box").empty() || line.isSet("text")
-                                : !line.values("point").empty() || !line.values("box").empty());
+                        (everything ? line.values("point").empty() && line.values("box").empty()
+                         : search   ? !line.values("box").empty() || line.isSet("text")
+                                    : !line.values("point").empty() || !line.values("box").empty());
   if (batch ? !batchOk : !singleOk) throw CommandFailure{2, "usage: " + usage(program)};
+}
+
+double unitOption(const CommandLine& line, const std::string& name) {
+  std::vector<double> v;
+  if (!parseNumberList(line.value(name), 1, 1, v) || v[0] < 0.0 || v[0] > 1.0) {
+    throw CommandFailure{2, "--" + name + " needs a number between 0 and 1, got '" + line.value(name) + "'"};
+  }
+  return v[0];
+}
+
+int countOption(const CommandLine& line, const std::string& name, int low, int high) {
+  std::vector<double> v;
+  if (!parseNumberList(line.value(name), 1, 1, v) || v[0] != double(int(v[0])) || v[0] < low || v[0] > high) {
+    throw CommandFailure{2, "--" + name + " needs a whole number from " + std::to_string(low) + " to " + std::to_string(high) +
+                                ", got '" + line.value(name) + "'"};
+  }
+  return int(v[0]);
 }
 
 std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const SegmentDefaults& defaults) {
@@ -85,15 +117,10 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
   options.bundleDirectory = line.value("bundle");
   options.device = line.value("device");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));  // headless: nothing else needs a core
-  if (line.isSet("threads")) {
-    std::vector<double> n;
-    if (!parseNumberList(line.value("threads"), 1, 1, n) || n[0] != double(int(n[0])) || n[0] < 1 || n[0] > 1024) {
-      throw CommandFailure{2, "--threads needs a whole number from 1 to 1024, got '" + line.value("threads") + "'"};
-    }
-    options.threads = int(n[0]);
-  }
+  if (line.isSet("threads")) options.threads = countOption(line, "threads", 1, 1024);
   options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;
   std::string error;
+  keepLargeAllocationsOnHeap();  // before the model load, as the app does
   std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
   if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
   return engine;
@@ -102,11 +129,8 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
 segment::FindSimilarRequest searchRequest(const CommandLine& line) {
   segment::FindSimilarRequest request;
   request.text = line.value("text");
+  request.threshold = unitOption(line, "threshold");
   std::vector<double> values;
-  if (!parseNumberList(line.value("threshold"), 1, 1, values) || values[0] < 0.0 || values[0] > 1.0) {
-    throw CommandFailure{2, "--threshold needs a number between 0 and 1, got '" + line.value("threshold") + "'"};
-  }
-  request.threshold = values[0];
   for (const std::string& b : line.values("box")) {
     if (!parseNumberList(b, 4, 5, values)) throw CommandFailure{2, "--box needs x0,y0,x1,y1[,label], got '" + b + "'"};
     request.exemplars.push_back({{values[0], values[1], values[2], values[3]}, values.size() < 5 || values[4] != 0});
@@ -114,9 +138,19 @@ segment::FindSimilarRequest searchRequest(const CommandLine& line) {
   return request;
 }
 
-void runSearch(segment::Segmenter& engine, const CommandLine& line, const cv::Mat& pixels) {
-  const segment::FindSimilarRequest request = searchRequest(line);
-  const segment::FindSimilarResult result = engine.findSimilar(request);
+segment::EverythingOptions everythingOptions(const CommandLine& line) {
+  segment::EverythingOptions options;
+  options.pointsPerSide = countOption(line, "grid", 1, 128);
+  options.pointsPerBatch = countOption(line, "batch", 0, 1024);
+  options.minPredictedIou = unitOption(line, "min-iou");
+  options.minStability = unitOption(line, "min-stability");
+  options.nmsIou = unitOption(line, "nms");
+  options.exclusive = !line.isSet("overlapping");
+  return options;
+}
+
+// The instances as one PNG (pixel value = 1-based index, 16-bit beyond 255) and a line each.
+void writeInstances(const segment::FindSimilarResult& result, const cv::Mat& pixels, const std::string& out) {
   if (!result.error.empty()) throw CommandFailure{1, result.error};
   cv::Mat labels(pixels.rows, pixels.cols, result.instances.size() < 256 ? CV_8U : CV_16U, cv::Scalar(0));
   for (size_t i = 0; i < result.instances.size(); ++i) {
@@ -127,8 +161,22 @@ void runSearch(segment::Segmenter& engine, const CommandLine& line, const cv::Ma
           fixed(instance.box[0], 1) + "," + fixed(instance.box[1], 1) + "," + fixed(instance.box[2], 1) + "," +
           fixed(instance.box[3], 1) + ", area " + std::to_string(instance.mask.area()));
   }
-  writePng(labels, line.value("out"));
+  writePng(labels, out);
   print("found " + std::to_string(result.instances.size()) + " objects in " + fixed(result.milliseconds, 1) + " ms");
+}
+
+void runSearch(segment::Segmenter& engine, const CommandLine& line, const cv::Mat& pixels) {
+  writeInstances(engine.findSimilar(searchRequest(line)), pixels, line.value("out"));
+}
+
+void runEverything(segment::Segmenter& engine, const CommandLine& line, const cv::Mat& pixels) {
+  const segment::EverythingOptions options = everythingOptions(line);
+  const int clicks = options.pointsPerSide * options.pointsPerSide;
+  const segment::FindSimilarResult result = engine.segmentEverything(options);
+  writeInstances(result, pixels, line.value("out"));
+  if (result.error.empty()) {
+    print(std::to_string(clicks) + " clicks at " + fixed(clicks / std::max(1e-3, result.milliseconds / 1e3), 1) + " prompts/s");
+  }
 }
 
 prompt::InteractivePrompt interactivePrompt(const CommandLine& line) {
@@ -158,14 +206,6 @@ void runInteractive(segment::Segmenter& engine, const CommandLine& line) {
         " ms");
 }
 
-int warmUpCount(const CommandLine& line) {
-  std::vector<double> n;
-  if (!parseNumberList(line.value("warmup"), 1, 1, n) || n[0] != double(int(n[0])) || n[0] < 0 || n[0] > 100) {
-    throw CommandFailure{2, "--warmup needs a whole number from 0 to 100, got '" + line.value("warmup") + "'"};
-  }
-  return int(n[0]);
-}
-
 void warmUp(segment::Segmenter& engine, const cv::Mat& pixels, const std::string& key, int count) {
   if (count == 0) return;
   Stopwatch timer;
@@ -182,12 +222,14 @@ void warmUp(segment::Segmenter& engine, const cv::Mat& pixels, const std::string
 
 void run(const CommandLine& line, const SegmentDefaults& defaults) {
   // Input mistakes found before the (possibly long) model load.
-  if (line.isSet("find-similar")) {
+  if (isSearch(line)) {
     searchRequest(line);
+  } else if (line.isSet("everything")) {
+    everythingOptions(line);
   } else if (!line.isSet("prompts")) {
     interactivePrompt(line);
   }
-  const int warmups = warmUpCount(line);
+  const int warmups = countOption(line, "warmup", 0, 100);
   Stopwatch timer;
   const cv::Mat pixels = cv::imread(line.value("image"), cv::IMREAD_UNCHANGED);
   if (pixels.empty()) throw CommandFailure{1, "cannot read the image " + line.value("image") + " (missing, unreadable or not an image)"};
@@ -203,8 +245,10 @@ void run(const CommandLine& line, const SegmentDefaults& defaults) {
     const std::string error = runPromptBatch(*engine, pixels.rows, pixels.cols, line.value("prompts"), line.value("dump"));
     if (!error.empty()) throw CommandFailure{1, error};
     print("prompts answered in " + std::to_string(timer.restart()) + " ms, results in " + line.value("dump"));
-  } else if (line.isSet("find-similar")) {
+  } else if (isSearch(line)) {
     runSearch(*engine, line, pixels);
+  } else if (line.isSet("everything")) {
+    runEverything(*engine, line, pixels);
   } else {
     runInteractive(*engine, line);
   }

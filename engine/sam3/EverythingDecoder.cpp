@@ -29,7 +29,7 @@ std::pair<at::Tensor, at::Tensor> batchPoints(const std::vector<std::array<doubl
 }
 
 DecoderOutput decodeBatch(const DecoderPlace& place, const at::Tensor& sparse) {
-  if (place.deviceDecoder && place.deviceImage) {
+  if (place.deviceDecoder && place.deviceImage) {  // on the GPU
     const DecoderOutput d = place.deviceDecoder->decode(*place.deviceImage, sparse, {}, /*multimaskOutput=*/true);
     DecoderOutput out;
     out.lowResMasks = d.lowResMasks.to(at::kCPU);
@@ -45,7 +45,8 @@ GridProposals decodeGrid(const DecoderPlace& place, const std::vector<std::array
                          int64_t width, const segment::EverythingOptions& options, const GridProgress& keepGoing) {
   c10::InferenceMode guard;
   const int64_t modelSize = place.heads.config().inputImageSize;
-  const size_t batch = size_t(std::max(1, options.pointsPerBatch));
+  const bool onDevice = place.deviceDecoder && place.deviceImage;
+  const size_t batch = size_t(options.pointsPerBatch > 0 ? options.pointsPerBatch : onDevice ? 64 : 8);
   GridProposals out;
   std::vector<at::Tensor> kept;
   for (size_t begin = 0; begin < points.size(); begin += batch) {

@@ -10,8 +10,8 @@ std::string EverythingOptions::validate() const {
   if (pointsPerSide < 1 || pointsPerSide > 128) {
     return "the segment-everything grid must have 1 to 128 points per side, not " + std::to_string(pointsPerSide);
   }
-  if (pointsPerBatch < 1 || pointsPerBatch > 1024) {
-    return "points per batch must be 1 to 1024, not " + std::to_string(pointsPerBatch);
+  if (pointsPerBatch < 0 || pointsPerBatch > 1024) {
+    return "points per batch must be 0 (automatic) to 1024, not " + std::to_string(pointsPerBatch);
   }
   auto unit = [](double v) { return v >= 0.0 && v <= 1.0; };
   if (!unit(minPredictedIou) || !unit(minStability) || !unit(nmsIou) || !unit(minKeptFraction)) {

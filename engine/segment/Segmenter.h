@@ -103,7 +103,7 @@ class Segmenter {
     (void)options;
     (void)cancel;
     FindSimilarResult result;
-    result.error = "segment everything needs a SAM3 model bundle (Tools > Load SAM3 Model Bundle)";
+    result.error = "segment everything needs a SAM3 model bundle; the classic engine has no model to ask";
     return result;
   }
 

@@ -18,6 +18,10 @@ struct EngineEnvironment {
   BlasInfo blas;
 };
 
+// Serves inference's large, short-lived buffers from the retained heap instead of fresh mmaps
+// (glibc). initializeEngine() does it; headless commands that skip the rest call it alone.
+void keepLargeAllocationsOnHeap();
+
 // Never throws; logs a summary through the engine log sink (warning for the reference BLAS).
 EngineEnvironment initializeEngine();
 

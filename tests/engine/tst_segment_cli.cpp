@@ -1,6 +1,6 @@
 // The segment command line on the fixture bundle: `sam3-annotate segment` and the Qt-free
 // `sam3-segment` (the same cli/ code): single prompts, the prompt file with its safetensors
-// dumps, the disk cache between runs, and every kind of bad input refused with its exit code.
+// dumps, segment everything, the disk cache between runs, and every kind of bad input refused with its exit code.
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <QDir>
+#include <QRegularExpression>
 #include <nlohmann/json.hpp>
 
 #include "engine/io/AtomicFile.h"
@@ -75,6 +76,55 @@ class TestSegmentCli : public QObject {
     QCOMPARE(run({image, QStringLiteral("--find-similar"), QStringLiteral("--box"), QStringLiteral("5,5,40,40"),
                   QStringLiteral("--threshold"), QStringLiteral("high"), QStringLiteral("--out"), mask}, out), 2);
     QVERIFY(out.contains(QStringLiteral("--threshold needs")));
+  }
+
+  // --everything on the fixture (a 4x4 grid, every filter open): an instance PNG whose labels
+  // are the printed instances, one per pixel; the classic engine and bad options are refused.
+  void segmentEverythingCommandLine() {
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString image = m_work.filePath(QStringLiteral("everything.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(240, 160, 31)));
+    const QString labels = m_work.filePath(QStringLiteral("everything_labels.png"));
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, QStringList{QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--out"), labels} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    QString out;
+    const QStringList open{QStringLiteral("--everything"), QStringLiteral("--grid"), QStringLiteral("4"), QStringLiteral("--min-iou"),
+                           QStringLiteral("0"), QStringLiteral("--min-stability"), QStringLiteral("0")};
+    QCOMPARE(run(QStringList{QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"), m_work.filePath(QStringLiteral("ev-cache"))} + open, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("16 clicks at")), qPrintable(out));
+    const QRegularExpressionMatch found = QRegularExpression(QStringLiteral("found (\\d+) objects")).match(out);
+    QVERIFY2(found.hasMatch(), qPrintable(out));
+    const int count = found.captured(1).toInt();
+    QVERIFY(count >= 1 && count <= 48);
+    const cv::Mat written = cv::imread(labels.toStdString(), cv::IMREAD_UNCHANGED);
+    QCOMPARE(written.cols, 240);
+    double maxLabel = 0;
+    cv::minMaxLoc(written, nullptr, &maxLabel);
+    QCOMPARE(int(maxLabel), count);  // the last instance kept pixels of its own: nothing was overwritten
+    for (int i = 1; i <= count; ++i) {
+      const QRegularExpressionMatch line =
+          QRegularExpression(QStringLiteral("instance %1: score [0-9.]+, box [0-9.,]+, area (\\d+)").arg(i)).match(out);
+      QVERIFY2(line.hasMatch(), qPrintable(out));
+      QCOMPARE(cv::countNonZero(written == i), line.captured(1).toInt());  // exclusive: each area is all its own
+    }
+
+    QCOMPARE(run(open, out), 1);  // the classic engine has no model to ask
+    QVERIFY2(out.contains(QStringLiteral("needs a SAM3 model bundle")), qPrintable(out));
+    QCOMPARE(run({QStringLiteral("--everything"), QStringLiteral("--grid"), QStringLiteral("0")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("--grid needs a whole number from 1 to 128")), qPrintable(out));
+    QCOMPARE(run({QStringLiteral("--everything"), QStringLiteral("--nms"), QStringLiteral("2")}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("--nms needs a number between 0 and 1")));
+    QCOMPARE(run({QStringLiteral("--everything"), QStringLiteral("--point"), QStringLiteral("5,5")}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("usage")));
+    QCOMPARE(run({QStringLiteral("--everything"), QStringLiteral("--text"), QStringLiteral("cat")}, out), 2);
+    QVERIFY(out.contains(QStringLiteral("choose one of")));
   }
 
   void qtFreeSegmentCommandMatchesTheApp() {

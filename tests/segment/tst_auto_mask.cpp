@@ -135,8 +135,10 @@ class TestAutoMask : public QObject {
     options.nmsIou = 1.5;
     QVERIFY(QString::fromStdString(options.validate()).contains(QStringLiteral("[0, 1]")));
     options = {};
-    options.pointsPerBatch = 0;
+    options.pointsPerBatch = -1;
     QVERIFY(!options.validate().empty());
+    options.pointsPerBatch = 0;  // automatic
+    QVERIFY(options.validate().empty());
     options = {};
     options.maxInstances = 0;
     QVERIFY(!options.validate().empty());
