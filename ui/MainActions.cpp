@@ -23,6 +23,7 @@
 #include "ui/controllers/FolderController.h"
 #include "ui/controllers/ProjectController.h"
 #include "ui/document/Document.h"
+#include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 #include "ui/tools/BrushTool.h"
 
@@ -31,7 +32,8 @@ namespace {
 
 // One menu entry. `toolbarText` puts it on the toolbar with that label, at `toolbarOrder` (a
 // new ten starts a new group); `toggled` makes it checkable (initially `checked`); `submenu`
-// files it under a submenu of that title. An entry without text is a separator.
+// files it under a submenu of that title; `needs` enables it only while the engine has that
+// capability (else the tooltip says what to load). An entry without text is a separator.
 struct ActionSpec {
   QString text;
   QList<QKeySequence> keys;
@@ -43,7 +45,26 @@ struct ActionSpec {
   std::function<void(bool)> toggled;
   bool checked = false;
   QString submenu;
+  bool segment::Capabilities::*needs = nullptr;
 };
+
+// What to load for an action the engine cannot do now.
+QString missingCapability(bool segment::Capabilities::*needs) {
+  return needs == &segment::Capabilities::text
+             ? QObject::tr("Needs a SAM3 model bundle with a text encoder: Tools ▸ Load SAM3 Model Bundle…")
+             : QObject::tr("Needs a SAM3 model bundle: Tools ▸ Load SAM3 Model Bundle…");
+}
+
+void bindToCapability(QAction* a, EngineService* engine, bool segment::Capabilities::*needs) {
+  const QString text = a->text().remove(QLatin1Char('&')).remove(QStringLiteral("…"));
+  auto update = [a, needs, text](const EngineDescription& d) {
+    const bool can = d.capabilities.*needs;
+    a->setEnabled(can);
+    a->setToolTip(can ? text : missingCapability(needs));
+  };
+  QObject::connect(engine, &EngineService::engineChanged, a, update);
+  update(engine->engine());
+}
 
 // An action's place on the toolbar, read back once every menu is built.
 const char* const kToolbarOrder = "sam3ToolbarOrder";
@@ -64,6 +85,7 @@ QAction* addAction(MainWindow& w, QMenu* menu, const ActionSpec& spec) {
   } else {
     QObject::connect(a, &QAction::triggered, &w, spec.run);
   }
+  if (spec.needs) bindToCapability(a, w.session()->engine(), spec.needs);
   if (!spec.toolbarText.isEmpty()) {
     a->setIconText(spec.toolbarText);
     a->setProperty(kToolbarOrder, spec.toolbarOrder);
@@ -173,6 +195,7 @@ void buildEditMenu(MainWindow& w) {
 
 void buildToolsMenu(MainWindow& w) {
   QMenu* tools = w.menuBar()->addMenu(QObject::tr("&Tools"));
+  tools->setToolTipsVisible(true);  // a disabled action says what to load
   auto* group = new QActionGroup(&w);
   struct ToolSpec {
     ToolKind kind;
@@ -200,10 +223,15 @@ void buildToolsMenu(MainWindow& w) {
       {QObject::tr("Larger Brush"), {QKeySequence(Qt::Key_BracketRight)}, [&w] { w.brushTool()->grow(); w.eraserTool()->grow(); w.canvas()->update(); }},
       {QObject::tr("Preview Mask on &Hover"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setHoverPreview(on); }, s->hoverPreview()},
       {QObject::tr("Brush Strokes Prompt the Engine"), {}, {}, nullptr, nullptr, {}, 0, [s](bool on) { s->setBrushAsPrompt(on); }, s->brushAsPrompt()},
-      {QObject::tr("Find by &Text…"), {QKeySequence(Qt::Key_T)}, [&w] { w.textPromptBar()->focusPhrase(); }},
-      {QObject::tr("Label This Image with the &Class Names"), {QKeySequence(Qt::CTRL | Qt::Key_T)}, [s] { s->labelWithClassNames(); }},
+      {QObject::tr("Find by &Text…"), {QKeySequence(Qt::Key_T)}, [&w] { w.textPromptBar()->focusPhrase(); }, nullptr, nullptr, {}, 0, {}, false, {},
+       &segment::Capabilities::text},
+      {QObject::tr("Label This Image with the &Class Names"), {QKeySequence(Qt::CTRL | Qt::Key_T)}, [s] { s->labelWithClassNames(); },
+       nullptr, nullptr, {}, 0, {}, false, {}, &segment::Capabilities::text},
+      {QObject::tr("Segment &Everything"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)}, [s] { s->segmentEverything(); },
+       nullptr, nullptr, {}, 0, {}, false, {}, &segment::Capabilities::everything},
       {QObject::tr("&Label Folder with These Exemplars…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)}, [&w] { w.batch()->labelFolderWithExemplars(); }},
-      {QObject::tr("Label the Folder with the Class &Names…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)}, [&w] { w.batch()->labelFolderWithClassNames(); }},
+      {QObject::tr("Label the Folder with the Class &Names…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
+       [&w] { w.batch()->labelFolderWithClassNames(); }, nullptr, nullptr, {}, 0, {}, false, {}, &segment::Capabilities::text},
       {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
          const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
                                                                QSettings().value(QStringLiteral("engine/bundle")).toString());

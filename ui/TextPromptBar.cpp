@@ -1,12 +1,15 @@
 #include "ui/TextPromptBar.h"
 
+#include <QActionGroup>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
+#include <QMenu>
 #include <QSlider>
+#include <QToolButton>
 
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
@@ -19,7 +22,7 @@ constexpr int kRecentPhrases = 12;
 
 TextPromptBar::TextPromptBar(LabelSession* session, EngineService* engine, QWidget* parent)
     : QWidget(parent), m_session(session), m_phrase(new QComboBox(this)), m_threshold(new QSlider(Qt::Horizontal, this)),
-      m_thresholdLabel(new QLabel(this)) {
+      m_thresholdLabel(new QLabel(this)), m_everything(new QToolButton(this)) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(4, 0, 4, 0);
   m_phrase->setObjectName(QStringLiteral("findTextField"));
@@ -40,6 +43,12 @@ TextPromptBar::TextPromptBar(LabelSession* session, EngineService* engine, QWidg
   layout->addWidget(m_phrase, 1);
   layout->addWidget(m_threshold);
   layout->addWidget(m_thresholdLabel);
+  m_everything->setObjectName(QStringLiteral("everythingButton"));
+  m_everything->setText(tr("Everything"));
+  m_everything->setPopupMode(QToolButton::MenuButtonPopup);
+  connect(m_everything, &QToolButton::clicked, m_session, &LabelSession::segmentEverything);
+  buildEverythingMenu();
+  layout->addWidget(m_everything);
   connect(m_phrase->lineEdit(), &QLineEdit::returnPressed, this, &TextPromptBar::submit);
   m_phrase->lineEdit()->installEventFilter(this);
   connect(m_threshold, &QSlider::valueChanged, this, [this](int value) {
@@ -47,8 +56,34 @@ TextPromptBar::TextPromptBar(LabelSession* session, EngineService* engine, QWidg
     m_session->setCandidateThreshold(value / 100.0);
   });
   connect(engine, &EngineService::engineChanged, this,
-          [this](const EngineDescription& description) { setAvailable(description.capabilities.text); });
-  setAvailable(engine->engine().capabilities.text);
+          [this](const EngineDescription& d) { setAvailable(d.capabilities.text, d.capabilities.everything); });
+  setAvailable(engine->engine().capabilities.text, engine->engine().capabilities.everything);
+}
+
+void TextPromptBar::buildEverythingMenu() {
+  auto* menu = new QMenu(m_everything);
+  auto* grids = new QActionGroup(menu);
+  for (int side : {16, 32, 64}) {
+    QAction* a = grids->addAction(tr("Grid %1 × %1 (%2 clicks)").arg(side).arg(side * side));
+    a->setCheckable(true);
+    a->setChecked(m_session->everythingOptions().pointsPerSide == side);
+    connect(a, &QAction::triggered, this, [this, side] {
+      segment::EverythingOptions options = m_session->everythingOptions();
+      options.pointsPerSide = side;
+      m_session->setEverythingOptions(options);
+    });
+  }
+  menu->addActions(grids->actions());
+  menu->addSeparator();
+  QAction* exclusive = menu->addAction(tr("Non-overlapping Masks"));
+  exclusive->setCheckable(true);
+  exclusive->setChecked(m_session->everythingOptions().exclusive);
+  connect(exclusive, &QAction::toggled, this, [this](bool on) {
+    segment::EverythingOptions options = m_session->everythingOptions();
+    options.exclusive = on;
+    m_session->setEverythingOptions(options);
+  });
+  m_everything->setMenu(menu);
 }
 
 bool TextPromptBar::eventFilter(QObject* watched, QEvent* event) {
@@ -85,11 +120,15 @@ void TextPromptBar::submit() {
   m_phrase->setCurrentIndex(0);
 }
 
-void TextPromptBar::setAvailable(bool available) {
-  m_phrase->setEnabled(available);
-  m_phrase->setToolTip(available ? tr("A phrase such as \"red car\"; with exemplar boxes drawn, both make one prompt")
-                                 : tr("Finding by text needs a SAM3 model bundle with a text encoder: "
-                                      "Tools ▸ Load SAM3 Model Bundle…"));
+void TextPromptBar::setAvailable(bool text, bool everything) {
+  m_phrase->setEnabled(text);
+  m_phrase->setToolTip(text ? tr("A phrase such as \"red car\"; with exemplar boxes drawn, both make one prompt")
+                            : tr("Finding by text needs a SAM3 model bundle with a text encoder: "
+                                 "Tools ▸ Load SAM3 Model Bundle…"));
+  m_everything->setEnabled(everything);
+  m_everything->setToolTip(everything ? tr("Segment everything (Ctrl+Shift+A): a grid of clicks, every distinct object "
+                                           "becomes a candidate; the arrow sets the grid")
+                                      : tr("Segment everything needs a SAM3 model bundle: Tools ▸ Load SAM3 Model Bundle…"));
 }
 
 }  // namespace sam3::ui

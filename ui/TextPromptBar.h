@@ -1,14 +1,15 @@
 #pragma once
-// Find by text: a phrase box (with the recent phrases) and a score threshold slider, for the
-// toolbar. Enter sends the phrase, with any exemplar boxes drawn, to the engine as one concept
-// prompt; the slider re-filters the candidates. Disabled, saying what to load, when the engine
-// takes no phrases.
+// Concept labelling on the toolbar: a phrase box (with the recent phrases), a score threshold
+// slider and the Everything button (its menu: grid size, overlaps). Enter sends the phrase,
+// with any exemplar boxes drawn, to the engine as one concept prompt; the slider re-filters
+// the candidates. Each part is disabled, saying what to load, when the engine cannot do it.
 
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QSlider;
+class QToolButton;
 
 namespace sam3::ui {
 
@@ -23,6 +24,7 @@ class TextPromptBar : public QWidget {
 
   QComboBox* phraseBox() const { return m_phrase; }
   QSlider* thresholdSlider() const { return m_threshold; }
+  QToolButton* everythingButton() const { return m_everything; }
   void focusPhrase();  // shortcut T
 
  protected:
@@ -30,12 +32,14 @@ class TextPromptBar : public QWidget {
 
  private:
   void submit();
-  void setAvailable(bool available);
+  void setAvailable(bool text, bool everything);
+  void buildEverythingMenu();
 
   LabelSession* m_session;
   QComboBox* m_phrase;
   QSlider* m_threshold;
   QLabel* m_thresholdLabel;
+  QToolButton* m_everything;
 };
 
 }  // namespace sam3::ui

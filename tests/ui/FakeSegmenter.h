@@ -2,7 +2,9 @@
 // A deterministic engine for GUI tests: discs around the first include click (or the filled
 // box), optional extra candidates, an optional delay and an optional failure; find-similar
 // returns a row of discs; with `text`, a phrase returns four discs scored 0.9, 0.7, 0.5, 0.3
-// (those at or above the request's threshold).
+// (those at or above the request's threshold); with `everything`, segment everything returns a
+// row of five disjoint discs scored 0.95 .. 0.75 after `everythingDelayMs` (polling the cancel
+// flag).
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +26,10 @@ struct FakeEngineConfig {
   std::atomic<int> searches{0};       // findSimilar calls
   std::string lastText;               // the last phrase asked for (read after the answer arrived)
   size_t lastExemplars = 0;
+  bool everything = false;            // the engine can segment everything
+  int everythingDelayMs = 0;
+  std::atomic<int> everythingRuns{0};
+  int lastGrid = 0;                   // points per side of the last segment-everything request
 };
 
 class FakeSegmenter : public segment::Segmenter {
@@ -31,7 +37,28 @@ class FakeSegmenter : public segment::Segmenter {
   explicit FakeSegmenter(std::shared_ptr<FakeEngineConfig> config) : m_config(std::move(config)) {}
 
   std::string name() const override { return "fake"; }
-  segment::Capabilities capabilities() const override { return {m_config->candidates > 1, true, m_config->text}; }
+  segment::Capabilities capabilities() const override {
+    return {m_config->candidates > 1, true, m_config->text, m_config->everything};
+  }
+
+  segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options, const segment::CancelFlag& cancel) override {
+    segment::FindSimilarResult r;
+    ++m_config->everythingRuns;
+    m_config->lastGrid = options.pointsPerSide;
+    for (int waited = 0; waited < m_config->everythingDelayMs; waited += 10) {
+      if (segment::cancelled(cancel)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (segment::cancelled(cancel)) {
+      r.error = "cancelled";
+      return r;
+    }
+    for (int i = 0; i < 5; ++i) {
+      const double cx = 30 + 60 * i, cy = 200, score = 0.95 - 0.05 * i;
+      r.instances.push_back({disc(m_height, m_width, cx, cy, 20), {cx - 20, cy - 20, cx + 21, cy + 21}, score});
+    }
+    return r;
+  }
   std::string setImage(const cv::Mat& image, const std::string&) override {
     if (m_config->encodeDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->encodeDelayMs));
     m_height = image.rows;

@@ -1,6 +1,7 @@
 // The GUI's workflows through the real main window with QTest events (offscreen), on a fake
 // engine so each step is deterministic: brush strokes and their undo, class change by digit
-// key, folders with next/previous, candidates (Tab), find similar, select/merge/split, the
+// key, folders with next/previous, candidates (Tab), find similar (concept prompts by text and
+// by class name are in tst_concept_labelling), select/merge/split, the
 // export dialog (COCO accepted by the validator), engine errors, a bad bundle, the
 // responsiveness of the GUI during a 2-second engine call, a screenshot with the class colour,
 // and a seeded monkey test of 2,000+ random actions checked against the document invariants.
@@ -22,7 +23,7 @@
 #include <QtTest>
 #include <random>
 
-#include "FakeSegmenter.h"
+#include "GuiHarness.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoValidator.h"
 #include "engine/mask/Rle.h"
@@ -47,60 +48,10 @@ using namespace sam3;
 using ui::MainWindow;
 using ui::ToolKind;
 
-namespace {
-
-QPoint at(MainWindow& w, QPointF imagePos) { return w.canvas()->mapFromImage(imagePos).toPoint(); }
-
-QStringList writeFolder(const QString& dir, int count) {
-  QStringList paths;
-  for (int i = 0; i < count; ++i) {
-    QImage image(320, 240, QImage::Format_RGB32);
-    image.fill(QColor(40 + 30 * i, 90, 60));
-    QPainter painter(&image);
-    painter.setBrush(QColor(220, 120, 40));
-    painter.drawEllipse(QPointF(100 + 20 * i, 120), 40, 40);
-    painter.end();
-    const QString path = dir + QStringLiteral("/img%1.png").arg(i + 1);
-    image.save(path);
-    paths << path;
-  }
-  return paths;
-}
-
-void drag(MainWindow& w, QPointF from, QPointF to, Qt::MouseButton button = Qt::LeftButton) {
-  QWidget* canvas = w.canvas();
-  QTest::mousePress(canvas, button, Qt::NoModifier, at(w, from));
-  for (int i = 1; i <= 4; ++i) {
-    const QPointF p = from + (to - from) * (i / 4.0);
-    QMouseEvent move(QEvent::MouseMove, QPointF(at(w, p)), canvas->mapToGlobal(QPointF(at(w, p))), Qt::NoButton, button, Qt::NoModifier);
-    QCoreApplication::sendEvent(canvas, &move);
-  }
-  QTest::mouseRelease(canvas, button, Qt::NoModifier, at(w, to));
-}
-
-struct Harness {
-  std::shared_ptr<test::FakeEngineConfig> config = std::make_shared<test::FakeEngineConfig>();
-  std::unique_ptr<MainWindow> window;
-  QTemporaryDir dir;
-  QStringList images;
-
-  bool start(int imageCount = 3) {
-    window = std::make_unique<MainWindow>(nullptr, test::fakeEngine(config));
-    images = writeFolder(dir.path(), imageCount);
-    window->resize(1000, 700);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get())) return false;
-    return window->openFolder(dir.path());
-  }
-  bool click(QPointF p, Qt::MouseButton button = Qt::LeftButton) {
-    QSignalSpy ready(window->engineService(), &ui::EngineService::predictionReady);
-    QTest::mouseClick(window->canvas(), button, Qt::NoModifier, at(*window, p));
-    return ready.wait(10000);
-  }
-  const annotation::Project& project() const { return window->document()->project(); }
-};
-
-}  // namespace
+using test::at;
+using test::drag;
+using test::writeFolder;
+using test::Harness;
 
 class TestGuiWorkflows : public QObject {
   Q_OBJECT
@@ -245,84 +196,6 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(w.promptSession()->prompt().clicks.size(), size_t(1));  // the work in progress is kept
   }
 
-  void findByTextThresholdAcceptAndUndo() {
-    // T focuses the phrase box; Enter sends the phrase (with the exemplars drawn) as one
-    // concept prompt; the slider hides low scores without a model run and asks again only
-    // below what was asked for; Enter accepts every candidate in one step with the class.
-    Harness h;
-    h.config->text = true;
-    QVERIFY(h.start());
-    MainWindow& w = *h.window;
-    QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
-    QTest::keyClick(&w, Qt::Key_F);
-    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
-    drag(w, {40, 40}, {80, 80});  // an exemplar first: it joins the phrase
-    QVERIFY(found.wait(10000));
-    QTest::keyClick(&w, Qt::Key_T);
-    QTRY_VERIFY(w.textPromptBar()->phraseBox()->hasFocus());
-    QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("round things"));
-    QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
-    QVERIFY(found.wait(10000));
-    QCOMPARE(h.config->lastText, std::string("round things"));
-    QCOMPARE(h.config->lastExemplars, size_t(1));
-    QCOMPARE(w.session()->similarCandidates().size(), size_t(3));  // 0.9, 0.7, 0.5 at the default 0.5
-    const int searches = h.config->searches;
-    w.textPromptBar()->thresholdSlider()->setValue(80);
-    QCOMPARE(w.session()->similarCandidates().size(), size_t(1));
-    QCOMPARE(int(h.config->searches), searches);  // filtered, not run again
-    w.textPromptBar()->thresholdSlider()->setValue(20);
-    QVERIFY(found.wait(10000));
-    QCOMPARE(int(h.config->searches), searches + 1);
-    QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
-    QCOMPARE(w.textPromptBar()->phraseBox()->itemText(0), QStringLiteral("round things"));  // remembered
-    w.session()->chooseCategoryRow(0);
-    w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
-    const auto objects = h.project().objectsOfImage(w.currentImageId());
-    QCOMPARE(objects.size(), size_t(4));
-    QCOMPARE(objects.front()->categoryId, w.session()->currentCategory());
-    QCOMPARE(objects.front()->promptHistory.at(0).at("text").get<std::string>(), std::string("round things"));
-    QVERIFY(w.session()->similarCandidates().empty() && w.session()->phrase().isEmpty());
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one undo step
-    QVERIFY(h.project().objects().empty());
-  }
-
-  void classNamesAsPrompts() {
-    // Ctrl+T asks for every class by its name in turn; each candidate keeps its class, and
-    // Enter accepts them all, each with its own class, in one undo step.
-    Harness h;
-    h.config->text = true;
-    QVERIFY(h.start());
-    MainWindow& w = *h.window;
-    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
-    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
-    const int dog = w.document()->addCategory(QStringLiteral("dog"), {0, 0, 255});
-    const int classes = int(h.project().categories().size());  // "object" too
-    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
-    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
-    QTRY_COMPARE_WITH_TIMEOUT(found.size(), classes, 10000);
-    QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * classes));  // 0.9, 0.7, 0.5 per class
-    QCOMPARE(h.config->lastText, std::string("dog"));
-    const std::vector<int> candidateClasses = w.session()->candidateClasses();
-    QCOMPARE(std::count(candidateClasses.begin(), candidateClasses.end(), car), 3L);
-    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));  // Point tool: not a rejection
-    w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
-    const auto objects = h.project().objectsOfImage(w.currentImageId());
-    QCOMPARE(objects.size(), size_t(3 * classes));
-    QCOMPARE(std::count_if(objects.begin(), objects.end(), [dog](const auto* o) { return o->categoryId == dog; }), 3L);
-    QCOMPARE(w.document()->undoStack()->count() > 0, true);
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for every class
-    QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
-  }
-
-  void findByTextIsDisabledWithoutAPhraseEngine() {
-    Harness h;
-    QVERIFY(h.start());
-    QTRY_VERIFY(h.window->textPromptBar()->phraseBox()->toolTip().contains(QStringLiteral("SAM3 model bundle")));
-    QVERIFY(!h.window->textPromptBar()->phraseBox()->isEnabled());
-  }
-
   void findSimilarCandidatesAcceptRejectAndUndo() {
     Harness h;
     QVERIFY(h.start());
@@ -366,37 +239,6 @@ class TestGuiWorkflows : public QObject {
     QCOMPARE(w.currentImagePath(), h.images[0]);  // the user's image stays
     w.document()->undoStack()->undo();  // one step
     QVERIFY(h.project().objects().empty());
-  }
-
-  void folderBatchWithTheClassNames() {
-    // Every class name as a phrase on every image; the gallery groups the hits by class; the
-    // kept ones are added with their classes in one step. Without a phrase engine: refused.
-    Harness h;
-    h.config->text = true;
-    QVERIFY(h.start(3));
-    MainWindow& w = *h.window;
-    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
-    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
-    const int classes = int(h.project().categories().size());  // "object" and "car"
-    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
-    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
-    QVERIFY(finished.wait(20000));
-    QTRY_VERIFY(w.batch()->reviewGallery());
-    ui::ReviewGallery* gallery = w.batch()->reviewGallery();
-    QCOMPARE(gallery->list()->count(), 3 * 3 * classes);  // 3 images x 3 hits at 0.5 x each class
-    QVERIFY(gallery->list()->item(0)->text().startsWith(QStringLiteral("car · ")));  // grouped by class
-    QVERIFY(gallery->list()->item(9)->text().startsWith(QStringLiteral("object · ")));
-    QTest::mouseClick(gallery->acceptButton(), Qt::LeftButton);
-    QCOMPARE(h.project().objects().size(), size_t(9 * classes));
-    int cars = 0;
-    for (const auto& entry : h.project().objects()) cars += entry.second.categoryId == car;
-    QCOMPARE(cars, 9);
-    w.document()->undoStack()->undo();  // one step for every class
-    QVERIFY(h.project().objects().empty());
-    h.config->text = false;
-    w.useClassicEngine();  // the fake factory is not used again: the classic engine takes no phrases
-    QTRY_VERIFY(!w.engineService()->engine().capabilities.text);
-    QVERIFY(!w.batch()->labelFolderWithClassNames());
   }
 
   void selectMergeSplitDelete() {

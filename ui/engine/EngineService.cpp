@@ -114,6 +114,19 @@ quint64 EngineService::requestFindSimilar(const segment::FindSimilarRequest& req
   return id;
 }
 
+quint64 EngineService::requestEverything(const segment::EverythingOptions& options) {
+  cancelConcept();  // a newer request makes the older one's answer useless
+  const quint64 id = m_nextId++;
+  m_latestSimilarId = id;
+  m_conceptCancel = std::make_shared<std::atomic<bool>>(false);
+  onWorker([id, options, cancel = m_conceptCancel](EngineWorker* w) { w->segmentEverything(id, options, cancel); });
+  return id;
+}
+
+void EngineService::cancelConcept() {
+  if (m_conceptCancel) m_conceptCancel->store(true);
+}
+
 void EngineService::loadBundle(const QString& directory, const QString& device) {
   onWorker([directory, device, cache = cacheDirectory()](EngineWorker* w) { w->loadBundle(directory, device, cache); });
 }

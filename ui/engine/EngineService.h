@@ -29,6 +29,10 @@ class EngineService : public QObject {
   void setImage(const QImage& image, const QString& key);
   quint64 requestPrediction(const prompt::InteractivePrompt& prompt);
   quint64 requestFindSimilar(const segment::FindSimilarRequest& request);
+  // Segment everything on the current image; the instances arrive as similarReady (or
+  // similarFailed, "cancelled" after cancelConcept()). Stops between batches of clicks.
+  quint64 requestEverything(const segment::EverythingOptions& options);
+  void cancelConcept();
   void loadBundle(const QString& directory, const QString& device = QStringLiteral("auto"));
   void useClassic();
   // Encodes these images in the background, one at a time, after any user request; a new list
@@ -79,6 +83,7 @@ class EngineService : public QObject {
   quint64 m_nextId = 1;
   quint64 m_latestId = 0;
   quint64 m_latestSimilarId = 0;
+  segment::CancelFlag m_conceptCancel;  // of the running segment-everything request
   bool m_busy = false;
   bool m_encoding = false;
   bool m_hasImage = false;

@@ -81,6 +81,18 @@ void EngineWorker::findSimilar(quint64 requestId, const sam3::segment::FindSimil
   Q_EMIT similarFound(requestId, result);
 }
 
+void EngineWorker::segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options,
+                                     const sam3::segment::CancelFlag& cancel) {
+  segment::FindSimilarResult result;
+  try {
+    result = m_engine->segmentEverything(options, cancel);
+  } catch (const std::exception& e) {
+    result = {};
+    result.error = e.what();
+  }
+  Q_EMIT similarFound(requestId, result);
+}
+
 void EngineWorker::loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory) {
   Q_EMIT progress(tr("loading model bundle"), -1.0);
   segment::EngineOptions options;

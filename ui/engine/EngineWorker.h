@@ -32,6 +32,7 @@ class EngineWorker : public QObject {
   void setImage(const QImage& image, const QString& key);
   void predict(quint64 requestId, const sam3::prompt::InteractivePrompt& prompt);
   void findSimilar(quint64 requestId, const sam3::segment::FindSimilarRequest& request);
+  void segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options, const sam3::segment::CancelFlag& cancel);
   void loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory);
   void useClassic();
   void preEncode(const QStringList& paths, quint64 generation);

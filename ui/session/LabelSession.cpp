@@ -5,6 +5,7 @@
 #include <QUndoStack>
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "engine/mask/MaskEditing.h"
 #include "engine/mask/Rle.h"
@@ -18,6 +19,9 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
     : QObject(parent), m_document(document), m_engine(engine), m_prompt(new PromptSession(this)) {
   m_brushAsPrompt = QSettings().value(QStringLiteral("brush/asPrompt"), false).toBool();
   m_hoverPreview = QSettings().value(QStringLiteral("point/hoverPreview"), false).toBool();
+  m_everythingOptions.pointsPerSide = QSettings().value(QStringLiteral("everything/pointsPerSide"), 32).toInt();
+  m_everythingOptions.exclusive = QSettings().value(QStringLiteral("everything/exclusive"), true).toBool();
+  if (!m_everythingOptions.validate().empty()) m_everythingOptions = {};
   m_currentCategory = m_document->defaultCategory();  // digits and new objects need a class
   connect(m_prompt, &PromptSession::changed, this, &LabelSession::onPromptChanged);
   connect(m_engine, &EngineService::predictionReady, this, [this](quint64, const segment::Prediction& prediction) {
@@ -29,8 +33,14 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
           [this](quint64, const QString& error) { Q_EMIT failed(tr("Segmentation failed: %1").arg(error)); });
   connect(m_engine, &EngineService::similarReady, this,
           [this](quint64, const segment::FindSimilarResult& result) { onConceptFound(result); });
-  connect(m_engine, &EngineService::similarFailed, this,
-          [this](quint64, const QString& error) { Q_EMIT failed(tr("Find similar failed: %1").arg(error)); });
+  connect(m_engine, &EngineService::similarFailed, this, [this](quint64, const QString& error) {
+    const bool everything = std::exchange(m_everythingRunning, false);
+    if (error == QLatin1String("cancelled")) {
+      Q_EMIT message(everything ? tr("Segment everything cancelled") : tr("Search cancelled"), 3000);
+    } else {
+      Q_EMIT failed((everything ? tr("Segment everything failed: %1") : tr("Find similar failed: %1")).arg(error));
+    }
+  });
   connect(m_engine, &EngineService::engineChanged, this, [this] {
     if (!m_prompt->prompt().empty()) onPromptChanged();  // the new engine answers the same prompt
   });
@@ -137,6 +147,9 @@ void LabelSession::clearPrompt() {
 }
 
 void LabelSession::clearConcept() {
+  if (m_everythingRunning) m_engine->cancelConcept();
+  m_everythingRunning = false;
+  m_everything = false;
   m_exemplars.clear();
   m_phrase.clear();
   m_similar.clear();
@@ -180,9 +193,31 @@ void LabelSession::requestConcept() {
   Q_EMIT message(m_phrase.isEmpty() ? tr("Looking for similar objects…") : tr("Looking for \"%1\"…").arg(m_phrase), 0);
 }
 
+bool LabelSession::segmentEverything() {
+  if (!m_engine->engine().capabilities.everything) {
+    Q_EMIT message(tr("Segment everything needs a SAM3 model bundle (Tools > Load SAM3 Model Bundle)"), 5000);
+    return false;
+  }
+  if (m_imageId == 0) return false;
+  clearConcept();
+  m_everything = m_everythingRunning = true;
+  m_engine->requestEverything(m_everythingOptions);
+  const int side = m_everythingOptions.pointsPerSide;
+  Q_EMIT message(tr("Segmenting everything (%1 clicks)… Esc cancels").arg(side * side), 0);
+  return true;
+}
+
+void LabelSession::setEverythingOptions(const segment::EverythingOptions& options) {
+  if (!options.validate().empty()) return;
+  m_everythingOptions = options;
+  QSettings().setValue(QStringLiteral("everything/pointsPerSide"), options.pointsPerSide);
+  QSettings().setValue(QStringLiteral("everything/exclusive"), options.exclusive);
+}
+
 void LabelSession::setCandidateThreshold(double threshold) {
   m_threshold = std::clamp(threshold, 0.0, 1.0);
-  const bool asked = !m_phrase.isEmpty() || !m_exemplars.empty();
+  // Segment everything's scores already passed its own filter: the slider only filters them.
+  const bool asked = !m_everything && (!m_phrase.isEmpty() || !m_exemplars.empty());
   if (asked && m_threshold < m_requestedThreshold) {
     requestConcept();  // the engine dropped what scored below the old threshold
   } else {
@@ -202,6 +237,7 @@ void LabelSession::refilterCandidates() {
 }
 
 void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
+  m_everythingRunning = false;
   if (!m_askingClass) {
     m_found = result.instances;
     m_foundClasses.assign(m_found.size(), 0);
@@ -272,9 +308,11 @@ bool LabelSession::acceptSimilarCandidates() {
     const int cls = m_similarClasses[i];
     const annotation::Category* category = cls ? m_document->project().category(cls) : nullptr;
     const std::string phrase = category ? category->name : m_phrase.toStdString();
+    const char* how = m_everything ? " everything" : phrase.empty() ? " find-similar" : " text";
     Document::NewObject object{m_imageId, mask::encode(m_similar[i].mask), m_similar[i].score,
-                               m_engine->engine().name.toStdString() + (phrase.empty() ? " find-similar" : " text")};
+                               m_engine->engine().name.toStdString() + how};
     if (!phrase.empty()) object.promptHistory.push_back({{"type", "text"}, {"text", phrase}});
+    if (m_everything) object.promptHistory.push_back({{"type", "everything"}, {"grid", m_everythingOptions.pointsPerSide}});
     for (const Exemplar& e : m_exemplars) {
       object.promptHistory.push_back({{"type", "exemplar"}, {"xyxy", {e.box.left(), e.box.top(), e.box.right(), e.box.bottom()}},
                                       {"label", e.positive ? 1 : 0}});

@@ -67,6 +67,13 @@ class LabelSession : public QObject {
   // The class each candidate gets when accepted (0: the current class), parallel to
   // similarCandidates().
   const std::vector<int>& candidateClasses() const { return m_similarClasses; }
+  // Segment everything (SAM3): a grid of clicks whose distinct masks become candidates, as for
+  // a concept prompt. False (and a message) without an image or an engine that can. Clearing
+  // the prompt (Esc) cancels it.
+  bool segmentEverything();
+  bool everythingRunning() const { return m_everythingRunning; }
+  const segment::EverythingOptions& everythingOptions() const { return m_everythingOptions; }
+  void setEverythingOptions(const segment::EverythingOptions& options);  // remembered in the settings
   // Candidates scoring below `threshold` are hidden. Raising it filters what the engine found
   // (no model run); lowering it below what was asked for asks the engine again.
   double candidateThreshold() const { return m_threshold; }
@@ -129,6 +136,9 @@ class LabelSession : public QObject {
   std::vector<int> m_foundClasses, m_similarClasses;  // parallel: the class to give (0: the current)
   std::vector<std::pair<int, QString>> m_classQueue;  // class names still to ask for
   int m_askingClass = 0;                              // the class whose name was asked last (0: none)
+  segment::EverythingOptions m_everythingOptions;
+  bool m_everything = false;         // the candidates came from segment everything
+  bool m_everythingRunning = false;
   QString m_phrase;
   double m_threshold = 0.5;
   double m_requestedThreshold = 0.5;

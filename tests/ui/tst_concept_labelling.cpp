@@ -1,0 +1,321 @@
+// Concept labelling through the real main window (offscreen) on the fake engine: find by text
+// (phrase, threshold, accept, undo), class names as prompts on the image and on the folder
+// (review gallery, cancel keeping what was found), segment everything (candidates, grid
+// option, Esc cancels, disabled without a model), and segment everything on the fixture SAM3
+// bundle (masks without a shared pixel after NMS).
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QToolButton>
+#include <QUndoStack>
+#include <algorithm>
+#include <set>
+
+#include "GuiHarness.h"
+#include "support/TestSupport.h"
+#include "ui/ReviewGallery.h"
+#include "ui/TextPromptBar.h"
+#include "ui/controllers/BatchController.h"
+#include "ui/session/LabelSession.h"
+
+using namespace sam3;
+using test::at;
+using test::drag;
+using test::Harness;
+using ui::MainWindow;
+
+namespace {
+
+QAction* actionNamed(MainWindow& w, const QString& text) {
+  for (QAction* a : w.findChildren<QAction*>()) {
+    if (a->text().remove(QLatin1Char('&')) == text) return a;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+class TestConceptLabelling : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void init() { QSettings().clear(); }
+
+  void findByTextThresholdAcceptAndUndo() {
+    // T focuses the phrase box; Enter sends the phrase (with the exemplars drawn) as one
+    // concept prompt; the slider hides low scores without a model run and asks again only
+    // below what was asked for; Enter accepts every candidate in one step with the class.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
+    QTest::keyClick(&w, Qt::Key_F);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    drag(w, {40, 40}, {80, 80});  // an exemplar first: it joins the phrase
+    QVERIFY(found.wait(10000));
+    QTest::keyClick(&w, Qt::Key_T);
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->hasFocus());
+    QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("round things"));
+    QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(h.config->lastText, std::string("round things"));
+    QCOMPARE(h.config->lastExemplars, size_t(1));
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(3));  // 0.9, 0.7, 0.5 at the default 0.5
+    const int searches = h.config->searches;
+    w.textPromptBar()->thresholdSlider()->setValue(80);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(1));
+    QCOMPARE(int(h.config->searches), searches);  // filtered, not run again
+    w.textPromptBar()->thresholdSlider()->setValue(20);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(int(h.config->searches), searches + 1);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
+    QCOMPARE(w.textPromptBar()->phraseBox()->itemText(0), QStringLiteral("round things"));  // remembered
+    w.session()->chooseCategoryRow(0);
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    const auto objects = h.project().objectsOfImage(w.currentImageId());
+    QCOMPARE(objects.size(), size_t(4));
+    QCOMPARE(objects.front()->categoryId, w.session()->currentCategory());
+    QCOMPARE(objects.front()->promptHistory.at(0).at("text").get<std::string>(), std::string("round things"));
+    QVERIFY(w.session()->similarCandidates().empty() && w.session()->phrase().isEmpty());
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one undo step
+    QVERIFY(h.project().objects().empty());
+  }
+
+  void classNamesAsPrompts() {
+    // Ctrl+T asks for every class by its name in turn; each candidate keeps its class, and
+    // Enter accepts them all, each with its own class, in one undo step.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
+    const int dog = w.document()->addCategory(QStringLiteral("dog"), {0, 0, 255});
+    const int classes = int(h.project().categories().size());  // "object" too
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), classes, 10000);
+    QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * classes));  // 0.9, 0.7, 0.5 per class
+    QCOMPARE(h.config->lastText, std::string("dog"));
+    const std::vector<int> candidateClasses = w.session()->candidateClasses();
+    QCOMPARE(std::count(candidateClasses.begin(), candidateClasses.end(), car), 3L);
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));  // Point tool: not a rejection
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    const auto objects = h.project().objectsOfImage(w.currentImageId());
+    QCOMPARE(objects.size(), size_t(3 * classes));
+    QCOMPARE(std::count_if(objects.begin(), objects.end(), [dog](const auto* o) { return o->categoryId == dog; }), 3L);
+    QCOMPARE(w.document()->undoStack()->count() > 0, true);
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for every class
+    QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
+  }
+
+  void findByTextIsDisabledWithoutAPhraseEngine() {
+    Harness h;
+    QVERIFY(h.start());
+    QTRY_VERIFY(h.window->textPromptBar()->phraseBox()->toolTip().contains(QStringLiteral("SAM3 model bundle")));
+    QVERIFY(!h.window->textPromptBar()->phraseBox()->isEnabled());
+  }
+
+  void folderBatchWithTheClassNames() {
+    // Every class name as a phrase on every image; the gallery groups the hits by class; the
+    // kept ones are added with their classes in one step. Without a phrase engine: refused.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start(3));
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
+    const int classes = int(h.project().categories().size());  // "object" and "car"
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(finished.wait(20000));
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    ui::ReviewGallery* gallery = w.batch()->reviewGallery();
+    QCOMPARE(gallery->list()->count(), 3 * 3 * classes);  // 3 images x 3 hits at 0.5 x each class
+    QVERIFY(gallery->list()->item(0)->text().startsWith(QStringLiteral("car · ")));  // grouped by class
+    QVERIFY(gallery->list()->item(9)->text().startsWith(QStringLiteral("object · ")));
+    QTest::mouseClick(gallery->acceptButton(), Qt::LeftButton);
+    QCOMPARE(h.project().objects().size(), size_t(9 * classes));
+    int cars = 0;
+    for (const auto& entry : h.project().objects()) cars += entry.second.categoryId == car;
+    QCOMPARE(cars, 9);
+    w.document()->undoStack()->undo();  // one step for every class
+    QVERIFY(h.project().objects().empty());
+    h.config->text = false;
+    w.useClassicEngine();  // the fake factory is not used again: the classic engine takes no phrases
+    QTRY_VERIFY(!w.engineService()->engine().capabilities.text);
+    QVERIFY(!w.batch()->labelFolderWithClassNames());
+  }
+
+
+  void segmentEverythingCandidatesAcceptAndUndo() {
+    // Ctrl+Shift+A: the engine's distinct masks become candidates; the slider filters them
+    // without running the model again; a click rejects one; Enter accepts the rest in one step.
+    Harness h;
+    h.config->everything = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.textPromptBar()->everythingButton()->isEnabled());
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    QTest::keyClick(&w, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(h.config->lastGrid, 32);  // the default grid
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(5));
+    w.textPromptBar()->thresholdSlider()->setValue(88);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(2));  // 0.95 and 0.90
+    w.textPromptBar()->thresholdSlider()->setValue(0);
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(5));
+    QCOMPARE(int(h.config->everythingRuns), 1);  // filtered, never asked again
+    QTest::keyClick(&w, Qt::Key_F);  // with the Find Similar tool a click on a candidate rejects it
+    QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {90, 200}));  // the second disc
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    const auto objects = h.project().objectsOfImage(w.currentImageId());
+    QCOMPARE(objects.size(), size_t(4));
+    QVERIFY(objects.front()->source.find("everything") != std::string::npos);
+    QCOMPARE(objects.front()->promptHistory.at(0).at("type").get<std::string>(), std::string("everything"));
+    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(h.project().objects().empty());
+    // The button's menu sets the grid, remembered for the next session.
+    QMenu* menu = w.textPromptBar()->everythingButton()->menu();
+    QAction* grid16 = nullptr;
+    for (QAction* a : menu->actions()) {
+      if (a->text().startsWith(QStringLiteral("Grid 16"))) grid16 = a;
+    }
+    QVERIFY(grid16);
+    grid16->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("everything/pointsPerSide")).toInt(), 16);
+    QTest::mouseClick(w.textPromptBar()->everythingButton(), Qt::LeftButton);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(h.config->lastGrid, 16);
+  }
+
+  void segmentEverythingIsDisabledWithoutAModel() {
+    Harness h;  // the fake engine without the capability stands for the classic engine
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QToolButton* button = w.textPromptBar()->everythingButton();
+    QTRY_VERIFY(button->toolTip().contains(QStringLiteral("SAM3 model bundle")));
+    QVERIFY(!button->isEnabled());
+    QAction* action = actionNamed(w, QStringLiteral("Segment Everything"));
+    QVERIFY(action);
+    QVERIFY(!action->isEnabled());
+    QVERIFY(action->toolTip().contains(QStringLiteral("Load SAM3 Model Bundle")));
+    QVERIFY(!w.session()->segmentEverything());  // asked directly: refused with a message
+    QCOMPARE(int(h.config->everythingRuns), 0);
+  }
+
+  void escCancelsSegmentEverything() {
+    Harness h;
+    h.config->everything = true;
+    h.config->everythingDelayMs = 5000;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.textPromptBar()->everythingButton()->isEnabled());
+    QSignalSpy failed(w.engineService(), &ui::EngineService::similarFailed);
+    QSignalSpy messages(w.session(), &ui::LabelSession::message);
+    QVERIFY(w.session()->segmentEverything());
+    QVERIFY(w.session()->everythingRunning());
+    QTRY_COMPARE(int(h.config->everythingRuns), 1);  // the engine is working on it
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Escape);
+    QVERIFY(!w.session()->everythingRunning());
+    QVERIFY(failed.wait(3000));  // long before the 5 s the engine would take
+    QCOMPARE(failed.first().at(1).toString(), QStringLiteral("cancelled"));
+    QVERIFY(w.session()->similarCandidates().empty());
+  }
+
+  void classNameFolderBatchCancelKeepsWhatWasFound() {
+    // Cancel after the first image of a slow folder batch: the gallery opens with that image's
+    // hits, grouped by class, and accepting them works as for a finished batch.
+    Harness h;
+    h.config->text = true;
+    h.config->encodeDelayMs = 700;
+    QVERIFY(h.start(4));
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    QSignalSpy imageDone(w.engineService(), &ui::EngineService::batchImageDone);
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QVERIFY(w.batch()->labelFolderWithClassNames());
+    QVERIFY(imageDone.wait(20000));
+    QProgressDialog* progress = w.findChild<QProgressDialog*>();
+    QVERIFY(progress);
+    QPushButton* cancel = progress->findChild<QPushButton*>();
+    QVERIFY(cancel);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(0).toBool(), true);  // cancelled
+    int hits = 0, imagesWithHits = 0;
+    for (const QList<QVariant>& event : imageDone) {
+      const auto n = int(qvariant_cast<std::vector<ui::BatchHit>>(event.at(2)).size());
+      hits += n;
+      imagesWithHits += n > 0;
+    }
+    QVERIFY2(imagesWithHits >= 1 && imagesWithHits < 4, qPrintable(QString::number(imagesWithHits)));
+    QCOMPARE(hits, 3 * imagesWithHits);  // 3 hits at 0.5 per image for the one class
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    ui::ReviewGallery* gallery = w.batch()->reviewGallery();
+    QCOMPARE(gallery->list()->count(), hits);  // everything found before the cancel
+    QTest::mouseClick(gallery->acceptButton(), Qt::LeftButton);
+    QCOMPARE(int(h.project().objects().size()), hits);
+  }
+
+  void segmentEverythingOnTheFixtureBundle() {
+    // The real engine: a 4x4 grid with every filter open; after NMS and the exclusive claims
+    // no pixel belongs to two candidates, and accepting adds them all in one step.
+    if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    QTemporaryDir bundleDir;
+    const QString bundle = bundleDir.filePath(QStringLiteral("fixture.sam3bundle"));
+    const QString error = test::makeFixtureBundle(bundle, /*withVariants=*/false);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTemporaryDir folder;
+    test::writeFolder(folder.path(), 1);
+    MainWindow w;
+    w.resize(1000, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFolder(folder.path()));
+    QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
+    w.loadBundle(bundle);
+    QVERIFY(changed.wait(60000));
+    QTRY_VERIFY(w.textPromptBar()->everythingButton()->isEnabled());
+    segment::EverythingOptions options;
+    options.pointsPerSide = 4;
+    options.minPredictedIou = 0.0;
+    options.minStability = 0.0;
+    w.session()->setEverythingOptions(options);
+    w.textPromptBar()->thresholdSlider()->setValue(0);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    QTest::mouseClick(w.textPromptBar()->everythingButton(), Qt::LeftButton);
+    QVERIFY(found.wait(120000));
+    const std::vector<segment::Instance>& candidates = w.session()->similarCandidates();
+    QVERIFY(!candidates.empty());
+    std::vector<uint8_t> owners(size_t(candidates.front().mask.pixelCount()), 0);
+    for (const segment::Instance& c : candidates) {
+      QCOMPARE(c.mask.width(), 320);
+      for (int64_t p = 0; p < c.mask.pixelCount(); ++p) owners[size_t(p)] += c.mask.data()[p];
+    }
+    QVERIFY(*std::max_element(owners.begin(), owners.end()) <= 1);
+    const size_t count = candidates.size();
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(w.document()->project().objectsOfImage(w.currentImageId()).size(), count);
+    w.document()->undoStack()->undo();
+    QVERIFY(w.document()->project().objectsOfImage(w.currentImageId()).empty());
+    QSettings().remove(QStringLiteral("engine/bundle"));
+  }
+};
+
+QTEST_MAIN(TestConceptLabelling)
+#include "tst_concept_labelling.moc"
