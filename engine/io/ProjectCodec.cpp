@@ -56,7 +56,9 @@ std::string colorToHex(const std::array<uint8_t, 3>& color) {
 }
 
 json toJson(const annotation::Category& c) {
-  return {{"id", c.id}, {"name", c.name}, {"color", colorToHex(c.color)}, {"supercategory", c.supercategory}};
+  json j = {{"id", c.id}, {"name", c.name}, {"color", colorToHex(c.color)}, {"supercategory", c.supercategory}};
+  if (!c.phrase.empty()) j["phrase"] = c.phrase;  // absent in projects without one (older readers ignore it)
+  return j;
 }
 
 json toJson(const annotation::ImageRecord& i, const std::string& relativeTo) {
@@ -92,6 +94,7 @@ annotation::Category categoryFromJson(const json& j, const std::string& path) {
   const std::string color = text(j, "color", path, false);
   if (!color.empty()) c.color = colorFromHex(color, path + ".color");
   c.supercategory = text(j, "supercategory", path, false);
+  c.phrase = text(j, "phrase", path, false);
   return c;
 }
 

@@ -227,4 +227,10 @@ Rle unite(const Rle& a, const Rle& b) { return combine(a, b, [](bool x, bool y) 
 Rle intersect(const Rle& a, const Rle& b) { return combine(a, b, [](bool x, bool y) { return x && y; }); }
 Rle subtract(const Rle& a, const Rle& b) { return combine(a, b, [](bool x, bool y) { return x && !y; }); }
 
+double iou(const Rle& a, const Rle& b) {
+  if (a.height != b.height || a.width != b.width) return 0.0;
+  const int64_t inter = area(intersect(a, b)), uni = area(a) + area(b) - inter;
+  return uni == 0 ? 0.0 : double(inter) / double(uni);
+}
+
 }  // namespace sam3::mask

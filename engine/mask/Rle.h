@@ -44,6 +44,9 @@ int64_t area(const Rle& rle);
 // foreground run continues from one column into the next, y = 0 and height = h.
 std::array<double, 4> boundingBox(const Rle& rle);
 
+// Intersection over union (0 when both are empty or the sizes differ), as the COCO API's iou.
+double iou(const Rle& a, const Rle& b);
+
 Rle unite(const Rle& a, const Rle& b);        // a OR b
 Rle intersect(const Rle& a, const Rle& b);    // a AND b
 Rle subtract(const Rle& a, const Rle& b);     // a AND NOT b

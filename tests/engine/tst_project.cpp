@@ -60,12 +60,24 @@ class TestProject : public QObject {
     QCOMPARE(p.objects().size(), size_t(1));  // its objects went with it
   }
 
+  void classPhrasesSplitOnCommas() {
+    annotation::Category c{1, " car ", {}, "", ""};
+    QCOMPARE(annotation::conceptPhrases(c), (std::vector<std::string>{"car"}));  // the name, trimmed
+    c.phrase = "car, van ,, car,  pickup truck ";
+    QCOMPARE(annotation::conceptPhrases(c), (std::vector<std::string>{"car", "van", "pickup truck"}));
+    c.phrase = " , ";
+    QCOMPARE(annotation::conceptPhrases(c), (std::vector<std::string>{"car"}));  // nothing usable: the name
+    c.name = "  ";
+    QVERIFY(annotation::conceptPhrases(c).empty());
+  }
+
   void saveLoadRoundTrip() {
     QTemporaryDir dir;
     const std::string path = dir.filePath(QStringLiteral("p.sam3proj")).toStdString();
     const annotation::Project p = test::makeSampleProject();
     io::saveProject(p, path);
     QVERIFY(io::loadProject(path) == p);
+    QCOMPARE(io::loadProject(path).categoryByName("dog")->phrase, std::string("dog, puppy"));
     struct stat st {};
     QCOMPARE(::stat(path.c_str(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0644);

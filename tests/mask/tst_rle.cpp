@@ -89,7 +89,11 @@ class TestRle : public QObject {
       QVERIFY(decode(intersect(encode(a), encode(b))) == n);
       QVERIFY(decode(subtract(encode(a), encode(b))) == d);
       QVERIFY(unite(encode(a), encode(b)) == encode(u));  // canonical runs
+      const int64_t inter = n.area(), uni = u.area();
+      QCOMPARE(iou(encode(a), encode(b)), uni == 0 ? 0.0 : double(inter) / double(uni));
     }
+    QCOMPARE(iou(encode(BinaryMask(4, 4)), encode(BinaryMask(4, 4))), 0.0);  // both empty
+    QCOMPARE(iou(encode(BinaryMask(2, 3)), encode(BinaryMask(3, 2))), 0.0);  // sizes differ
     QVERIFY_THROWS_EXCEPTION(RleError, unite(encode(BinaryMask(2, 3)), encode(BinaryMask(3, 2))));
   }
 

@@ -20,7 +20,7 @@ inline mask::BinaryMask discMask(int h, int w, int cy, int cx, int r, int holeR 
 inline annotation::Project makeSampleProject() {
   annotation::Project p;
   const int cat = p.putCategory({0, "cat", {230, 25, 75}, "animal"});
-  const int dog = p.putCategory({0, "dog", {60, 180, 75}, "animal"});
+  const int dog = p.putCategory({0, "dog", {60, 180, 75}, "animal", "dog, puppy"});
   const int crowd = p.putCategory({0, "people", {0, 130, 200}, ""});
   const int a = p.putImage({0, "images/a.png", 80, 60, "abc", annotation::ImageStatus::InProgress});
   const int b = p.putImage({0, "images/b.jpg", 50, 40, "", annotation::ImageStatus::New});

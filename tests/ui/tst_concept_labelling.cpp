@@ -22,6 +22,7 @@
 #include "ui/ReviewGallery.h"
 #include "ui/TextPromptBar.h"
 #include "ui/controllers/BatchController.h"
+#include "ui/docks/ClassesDock.h"
 #include "ui/session/LabelSession.h"
 
 using namespace sam3;
@@ -157,6 +158,35 @@ class TestConceptLabelling : public QObject {
     QVERIFY(!w.batch()->labelFolderWithClassNames());
   }
 
+
+  void classPhrasesAskEachAlternativeOnce() {
+    // Class "car" with the phrase "car, van": both are asked, on the image and on the folder;
+    // the same object found by both is kept once. The phrase shows in the Classes dock and is
+    // an undoable edit.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start(2));
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.engineService()->engine().capabilities.text);
+    const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
+    QVERIFY(w.document()->setCategoryPhrase(car, QStringLiteral(" car, van ")));
+    QCOMPARE(h.project().category(car)->phrase, std::string("car, van"));
+    QVERIFY(!w.classesDock()->list()->findItems(QStringLiteral("“car, van”"), Qt::MatchContains).isEmpty());
+    const int phrases = int(h.project().categories().size()) + 1;  // "object", "car", "van"
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    QVERIFY(w.session()->labelWithClassNames());
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), phrases, 10000);
+    QCOMPARE(h.config->lastText, std::string("van"));
+    QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * 2));  // 3 per class: "van" found the same discs
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QVERIFY(w.batch()->labelFolderWithClassNames());
+    QVERIFY(finished.wait(20000));
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    QCOMPARE(w.batch()->reviewGallery()->list()->count(), 2 * 3 * 2);  // images x hits x classes
+    w.batch()->reviewGallery()->reject();
+    w.document()->undoStack()->undo();  // the phrase edit
+    QVERIFY(h.project().category(car)->phrase.empty());
+  }
 
   void segmentEverythingCandidatesAcceptAndUndo() {
     // Ctrl+Shift+A: the engine's distinct masks become candidates; the slider filters them

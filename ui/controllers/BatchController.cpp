@@ -1,6 +1,7 @@
 #include "ui/controllers/BatchController.h"
 
 #include <QProgressDialog>
+#include <algorithm>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
@@ -54,12 +55,12 @@ bool BatchController::labelFolderWithClassNames() {
   }
   std::vector<BatchPrompt> prompts;
   for (const auto& [id, category] : m_session->document()->project().categories()) {
-    const QString name = QString::fromStdString(category.name).trimmed();
-    if (name.isEmpty()) continue;
-    segment::FindSimilarRequest request;
-    request.text = name.toStdString();
-    request.threshold = m_session->candidateThreshold();
-    prompts.push_back({request, id, name});
+    for (const std::string& phrase : annotation::conceptPhrases(category)) {
+      segment::FindSimilarRequest request;
+      request.text = phrase;
+      request.threshold = m_session->candidateThreshold();
+      prompts.push_back({request, id, QString::fromStdString(category.name)});
+    }
   }
   if (prompts.empty()) {
     Q_EMIT message(tr("Name a class first: its name is the phrase"), 5000);
@@ -67,6 +68,20 @@ bool BatchController::labelFolderWithClassNames() {
   }
   run(prompts);
   return true;
+}
+
+void BatchController::addHits(const std::vector<BatchHit>& hits) {
+  // The same object found by two phrases of one class ("car, van") is kept once, the better.
+  for (const BatchHit& hit : hits) {
+    auto same = std::find_if(m_hits.begin(), m_hits.end(), [&hit](const BatchHit& kept) {
+      return hit.tag != 0 && kept.tag == hit.tag && kept.imagePath == hit.imagePath && mask::iou(kept.mask, hit.mask) > 0.7;
+    });
+    if (same == m_hits.end()) {
+      m_hits.push_back(hit);
+    } else if (hit.score > same->score) {
+      *same = hit;
+    }
+  }
 }
 
 void BatchController::run(const std::vector<BatchPrompt>& prompts) {
@@ -85,7 +100,7 @@ void BatchController::run(const std::vector<BatchPrompt>& prompts) {
   auto finished = std::make_shared<QMetaObject::Connection>();
   *done = connect(engine, &EngineService::batchImageDone, this,
                   [this, progress](int count, int, const std::vector<BatchHit>& hits, const QString& error) {
-                    m_hits.insert(m_hits.end(), hits.begin(), hits.end());
+                    addHits(hits);
                     if (progress) progress->setValue(count);
                     if (!error.isEmpty()) qCWarning(lcUi).noquote() << "batch:" << error;
                   });

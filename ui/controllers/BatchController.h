@@ -37,6 +37,7 @@ class BatchController : public QObject {
 
  private:
   void run(const std::vector<BatchPrompt>& prompts);
+  void addHits(const std::vector<BatchHit>& hits);
 
   LabelSession* m_session;
   FolderController* m_folders;

@@ -32,13 +32,18 @@ ClassesDock::ClassesDock(QWidget* parent) : QDockWidget(tr("Classes"), parent), 
   auto* add = new QPushButton(tr("Add"), panel);
   auto* rename = new QPushButton(tr("Rename"), panel);
   auto* recolor = new QPushButton(tr("Colour"), panel);
-  for (QPushButton* b : {add, rename, recolor}) buttons->addWidget(b);
+  auto* phrase = new QPushButton(tr("Phrase"), panel);
+  phrase->setObjectName(QStringLiteral("classPhraseButton"));
+  phrase->setToolTip(tr("What SAM3 is asked for this class when labelling with the class names "
+                        "(e.g. \"car, van\"; empty: the class name)"));
+  for (QPushButton* b : {add, rename, recolor, phrase}) buttons->addWidget(b);
   layout->addLayout(buttons);
   setWidget(panel);
   m_list->setAccessibleName(tr("Classes; keys 1 to 9 choose"));
   connect(add, &QPushButton::clicked, this, &ClassesDock::addRequested);
   connect(rename, &QPushButton::clicked, this, [this] { if (currentId()) Q_EMIT renameRequested(currentId()); });
   connect(recolor, &QPushButton::clicked, this, [this] { if (currentId()) Q_EMIT recolorRequested(currentId()); });
+  connect(phrase, &QPushButton::clicked, this, [this] { if (currentId()) Q_EMIT phraseRequested(currentId()); });
   connect(m_list, &QListWidget::itemDoubleClicked, this, [this] { if (currentId()) Q_EMIT renameRequested(currentId()); });
   connect(m_list, &QListWidget::currentRowChanged, this, [this] {
     if (!m_updating && currentId()) Q_EMIT categoryChosen(currentId());
@@ -58,7 +63,9 @@ void ClassesDock::refresh(const annotation::Project& project, int currentCategor
     QPixmap pixmap(14, 14);
     pixmap.fill(QColor(category.color[0], category.color[1], category.color[2]));
     const QString digit = row < 9 ? QString::number(row + 1) + QStringLiteral("  ") : QStringLiteral("    ");
-    auto* item = new QListWidgetItem(QIcon(pixmap), digit + QString::fromStdString(category.name), m_list);
+    QString text = digit + QString::fromStdString(category.name);
+    if (!category.phrase.empty()) text += QStringLiteral("  “%1”").arg(QString::fromStdString(category.phrase));
+    auto* item = new QListWidgetItem(QIcon(pixmap), text, m_list);
     item->setData(kIdRole, id);
     if (id == currentCategory) m_list->setCurrentItem(item);
     ++row;
@@ -83,6 +90,17 @@ void ClassesDock::attach(Document* document, LabelSession* session) {
     const QString name = QInputDialog::getText(this, tr("Rename Class"), tr("Name:"), QLineEdit::Normal,
                                                QString::fromStdString(document->project().category(id)->name), &ok);
     if (ok) document->renameCategory(id, name);
+  });
+  connect(this, &ClassesDock::phraseRequested, this, [this, document](int id) {
+    const annotation::Category* category = document->project().category(id);
+    bool ok = false;
+    const QString phrase = QInputDialog::getText(
+        this, tr("Class Phrase"),
+        tr("What to ask SAM3 for the class \"%1\" when labelling with the class names.\n"
+           "Separate alternatives with commas (each is asked on its own); leave empty to use the name.")
+            .arg(QString::fromStdString(category->name)),
+        QLineEdit::Normal, QString::fromStdString(category->phrase), &ok);
+    if (ok) document->setCategoryPhrase(id, phrase);
   });
   connect(this, &ClassesDock::recolorRequested, this, [this, document](int id) {
     const auto c = document->project().category(id)->color;

@@ -1,5 +1,6 @@
 #pragma once
-// Classes: the list (digits 1-9 select the first nine), with add, rename and recolour. The
+// Classes: the list (digits 1-9 select the first nine), with add, rename, recolour and the
+// class's phrase for a concept model (class names as prompts; shown after the name). The
 // current class is what new objects get; with objects selected, choosing a class changes theirs.
 
 #include <QDockWidget>
@@ -30,6 +31,7 @@ class ClassesDock : public QDockWidget {
   void addRequested();
   void renameRequested(int id);
   void recolorRequested(int id);
+  void phraseRequested(int id);
 
  private:
   int currentId() const;

@@ -245,6 +245,16 @@ bool Document::renameCategory(int id, const QString& name) {
   return true;
 }
 
+bool Document::setCategoryPhrase(int id, const QString& phrase) {
+  const annotation::Category* category = m_project.category(id);
+  const std::string value = phrase.trimmed().toStdString();
+  if (!category || category->phrase == value) return false;
+  annotation::Category after = *category;
+  after.phrase = value;
+  m_undo.push(new CategoryCommand(this, tr("Set the phrase of class %1").arg(QString::fromStdString(category->name)), *category, after));
+  return true;
+}
+
 bool Document::recolorCategory(int id, const std::array<uint8_t, 3>& color) {
   const annotation::Category* category = m_project.category(id);
   if (!category || category->color == color) return false;

@@ -60,6 +60,7 @@ class Document : public QObject {
   int addCategory(const QString& name, const std::array<uint8_t, 3>& color);
   bool renameCategory(int id, const QString& name);
   bool recolorCategory(int id, const std::array<uint8_t, 3>& color);
+  bool setCategoryPhrase(int id, const QString& phrase);  // "" = ask by the class name
 
   // Work status of an image (journaled, not an undo step: it is workflow state).
   void setImageStatus(int imageId, annotation::ImageStatus status);

@@ -247,8 +247,18 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
                    8000);
     return;
   }
-  m_found.insert(m_found.end(), result.instances.begin(), result.instances.end());
-  m_foundClasses.resize(m_found.size(), m_askingClass);
+  // A class asked by several phrases ("car, van") may find an object twice: an instance
+  // overlapping one of the same class by more than SAM's NMS IoU (0.7) is the same object.
+  for (const segment::Instance& instance : result.instances) {
+    const segment::PackedMask packed(instance.mask);
+    bool duplicate = false;
+    for (size_t i = 0; i < m_found.size() && !duplicate; ++i) {
+      duplicate = m_foundClasses[i] == m_askingClass && packed.iou(segment::PackedMask(m_found[i].mask)) > 0.7;
+    }
+    if (duplicate) continue;
+    m_found.push_back(instance);
+    m_foundClasses.push_back(m_askingClass);
+  }
   refilterCandidates();
   askNextClass();
 }
@@ -260,8 +270,7 @@ bool LabelSession::labelWithClassNames() {
   }
   clearConcept();
   for (const auto& [id, category] : m_document->project().categories()) {
-    const QString name = QString::fromStdString(category.name).trimmed();
-    if (!name.isEmpty()) m_classQueue.emplace_back(id, name);
+    for (const std::string& phrase : annotation::conceptPhrases(category)) m_classQueue.emplace_back(id, QString::fromStdString(phrase));
   }
   if (m_classQueue.empty() || m_imageId == 0) return false;
   askNextClass();
