@@ -112,8 +112,28 @@ at::Tensor GeometryEncoder::encodePoints(const prompt::GeometryPrompt& prompt, c
   return tokens + label;
 }
 
+at::Tensor GeometryEncoder::poolBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                                      Intermediates* out) const {
+  c10::InferenceMode guard;
+  const at::Tensor boxes = prompt.boxes().to(m_device);  // [Nb,B,4] cx,cy,w,h
+  const int64_t n = boxes.size(0), batch = boxes.size(1), c = m_config.dModel;
+  // xyxy in feature pixels, image-major rows (batch_index, x1, y1, x2, y2) for roi_align.
+  const at::Tensor b = boxes.transpose(0, 1);  // [B,Nb,4]
+  const at::Tensor half = b.narrow(2, 2, 2) / 2;
+  const at::Tensor scale = at::tensor({float(image.width), float(image.height)}).to(boxes.device());
+  const at::Tensor xyxy = at::cat({(b.narrow(2, 0, 2) - half) * scale, (b.narrow(2, 0, 2) + half) * scale}, 2);
+  const at::Tensor index = at::arange(batch, boxes.options().dtype(at::kFloat)).view({batch, 1, 1}).expand({batch, n, 1});
+  const at::Tensor rois = at::cat({index, xyxy}, 2).reshape({batch * n, 5});
+  const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
+  capture(out, "inter.boxes_pool_project.input", pooledMaps);
+  const Linear& project = layer("boxes_pool_project");
+  const at::Tensor pooled = linear(pooledMaps.reshape({batch * n, project.weightT.size(0)}), project);
+  capture(out, "inter.boxes_pool_project.output", pooled.view({batch * n, c, 1, 1}));
+  return pooled.view({batch, n, c}).transpose(0, 1);
+}
+
 at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
-                                        Intermediates* out) const {
+                                        Intermediates* out, const at::Tensor& pooledBoxes) const {
   const at::Tensor& boxes = prompt.boxes();  // [Nb,B,4] cx,cy,w,h
   const int64_t n = boxes.size(0), batch = boxes.size(1), c = m_config.dModel;
   at::Tensor tokens = at::zeros({n, batch, c}, boxes.options().dtype(at::kFloat));
@@ -123,19 +143,12 @@ at::Tensor GeometryEncoder::encodeBoxes(const prompt::GeometryPrompt& prompt, co
     tokens = tokens + direct;
   }
   if (m_config.boxesPool) {
-    // xyxy in feature pixels, image-major rows (batch_index, x1, y1, x2, y2) for roi_align.
-    const at::Tensor b = boxes.transpose(0, 1);  // [B,Nb,4]
-    const at::Tensor half = b.narrow(2, 2, 2) / 2;
-    const at::Tensor scale = at::tensor({float(image.width), float(image.height)}).to(boxes.device());
-    const at::Tensor xyxy = at::cat({(b.narrow(2, 0, 2) - half) * scale, (b.narrow(2, 0, 2) + half) * scale}, 2);
-    const at::Tensor index = at::arange(batch, boxes.options().dtype(at::kFloat)).view({batch, 1, 1}).expand({batch, n, 1});
-    const at::Tensor rois = at::cat({index, xyxy}, 2).reshape({batch * n, 5});
-    const at::Tensor pooledMaps = ops::roiAlign(image.pooledMap, rois, 1.0, m_config.roiSize, m_config.roiSize, -1, false);
-    capture(out, "inter.boxes_pool_project.input", pooledMaps);
-    const Linear& project = layer("boxes_pool_project");
-    const at::Tensor pooled = linear(pooledMaps.reshape({batch * n, project.weightT.size(0)}), project);
-    capture(out, "inter.boxes_pool_project.output", pooled.view({batch * n, c, 1, 1}));
-    tokens = tokens + pooled.view({batch, n, c}).transpose(0, 1);
+    if (pooledBoxes.defined() && (pooledBoxes.dim() != 3 || pooledBoxes.size(0) != n || pooledBoxes.size(1) != batch ||
+                                  pooledBoxes.size(2) != c)) {
+      throw std::invalid_argument("GeometryEncoder: pooled boxes must be [" + std::to_string(n) + ", " + std::to_string(batch) +
+                                  ", " + std::to_string(c) + "], got " + c10::str(pooledBoxes.sizes()));
+    }
+    tokens = tokens + (pooledBoxes.defined() ? pooledBoxes.to(boxes.device(), at::kFloat) : poolBoxes(prompt, image, out));
   }
   if (m_config.boxesPosEnc) {
     const at::Tensor code = m_posEnc.encodeBoxes(boxes);
@@ -183,7 +196,7 @@ at::Tensor GeometryEncoder::encoderLayer(int64_t index, const at::Tensor& input,
 }
 
 GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& promptIn, const GeometryImageContext& image,
-                                         Intermediates* out) const {
+                                         Intermediates* out, const at::Tensor& pooledBoxes) const {
   c10::InferenceMode guard;
   promptIn.validate();
   if (promptIn.batchSize() != image.batch) {
@@ -192,7 +205,7 @@ GeometryEncoding GeometryEncoder::encode(const prompt::GeometryPrompt& promptIn,
   }
   const prompt::GeometryPrompt prompt = m_device.is_cpu() ? promptIn : promptIn.to(m_device);
   const at::Tensor pointTokens = encodePoints(prompt, image, out);
-  const at::Tensor boxTokens = encodeBoxes(prompt, image, out);
+  const at::Tensor boxTokens = encodeBoxes(prompt, image, out, pooledBoxes);
   auto [seq, mask] = prompt::concatPaddedSequences(pointTokens, prompt.pointMask(), boxTokens, prompt.boxMask());
   if (m_config.addCls) {
     const int64_t batch = prompt.batchSize();

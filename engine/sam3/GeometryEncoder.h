@@ -49,8 +49,15 @@ class GeometryEncoder {
                                     int64_t width) const;
 
   // Encodes a prompt whose batch matches the context. Throws std::invalid_argument on mismatch.
+  // `pooledBoxes` [Nb, B, C] (from poolBoxes() on another image's context) replaces the boxes'
+  // pool term: exemplars drawn on another image, our extension (SAM3 pools from the image it
+  // searches); everything else - coordinates, positions, cross-attention - is as given.
   GeometryEncoding encode(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
-                          Intermediates* capture = nullptr) const;
+                          Intermediates* capture = nullptr, const at::Tensor& pooledBoxes = {}) const;
+  // The boxes' pool term [Nb, B, C]: boxes_pool_project of roi_align over the image's
+  // LayerNormed map (what encode() adds to each box token).
+  at::Tensor poolBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
+                       Intermediates* capture = nullptr) const;
 
  private:
   const at::Tensor& w(const std::string& key) const;
@@ -58,7 +65,7 @@ class GeometryEncoder {
   at::Tensor encodePoints(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
                           Intermediates* capture) const;
   at::Tensor encodeBoxes(const prompt::GeometryPrompt& prompt, const GeometryImageContext& image,
-                         Intermediates* capture) const;
+                         Intermediates* capture, const at::Tensor& pooledBoxes) const;
   at::Tensor encoderLayer(int64_t index, const at::Tensor& x, const at::Tensor& mask,
                           const GeometryImageContext& image) const;
 

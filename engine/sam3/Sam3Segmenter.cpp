@@ -64,6 +64,10 @@ struct Sam3Segmenter::State {
   std::optional<model::PortableImage> deviceInteractive;
   bool deviceDecoderFailed = false;  // after a GPU failure the CPU heads take over for good
   std::optional<model::GeometryImageContext> geometry;
+  // Exemplars from another image: the pool term of their boxes there, kept for the next image
+  // of a folder batch (key: that image's content + the boxes).
+  std::string foreignKey;
+  at::Tensor foreignPooled;
   Sam3EngineStats last;
 
   // Bumped whenever the pixels the backbone sees change for the same image, so that embeddings
@@ -140,6 +144,28 @@ struct Sam3Segmenter::State {
     return model::InteractivePredictor(model->interactiveHeads()).predict(interactive, prompt, height, width, multimask);
   }
 
+  // Exemplars drawn on another image (our extension): their coordinates and pool term come from
+  // that image; cross-attention and grounding then see the current one. Throws.
+  std::pair<prompt::GeometryPrompt, at::Tensor> foreignExemplars(const ExemplarSource& source) {
+    const cv::Mat bgr = toBgr8(source.image);
+    prompt::GeometryPromptBuilder builder(bgr.cols, bgr.rows);
+    std::string boxes;
+    for (const Exemplar& e : source.exemplars) {
+      builder.addBox(e.box[0], e.box[1], e.box[2], e.box[3], e.positive);
+      for (double v : e.box) boxes += "," + std::to_string(v);
+      boxes += e.positive ? "+" : "-";
+    }
+    const prompt::GeometryPrompt prompt = builder.build();
+    const std::string imageKey = contentKey(bgr);
+    if (imageKey + boxes != foreignKey) {
+      std::string embeddingSource;
+      const model::ImageEmbedding embedding = imageKey == key ? this->embedding : embed(bgr, imageKey, embeddingSource);
+      foreignPooled = model->geometryEncoder().poolBoxes(prompt, model->geometryImage(embedding));
+      foreignKey = imageKey + boxes;
+    }
+    return {prompt, foreignPooled};
+  }
+
   // The embedding of `bgr` from the caches, or from the backbone (then cached). Throws.
   model::ImageEmbedding embed(const cv::Mat& bgr, const std::string& imageKey, std::string& source) {
     bool fromDisk = false;
@@ -191,7 +217,7 @@ std::unique_ptr<Sam3Segmenter> Sam3Segmenter::open(const Sam3SegmenterOptions& o
 
 std::string Sam3Segmenter::name() const { return "SAM3 (" + m_state->model->manifest().name + ")"; }
 
-Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText(), true}; }
+Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText(), true, true}; }
 
 std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
   (void)imageKey;  // the cache is addressed by content, so a renamed file still hits
@@ -274,11 +300,16 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     result.error = "no image is set";
     return result;
   }
-  if (!request.patches.empty() && request.exemplars.empty() && request.text.empty()) {
-    result.error = "SAM3 finds objects from exemplar boxes on the image itself or from a phrase, not from pixels of another image";
+  const bool foreign = !request.source.image.empty() && !request.source.exemplars.empty();
+  if (!request.patches.empty() && request.exemplars.empty() && request.text.empty() && !foreign) {
+    result.error = "SAM3 finds objects from exemplar boxes (with the image they were drawn on) or from a phrase, not from pixels";
     return result;
   }
-  if (request.exemplars.empty() && request.text.empty()) {
+  if (foreign && !request.exemplars.empty()) {
+    result.error = "exemplars come from one image at a time: this image or the one they were drawn on";
+    return result;
+  }
+  if (request.exemplars.empty() && request.text.empty() && !foreign) {
     result.error = "draw an exemplar box around one object (or type what to find)";
     return result;
   }
@@ -290,9 +321,15 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     c10::InferenceMode guard;
     reportProgress("encoding exemplars", 0.1);
     if (!s.geometry) s.geometry = s.model->geometryImage(s.embedding);
-    prompt::GeometryPromptBuilder builder(s.width, s.height);
-    for (const Exemplar& e : request.exemplars) builder.addBox(e.box[0], e.box[1], e.box[2], e.box[3], e.positive);
-    const model::GeometryEncoding geometry = s.model->geometryEncoder().encode(builder.build(), *s.geometry);
+    model::GeometryEncoding geometry;
+    if (foreign) {
+      const auto [prompt, pooled] = s.foreignExemplars(request.source);
+      geometry = s.model->geometryEncoder().encode(prompt, *s.geometry, nullptr, pooled);
+    } else {
+      prompt::GeometryPromptBuilder builder(s.width, s.height);
+      for (const Exemplar& e : request.exemplars) builder.addBox(e.box[0], e.box[1], e.box[2], e.box[3], e.positive);
+      geometry = s.model->geometryEncoder().encode(builder.build(), *s.geometry);
+    }
     const auto [text, textMask] = s.model->textPrompt(request.text);
     if (cancelled(cancel)) {
       result.error = "cancelled";

@@ -27,6 +27,7 @@ struct Capabilities {
   bool findSimilar = false;
   bool text = false;        // findSimilar accepts a text phrase
   bool everything = false;  // segmentEverything works
+  bool exemplarsFromOtherImages = false;  // findSimilar takes FindSimilarRequest::source (SAM3: our extension)
 };
 
 struct Candidate {
@@ -64,9 +65,19 @@ struct ExemplarPatch {
   bool positive = true;
 };
 
+// Exemplar boxes drawn on another image (the folder image the user drew them on, for a batch
+// over the others). Engines that pool the exemplars' features from the image they were drawn
+// on take this (SAM3 - our extension: the model was trained with exemplars on the image it
+// searches); the classic engine uses pixel patches instead.
+struct ExemplarSource {
+  cv::Mat image;  // 8-bit BGR, BGRA or gray
+  std::vector<Exemplar> exemplars;  // in that image's pixels
+};
+
 struct FindSimilarRequest {
   std::vector<Exemplar> exemplars;
   std::vector<ExemplarPatch> patches;
+  ExemplarSource source;
   std::string text;
   double threshold = 0.5;  // minimum score of a returned instance
   int maxInstances = 200;

@@ -301,16 +301,18 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(int(h.project().objects().size()), hits);
   }
 
-  void segmentEverythingOnTheFixtureBundle() {
+  void sam3EverythingAndExemplarsFromAnotherImage() {
     // The real engine: a 4x4 grid with every filter open; after NMS and the exclusive claims
-    // no pixel belongs to two candidates, and accepting adds them all in one step.
+    // no pixel belongs to two candidates, and accepting adds them all in one step. Then
+    // exemplars drawn on the first image label the folder (our extension, said in the window)
+    // without an error on any image.
     if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
     QTemporaryDir bundleDir;
     const QString bundle = bundleDir.filePath(QStringLiteral("fixture.sam3bundle"));
     const QString error = test::makeFixtureBundle(bundle, /*withVariants=*/false);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QTemporaryDir folder;
-    test::writeFolder(folder.path(), 1);
+    test::writeFolder(folder.path(), 2);
     MainWindow w;
     w.resize(1000, 700);
     w.show();
@@ -343,6 +345,22 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(w.document()->project().objectsOfImage(w.currentImageId()).size(), count);
     w.document()->undoStack()->undo();
     QVERIFY(w.document()->project().objectsOfImage(w.currentImageId()).empty());
+
+    QTest::keyClick(&w, Qt::Key_F);
+    drag(w, {60, 80}, {140, 160});
+    QVERIFY(found.wait(60000));
+    QSignalSpy imageDone(w.engineService(), &ui::EngineService::batchImageDone);
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QSignalSpy messages(w.batch(), &ui::BatchController::message);
+    QVERIFY(w.batch()->labelFolderWithExemplars());
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(imageDone.size(), 2);
+    for (const QList<QVariant>& event : imageDone) QVERIFY2(event.at(3).toString().isEmpty(), qPrintable(event.at(3).toString()));
+    bool said = false;
+    for (const QList<QVariant>& m : messages) said |= m.at(0).toString().contains(QStringLiteral("our extension"));
+    QVERIFY(said);
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    w.batch()->reviewGallery()->reject();
     QSettings().remove(QStringLiteral("engine/bundle"));
   }
 };

@@ -17,15 +17,19 @@ namespace sam3::ui {
 namespace {
 
 // The exemplar boxes as image patches (the engine searches other images for them).
-segment::FindSimilarRequest patchesOf(const QImage& image, const std::vector<LabelSession::Exemplar>& exemplars) {
+// The exemplars drawn on `image` for the other images: as pixel patches (the classic engine)
+// and as boxes with their image (SAM3 pools their features there).
+segment::FindSimilarRequest exemplarsOf(const QImage& image, const std::vector<LabelSession::Exemplar>& exemplars) {
   segment::FindSimilarRequest request;
   const cv::Mat bgra(image.height(), image.width(), CV_8UC4, const_cast<uchar*>(image.constBits()), size_t(image.bytesPerLine()));
+  cv::cvtColor(bgra, request.source.image, cv::COLOR_BGRA2BGR);  // owned: the batch runs on the engine thread
   for (const LabelSession::Exemplar& e : exemplars) {
     const QRect box = e.box.toAlignedRect().intersected(image.rect());
     if (box.width() < 2 || box.height() < 2) continue;
     cv::Mat patch;
     cv::cvtColor(bgra(cv::Rect(box.x(), box.y(), box.width(), box.height())), patch, cv::COLOR_BGRA2BGR);
     request.patches.push_back({patch, e.positive});
+    request.source.exemplars.push_back({{double(box.left()), double(box.top()), double(box.right() + 1), double(box.bottom() + 1)}, e.positive});
   }
   return request;
 }
@@ -38,12 +42,17 @@ BatchController::BatchController(LabelSession* session, FolderController* folder
 bool BatchController::labelFolderWithExemplars() {
   const QStringList images = m_folders->folder().images();
   if (images.isEmpty() || !m_canvas->hasImage()) return false;
-  const segment::FindSimilarRequest request = patchesOf(m_canvas->image(), m_session->exemplars());
+  const segment::FindSimilarRequest request = exemplarsOf(m_canvas->image(), m_session->exemplars());
   if (request.patches.empty()) {
     Q_EMIT message(tr("Draw exemplar boxes with the Find Similar tool first"), 5000);
     return false;
   }
   run({{request, 0, QString()}});
+  if (m_session->engine()->engine().capabilities.exemplarsFromOtherImages) {
+    // Said while the batch starts: the user should know what the other images are searched with.
+    Q_EMIT message(tr("Exemplars drawn on this image are used on the others: our extension "
+                      "(SAM3 was trained with exemplars on the image it searches)"), 10000);
+  }
   return true;
 }
 
