@@ -314,8 +314,12 @@ void buildMainActions(MainWindow& w) {
     group = order / 10;
     w.toolbar->addAction(action);
   }
-  w.toolbar->addSeparator();
-  w.toolbar->addWidget(w.textPromptBar());
+  // The concept tools (phrase, threshold, Everything) on a row of their own: at the end of the
+  // main toolbar they went behind its overflow arrow on a 1000-pixel-wide window.
+  w.addToolBarBreak();
+  QToolBar* concepts = w.addToolBar(QObject::tr("Concepts"));
+  concepts->setObjectName(QStringLiteral("conceptToolbar"));
+  concepts->addWidget(w.textPromptBar());
 }
 
 }  // namespace sam3::ui

@@ -9,9 +9,12 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <QDir>
+#include <map>
 #include <QRegularExpression>
 #include <nlohmann/json.hpp>
 
+#include "engine/io/ProjectFile.h"
+#include "engine/mask/Rle.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoValidator.h"
 #include "engine/weights/SafetensorsFile.h"
@@ -270,6 +273,72 @@ class TestSegmentCli : public QObject {
     QCOMPARE(run(common + QStringList{QStringLiteral("--text"), QStringLiteral(" "), QStringLiteral("--out"), out}, output), 2);
     QVERIFY2(output.contains(QStringLiteral("empty one")), qPrintable(output));
   }
+  void labelFolderWithClassesAndExemplarsWritesAProject() {
+    // --classes: a project's classes, each asked by its phrases (one object kept when two
+    // phrases find it); --exemplars: boxes on one image found in all (our extension); the
+    // result as a project the app opens. Bad combinations refused.
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString folder = m_work.filePath(QStringLiteral("label-classes"));
+    QVERIFY(QDir().mkpath(folder));
+    for (int i : {1, 2}) {
+      QVERIFY(cv::imwrite(QStringLiteral("%1/img%2.png").arg(folder).arg(i).toStdString(), test::randomDiscs(160, 120, 20 + i)));
+    }
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.start(app, QStringList{QStringLiteral("label-folder"), QStringLiteral("--folder"), folder, QStringLiteral("--bundle"),
+                                     m_bundle, QStringLiteral("--cache"), m_work.filePath(QStringLiteral("lf-cache")),
+                                     QStringLiteral("--threshold"), QStringLiteral("0")} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAllStandardOutput()) + QString::fromUtf8(process.readAllStandardError());
+      return process.exitCode();
+    };
+    const QStringList exemplars{QStringLiteral("--exemplars"), folder + QStringLiteral("/img1.png"), QStringLiteral("--box"),
+                                QStringLiteral("20,20,70,70"), QStringLiteral("--exemplar-class"), QStringLiteral("blob")};
+    const QString out = m_work.filePath(QStringLiteral("labelled.sam3proj"));
+    QString output;
+    QStringList args = exemplars + QStringList{QStringLiteral("--project"), out};
+    const bool text = test::fixtureHasText(m_bundle);
+    if (text) {
+      annotation::Project classes;
+      classes.putCategory({0, "disc", {1, 2, 3}, "", "disc, round disc"});
+      classes.putCategory({0, "square", {4, 5, 6}, "", ""});
+      const QString classesFile = m_work.filePath(QStringLiteral("classes.sam3proj"));
+      io::saveProject(classes, classesFile.toStdString());
+      args << QStringLiteral("--classes") << classesFile;
+    }
+    QCOMPARE(run(args, output), 0);
+    QVERIFY2(output.contains(QStringLiteral("[2/2]")) && output.contains(QStringLiteral("wrote")), qPrintable(output));
+    const annotation::Project labelled = io::loadProject(out.toStdString());
+    QCOMPARE(labelled.images().size(), size_t(2));
+    const annotation::Category* blob = labelled.categoryByName("blob");
+    QVERIFY(blob);
+    std::map<int, int> perClass;
+    for (const auto& [id, object] : labelled.objects()) ++perClass[object.categoryId];
+    QCOMPARE(perClass[blob->id], 2 * 16);  // every query of the fixture's head, on both images
+    if (text) {
+      const annotation::Category* disc = labelled.categoryByName("disc");
+      QVERIFY(disc && disc->phrase == "disc, round disc");  // the class comes over whole
+      QVERIFY(labelled.categoryByName("square"));
+      QVERIFY(perClass[disc->id] >= 1);
+      for (const auto& [imageId, image] : labelled.images()) {  // what "round disc" adds, "disc" had not found
+        std::vector<const annotation::AnnotationObject*> first, second;
+        for (const annotation::AnnotationObject* o : labelled.objectsOfImage(imageId)) {
+          if (o->categoryId != disc->id) continue;
+          (o->promptHistory.at(0).at("text").get<std::string>() == "disc" ? first : second).push_back(o);
+        }
+        for (const auto* a : first)
+          for (const auto* b : second) QVERIFY(mask::iou(a->mask, b->mask) <= 0.7);
+      }
+    }
+    QCOMPARE(run({QStringLiteral("--exemplars"), folder + QStringLiteral("/img1.png"), QStringLiteral("--out"), out}, output), 2);
+    QVERIFY2(output.contains(QStringLiteral("--exemplars and --box go together")), qPrintable(output));
+    QCOMPARE(run({QStringLiteral("--classes"), m_work.filePath(QStringLiteral("none.sam3proj")), QStringLiteral("--out"), out}, output), 1);
+    QVERIFY2(output.contains(QStringLiteral("cannot read the classes")), qPrintable(output));
+    QCOMPARE(run(exemplars, output), 2);  // nowhere to write
+    QVERIFY2(output.contains(QStringLiteral("usage:")), qPrintable(output));
+  }
+
 };
 
 QTEST_GUILESS_MAIN(TestSegmentCli)

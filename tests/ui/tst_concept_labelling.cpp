@@ -33,6 +33,13 @@ using ui::MainWindow;
 
 namespace {
 
+// A picture of `widget` in the test output folder, for the review of the concept tools.
+void screenshot(QWidget* widget, const QString& name) {
+  QCoreApplication::processEvents();
+  const QString path = test::outputDir() + QLatin1Char('/') + name;
+  QVERIFY2(widget->grab().save(path), qPrintable(path));
+}
+
 QAction* actionNamed(MainWindow& w, const QString& text) {
   for (QAction* a : w.findChildren<QAction*>()) {
     if (a->text().remove(QLatin1Char('&')) == text) return a;
@@ -79,6 +86,7 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(int(h.config->searches), searches + 1);
     QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
     QCOMPARE(w.textPromptBar()->phraseBox()->itemText(0), QStringLiteral("round things"));  // remembered
+    screenshot(&w, QStringLiteral("concept_text_candidates.png"));
     w.session()->chooseCategoryRow(0);
     w.canvas()->setFocus();
     QTest::keyClick(&w, Qt::Key_Return);
@@ -183,6 +191,8 @@ class TestConceptLabelling : public QObject {
     QVERIFY(finished.wait(20000));
     QTRY_VERIFY(w.batch()->reviewGallery());
     QCOMPARE(w.batch()->reviewGallery()->list()->count(), 2 * 3 * 2);  // images x hits x classes
+    screenshot(w.batch()->reviewGallery(), QStringLiteral("class_names_review_gallery.png"));
+    screenshot(w.classesDock(), QStringLiteral("classes_dock_with_phrase.png"));
     w.batch()->reviewGallery()->reject();
     w.document()->undoStack()->undo();  // the phrase edit
     QVERIFY(h.project().category(car)->phrase.empty());
@@ -196,11 +206,14 @@ class TestConceptLabelling : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QTRY_VERIFY(w.textPromptBar()->everythingButton()->isEnabled());
+    QVERIFY(w.textPromptBar()->everythingButton()->isVisible());  // not behind a toolbar's overflow
+    QVERIFY(w.textPromptBar()->phraseBox()->isVisible());
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     QTest::keyClick(&w, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(found.wait(10000));
     QCOMPARE(h.config->lastGrid, 32);  // the default grid
     QCOMPARE(w.session()->similarCandidates().size(), size_t(5));
+    screenshot(&w, QStringLiteral("everything_candidates.png"));
     w.textPromptBar()->thresholdSlider()->setValue(88);
     QCOMPARE(w.session()->similarCandidates().size(), size_t(2));  // 0.95 and 0.90
     w.textPromptBar()->thresholdSlider()->setValue(0);
@@ -339,6 +352,7 @@ class TestConceptLabelling : public QObject {
       for (int64_t p = 0; p < c.mask.pixelCount(); ++p) owners[size_t(p)] += c.mask.data()[p];
     }
     QVERIFY(*std::max_element(owners.begin(), owners.end()) <= 1);
+    screenshot(&w, QStringLiteral("everything_sam3_fixture.png"));
     const size_t count = candidates.size();
     w.canvas()->setFocus();
     QTest::keyClick(&w, Qt::Key_Return);

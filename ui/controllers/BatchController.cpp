@@ -83,7 +83,8 @@ void BatchController::addHits(const std::vector<BatchHit>& hits) {
   // The same object found by two phrases of one class ("car, van") is kept once, the better.
   for (const BatchHit& hit : hits) {
     auto same = std::find_if(m_hits.begin(), m_hits.end(), [&hit](const BatchHit& kept) {
-      return hit.tag != 0 && kept.tag == hit.tag && kept.imagePath == hit.imagePath && mask::iou(kept.mask, hit.mask) > 0.7;
+      return hit.tag != 0 && kept.tag == hit.tag && kept.prompt != hit.prompt && kept.imagePath == hit.imagePath &&
+             mask::iou(kept.mask, hit.mask) > 0.7;
     });
     if (same == m_hits.end()) {
       m_hits.push_back(hit);

@@ -29,6 +29,7 @@ struct BatchHit {
   QString imagePath;
   int tag = 0;    // the prompt's tag (class names as prompts: the class id; 0: none)
   QString label;  // the prompt's label (the class name), for the review gallery
+  int prompt = 0; // the prompt's index in the batch (two phrases of one class differ)
   mask::Rle mask;
   std::array<double, 4> box{};
   double score = 0;

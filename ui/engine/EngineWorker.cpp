@@ -145,9 +145,11 @@ namespace {
 
 // A found object as a batch hit: the mask as RLE and a thumbnail of its box with some context,
 // the mask tinted, for the review gallery.
-BatchHit makeHit(const cv::Mat& bgr, const QString& path, const segment::Instance& instance, const BatchPrompt& prompt) {
+BatchHit makeHit(const cv::Mat& bgr, const QString& path, const segment::Instance& instance, const BatchPrompt& prompt,
+                 int promptIndex) {
   BatchHit hit;
   hit.imagePath = path;
+  hit.prompt = promptIndex;
   hit.tag = prompt.tag;
   hit.label = prompt.label;
   hit.mask = mask::encode(instance.mask);
@@ -189,11 +191,11 @@ void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui:
     cv::Mat bgr = image;
     if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
     if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    for (const BatchPrompt& prompt : prompts) {  // the image is encoded once for all of them
+    for (size_t p = 0; p < prompts.size(); ++p) {  // the image is encoded once for all of them
       if (!batch.isCurrent(generation)) break;
-      const segment::FindSimilarResult result = m_engine->findSimilar(prompt.request);
+      const segment::FindSimilarResult result = m_engine->findSimilar(prompts[p].request);
       if (!result.error.empty()) error = QString::fromStdString(result.error);
-      for (const segment::Instance& instance : result.instances) hits.push_back(makeHit(bgr, path, instance, prompt));
+      for (const segment::Instance& instance : result.instances) hits.push_back(makeHit(bgr, path, instance, prompts[p], int(p)));
     }
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());

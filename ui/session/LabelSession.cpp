@@ -248,11 +248,12 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
     return;
   }
   // A class asked by several phrases ("car, van") may find an object twice: an instance
-  // overlapping one of the same class by more than SAM's NMS IoU (0.7) is the same object.
+  // overlapping one its other phrases found by more than SAM's NMS IoU (0.7) is the same object.
+  const size_t before = m_found.size();  // what the class's other phrases found
   for (const segment::Instance& instance : result.instances) {
     const segment::PackedMask packed(instance.mask);
     bool duplicate = false;
-    for (size_t i = 0; i < m_found.size() && !duplicate; ++i) {
+    for (size_t i = 0; i < before && !duplicate; ++i) {
       duplicate = m_foundClasses[i] == m_askingClass && packed.iou(segment::PackedMask(m_found[i].mask)) > 0.7;
     }
     if (duplicate) continue;
