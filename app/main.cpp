@@ -1,6 +1,7 @@
 // SAM3 Annotate entry point: the composition root. Parses the command line, sets up logging and
 // the engine, then starts the GUI.
 
+#include <cstdio>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
@@ -12,6 +13,7 @@
 #include "engine/system/EngineInit.h"
 #include "engine/system/OpenMpWaitPolicy.h"
 #include "ui/AppLogging.h"
+#include "ui/ImageFolder.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 
@@ -83,6 +85,11 @@ int main(int argc, char* argv[]) {
   parser.addOption(deviceOption);
   parser.addOption(classicOption);
   parser.addOption(demoOption);
+  const QCommandLineOption maxPixelsOption(
+      QStringLiteral("max-pixels"),
+      QApplication::translate("main", "Refuse images above <n> pixels before decoding them (remembered; default 400000000)."),
+      QStringLiteral("n"));
+  parser.addOption(maxPixelsOption);
   parser.addPositionalArgument(
       QStringLiteral("commands"),
       QApplication::translate("main", "Headless commands (each has --help): validate-coco FILE; "
@@ -97,6 +104,15 @@ int main(int argc, char* argv[]) {
   const sam3::EngineEnvironment env = sam3::initializeEngine();
 
   if (parser.isSet(deviceOption)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(deviceOption));
+  if (parser.isSet(maxPixelsOption)) {
+    bool ok = false;
+    const qlonglong pixels = parser.value(maxPixelsOption).toLongLong(&ok);
+    if (!ok || pixels < 1) {
+      std::fprintf(stderr, "sam3-annotate: --max-pixels needs a whole number of pixels from 1\n");
+      return 2;
+    }
+    sam3::ui::ImageFolder::setMaxPixels(pixels);
+  }
   if (parser.isSet(classicOption)) QSettings().remove(QStringLiteral("engine/bundle"));
   sam3::ui::MainWindow window;
   if (parser.isSet(bundleOption)) window.loadBundle(parser.value(bundleOption));

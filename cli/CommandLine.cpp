@@ -92,6 +92,23 @@ int runCommand(CommandLine& line, const std::vector<std::string>& arguments, con
   }
 }
 
+io::ImageLimits imageLimits(const CommandLine& line) {
+  io::ImageLimits limits;
+  const std::string text = line.value("max-pixels");
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || n < 1) {
+    throw CommandFailure{2, "--max-pixels needs a whole number of pixels from 1, got '" + text + "'"};
+  }
+  limits.maxPixels = n;
+  return limits;
+}
+
 bool parseNumberList(const std::string& text, int minCount, int maxCount, std::vector<double>& out) {
   out.clear();
   size_t start = 0;

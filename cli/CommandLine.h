@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/io/ImageLoader.h"
+
 namespace sam3::cli {
 
 struct CommandLineError : std::runtime_error {
@@ -59,5 +61,8 @@ int runCommand(CommandLine& line, const std::vector<std::string>& arguments, con
 // "a,b,c" -> numbers; false when the count is outside [minCount, maxCount] or a part is not a
 // finite number.
 bool parseNumberList(const std::string& text, int minCount, int maxCount, std::vector<double>& out);
+
+// The image limits of a command with a --max-pixels option (a whole number from 1).
+io::ImageLimits imageLimits(const CommandLine& line);
 
 }  // namespace sam3::cli

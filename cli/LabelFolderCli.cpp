@@ -14,6 +14,7 @@
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
 #include "engine/io/ImageFiles.h"
+#include "engine/io/ImageLoader.h"
 #include "engine/io/ProjectFile.h"
 #include "engine/mask/Rle.h"
 #include "engine/segment/EngineFactory.h"
@@ -46,6 +47,8 @@ void declareOptions(CommandLine& line) {
   line.addOption("device", "auto, cpu or cuda.", "device", "auto");
   line.addOption("cache", "Embedding cache directory (default: the user cache).", "dir");
   line.addOption("json", "Progress as one JSON object per line (machine-readable).");
+  line.addOption("max-pixels", "Skip images above this many pixels, before decoding them.", "n",
+                 std::to_string(io::kDefaultMaxImagePixels));
 }
 
 // One concept prompt of every image: a phrase or the exemplars, and the class it fills.
@@ -61,6 +64,7 @@ struct Run {
   double threshold = 0.5;
   bool json = false;
   bool bar = false;  // a progress bar on the terminal
+  io::ImageLimits limits;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -107,8 +111,9 @@ void drawBar(const Run& run, size_t done, size_t total) {
 // One image: encode once, every phrase in turn; the objects go into the project.
 void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::path& outDir, size_t index, size_t total, Run& run) {
   const auto start = std::chrono::steady_clock::now();
-  const cv::Mat pixels = cv::imread(image.string(), cv::IMREAD_UNCHANGED);
-  std::string error = pixels.empty() ? "cannot read the image (missing, unreadable or not an image)" : engine.setImage(pixels, image.string());
+  const io::LoadedImage loaded = io::loadImage(image.string(), run.limits);
+  const cv::Mat& pixels = loaded.pixels;
+  std::string error = !loaded.error.empty() ? loaded.error : engine.setImage(pixels, image.string());
   nlohmann::json counts = nlohmann::json::object();
   size_t found = 0;
   if (error.empty()) {
@@ -166,8 +171,9 @@ void collectAsks(const CommandLine& line, Run& state) {
   }
   if (line.isSet("exemplars") != !line.values("box").empty()) throw CommandFailure{2, "--exemplars and --box go together"};
   if (line.isSet("exemplars")) {
-    state.exemplars.image = cv::imread(line.value("exemplars"), cv::IMREAD_COLOR);
-    if (state.exemplars.image.empty()) throw CommandFailure{1, "cannot read the exemplar image " + line.value("exemplars")};
+    const io::LoadedImage exemplarImage = io::loadImage(line.value("exemplars"), state.limits);
+    if (!exemplarImage.error.empty()) throw CommandFailure{1, "the exemplar image: " + exemplarImage.error};
+    state.exemplars.image = exemplarImage.pixels;
     std::vector<double> v;
     for (const std::string& b : line.values("box")) {
       if (!parseNumberList(b, 4, 5, v)) throw CommandFailure{2, "--box needs x0,y0,x1,y1[,label], got '" + b + "'"};
@@ -194,6 +200,7 @@ void run(const CommandLine& line, const std::string& program) {
   state.threshold = t[0];
   state.json = line.isSet("json");
   state.bar = !state.json && isatty(fileno(stdout));
+  state.limits = imageLimits(line);
   collectAsks(line, state);
   const bool phrases = std::any_of(state.asks.begin(), state.asks.end(), [](const Ask& a) { return !a.phrase.empty(); });
   const std::vector<fs::path> images = imagesOf(line.value("folder"));

@@ -10,6 +10,7 @@
 #include "CommandLine.h"
 #include "PromptBatch.h"
 #include "engine/io/AtomicFile.h"
+#include "engine/io/ImageLoader.h"
 #include "engine/segment/EngineFactory.h"
 #include "engine/system/EngineInit.h"
 
@@ -68,6 +69,8 @@ void declareOptions(CommandLine& line) {
                  "file");
   line.addOption("dump", "Folder for --prompts results (NAME.safetensors each).", "dir");
   line.addOption("threads", "Intra-op threads for SAM3 (default: every core).", "n");
+  line.addOption("max-pixels", "Refuse images above this many pixels, before decoding them.", "n",
+                 std::to_string(io::kDefaultMaxImagePixels));
   line.addOption("warmup", "Encode N altered copies of the image and click each first, untimed (GPU kernels load and tune on "
                            "first use; benchmarks compare warm engines).", "n", "0");
 }
@@ -231,8 +234,9 @@ void run(const CommandLine& line, const SegmentDefaults& defaults) {
   }
   const int warmups = countOption(line, "warmup", 0, 100);
   Stopwatch timer;
-  const cv::Mat pixels = cv::imread(line.value("image"), cv::IMREAD_UNCHANGED);
-  if (pixels.empty()) throw CommandFailure{1, "cannot read the image " + line.value("image") + " (missing, unreadable or not an image)"};
+  const io::LoadedImage loaded = io::loadImage(line.value("image"), imageLimits(line));
+  if (!loaded.error.empty()) throw CommandFailure{1, loaded.error};
+  const cv::Mat& pixels = loaded.pixels;
   print("image " + std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows) + " read in " +
         std::to_string(timer.restart()) + " ms");
   const std::unique_ptr<segment::Segmenter> engine = openEngine(line, defaults);

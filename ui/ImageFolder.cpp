@@ -1,7 +1,9 @@
 #include "ui/ImageFolder.h"
 
-#include "engine/io/ImageFiles.h"
+#include <QSettings>
 #include <algorithm>
+
+#include "engine/io/ImageFiles.h"
 
 namespace sam3::ui {
 
@@ -11,6 +13,15 @@ QStringList ImageFolder::listImages(const QString& directory) {
   for (const std::string& path : io::listImageFiles(directory.toStdString())) paths << QString::fromStdString(path);
   return paths;
 }
+
+io::ImageLimits ImageFolder::limits() {
+  io::ImageLimits limits;
+  limits.maxPixels = std::max<qint64>(1, QSettings().value(QStringLiteral("images/maxPixels"), qint64(io::kDefaultMaxImagePixels)).toLongLong());
+  limits.setting = "sam3-annotate --max-pixels N (the setting images/maxPixels)";
+  return limits;
+}
+
+void ImageFolder::setMaxPixels(qint64 pixels) { QSettings().setValue(QStringLiteral("images/maxPixels"), std::max<qint64>(1, pixels)); }
 
 void ImageFolder::setImages(QStringList paths, int current) {
   m_paths = std::move(paths);

@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <functional>
 
+#include "engine/io/ImageLimits.h"
+
 namespace sam3::ui {
 
 class ImageFolder {
@@ -12,6 +14,10 @@ class ImageFolder {
   // The image files of `directory` (io::listImageFiles: not recursive, natural order). Empty when
   // there are none.
   static QStringList listImages(const QString& directory);
+  // The pixel limit every image reader of the app obeys (setting images/maxPixels, set by
+  // `sam3-annotate --max-pixels N`), checked on the header before anything is decoded.
+  static io::ImageLimits limits();
+  static void setMaxPixels(qint64 pixels);
 
   void setImages(QStringList paths, int current = 0);
   const QStringList& images() const { return m_paths; }

@@ -130,6 +130,34 @@ class TestSegmentCli : public QObject {
     QVERIFY(out.contains(QStringLiteral("choose one of")));
   }
 
+  // A phone photo stored 400x600 with EXIF orientation 6 is 600x400 as the window shows it: the
+  // mask comes back in that frame. An image above --max-pixels is refused by its header.
+  void segmentReadsImagesAsTheWindowShowsThem() {
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    const QString photo = m_work.filePath(QStringLiteral("sideways.jpg"));
+    io::writeFileAtomically(photo.toStdString(), test::jpegWithOrientation(test::randomDiscs(400, 600, 5), 6));
+    const QString mask = m_work.filePath(QStringLiteral("sideways_mask.png"));
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(app, QStringList{QStringLiteral("segment"), QStringLiteral("--image"), photo, QStringLiteral("--out"), mask} + args);
+      process.waitForFinished(120000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    QString out;
+    QCOMPARE(run({QStringLiteral("--box"), QStringLiteral("100,100,300,250")}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("image 600x400")), qPrintable(out));
+    const cv::Mat written = cv::imread(mask.toStdString(), cv::IMREAD_GRAYSCALE);
+    QCOMPARE(written.cols, 600);
+    QCOMPARE(written.rows, 400);
+    QCOMPARE(run({QStringLiteral("--box"), QStringLiteral("1,1,20,20"), QStringLiteral("--max-pixels"), QStringLiteral("100000")}, out), 1);
+    QVERIFY2(out.contains(QStringLiteral("400 x 600 pixels")) && out.contains(QStringLiteral("--max-pixels")), qPrintable(out));
+    QCOMPARE(run({QStringLiteral("--box"), QStringLiteral("1,1,20,20"), QStringLiteral("--max-pixels"), QStringLiteral("lots")}, out), 2);
+    QVERIFY2(out.contains(QStringLiteral("--max-pixels needs a whole number")), qPrintable(out));
+  }
+
   void qtFreeSegmentCommandMatchesTheApp() {
     // sam3-segment (cli/, no Qt) is the code behind `sam3-annotate segment`: same mask, same
     // messages; its own parser refuses what it does not know.

@@ -7,7 +7,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "GuiHarness.h"
+#include "engine/io/AtomicFile.h"
 #include "engine/mask/Rle.h"
+#include "support/SyntheticImage.h"
+#include "ui/controllers/BatchController.h"
 #include "support/TestSupport.h"
 #include "ui/MainWindow.h"
 #include "ui/controllers/BatchController.h"
@@ -175,6 +179,45 @@ class TestAnnotateFlow : public QObject {
     QVERIFY(window.session()->liveMask().empty());
     QVERIFY(window.promptSession()->prompt().empty());
     QVERIFY(!window.session()->acceptLiveMask());  // nothing to accept
+  }
+
+  void photosOrientedAndImageBombsRefusedEverywhere() {
+    // A phone photo stored 400x600 with EXIF orientation 6 is 600x400 in the window, in the
+    // document and in a folder batch's masks; a PNG whose header claims 30000 x 30000 is never
+    // decoded: the batch says why and goes on, opening it says why.
+    test::Harness h;
+    io::writeFileAtomically(h.dir.filePath(QStringLiteral("a_sideways.jpg")).toStdString(),
+                            test::jpegWithOrientation(test::randomDiscs(400, 600, 3), 6));
+    io::writeFileAtomically(h.dir.filePath(QStringLiteral("zz_bomb.png")).toStdString(), test::pngClaimingSize(30000, 30000));
+    QVERIFY(h.start(1));  // a_sideways.jpg, img1.png, zz_bomb.png
+    MainWindow& w = *h.window;
+    QTRY_COMPARE(w.currentImagePath(), h.dir.filePath(QStringLiteral("a_sideways.jpg")));
+    QCOMPARE(w.canvas()->image().size(), QSize(600, 400));
+    const annotation::ImageRecord* record = h.project().imageByFileName("a_sideways.jpg");
+    QVERIFY(record && record->width == 600 && record->height == 400);
+    QTest::keyClick(&w, Qt::Key_F);
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    test::drag(w, {40, 40}, {80, 80});
+    QVERIFY(found.wait(10000));
+    QSignalSpy imageDone(w.engineService(), &ui::EngineService::batchImageDone);
+    QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
+    QVERIFY(w.batch()->labelFolderWithExemplars());
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(0).toBool(), false);  // the bomb did not stop the batch
+    QCOMPARE(imageDone.size(), 3);
+    const auto sidewaysHits = qvariant_cast<std::vector<ui::BatchHit>>(imageDone.at(0).at(2));
+    QVERIFY(!sidewaysHits.empty());
+    QCOMPARE(sidewaysHits.front().mask.width, 600);
+    QCOMPARE(sidewaysHits.front().mask.height, 400);
+    const QString bombError = imageDone.at(2).at(3).toString();
+    QVERIFY2(bombError.contains(QStringLiteral("30000 x 30000")) && bombError.contains(QStringLiteral("--max-pixels")), qPrintable(bombError));
+    QTRY_VERIFY(w.batch()->reviewGallery());
+    w.batch()->reviewGallery()->reject();
+    QSignalSpy messages(w.folders(), &ui::FolderController::message);
+    w.folders()->showImageAt(2);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(messages.begin(), messages.end(),
+                                         [](const QList<QVariant>& m) { return m.at(0).toString().contains(QStringLiteral("above the limit")); }),
+                             10000);
   }
 };
 

@@ -2,13 +2,16 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QImageReader>
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "engine/io/ImageLoader.h"
 #include "ui/AppLogging.h"
+#include "ui/ImageFolder.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/docks/ImagesDock.h"
 #include "ui/document/Document.h"
@@ -21,8 +24,18 @@ namespace {
 // Decodes an image file (any thread). Null image and `error` on failure.
 QImage decodeImage(const QString& path, QString* error) {
   QImageReader reader(path);
-  reader.setAutoTransform(true);    // honour EXIF orientation like every photo viewer
-  reader.setAllocationLimit(4096);  // MB: a 100-megapixel RGBA image fits, a decompression bomb does not
+  reader.setAutoTransform(true);    // honour EXIF orientation like every photo viewer (and io::loadImage)
+  reader.setAllocationLimit(4096);  // MB: Qt's own guard, after ours
+  // The header as every reader of the app reads it (io::readImageHeader), before any decoding.
+  QFile file(path);
+  const QByteArray head = file.open(QIODevice::ReadOnly) ? file.read(1 << 18) : QByteArray();
+  const auto header = io::readImageHeader(reinterpret_cast<const uint8_t*>(head.constData()), size_t(head.size()));
+  const std::string tooLarge =
+      header ? io::checkImageSize(*header, QDir::toNativeSeparators(path).toStdString(), ImageFolder::limits()) : std::string();
+  if (!tooLarge.empty()) {
+    if (error) *error = QString::fromStdString(tooLarge);
+    return {};
+  }
   QImage image = reader.read();
   if (image.isNull() && error) {
     *error = QCoreApplication::translate("FolderController", "Cannot open %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString());

@@ -6,6 +6,8 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "ui/ImageFolder.h"
+
 namespace sam3::ui {
 
 constexpr int kThumbnail = 96;
@@ -46,7 +48,9 @@ void ImagesDock::loadThumbnails(const QStringList& paths, quint64 generation) {
       reader.setAutoTransform(true);
       const QSize size = reader.size();
       if (size.isValid()) reader.setScaledSize(size.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio));
-      const QImage thumb = reader.read();
+      // Above the pixel limit nothing is decoded, not even for a thumbnail (opening it says why).
+      const bool tooLarge = size.isValid() && qint64(size.width()) * size.height() > ImageFolder::limits().maxPixels;
+      const QImage thumb = tooLarge ? QImage() : reader.read();
       QMetaObject::invokeMethod(self, [self, i, thumb, generation] {
         if (!self || self->m_generation != generation || i >= self->m_list->count()) return;
         self->m_list->item(i)->setIcon(QIcon(QPixmap::fromImage(thumb)));

@@ -6,7 +6,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "engine/io/ImageLoader.h"
 #include "engine/segment/EngineFactory.h"
+#include "ui/ImageFolder.h"
 
 namespace sam3::ui {
 namespace {
@@ -122,9 +124,10 @@ void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
   const QString path = paths.takeFirst();
   QString error;
   try {
-    const cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_UNCHANGED);
-    if (image.empty()) {
-      error = tr("cannot read %1").arg(path);
+    const io::LoadedImage loaded = io::loadImage(path.toStdString(), ImageFolder::limits());
+    const cv::Mat& image = loaded.pixels;
+    if (!loaded.error.empty()) {
+      error = QString::fromStdString(loaded.error);
     } else {  // preEncode() returns at once for an image already in the cache
       auto cancel = std::make_shared<std::atomic<bool>>(!preEncoding.isCurrent(generation));
       error = QString::fromStdString(m_engine->preEncode(image, cancel));
@@ -184,8 +187,10 @@ void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui:
   std::vector<BatchHit> hits;
   QString error;
   try {
-    const cv::Mat image = cv::imread(path.toStdString(), cv::IMREAD_UNCHANGED);
-    if (image.empty()) throw std::runtime_error("cannot read " + path.toStdString());
+    // Oriented as the window shows it: the hits' masks are in the frame the objects are drawn in.
+    const io::LoadedImage loaded = io::loadImage(path.toStdString(), ImageFolder::limits());
+    if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
+    const cv::Mat& image = loaded.pixels;
     const std::string setError = m_engine->setImage(image, path.toStdString());
     if (!setError.empty()) throw std::runtime_error(setError);
     cv::Mat bgr = image;
