@@ -36,13 +36,17 @@ class TestInteractive : public QObject {
 
   std::unique_ptr<model::InteractiveHeads> m_heads;
   model::InteractiveImage m_image;
+  at::Tensor m_level72, m_level288, m_level144;
 
  private Q_SLOTS:
   void initTestCase() {
     const model::InteractiveHeadsConfig config;
     m_heads = std::make_unique<model::InteractiveHeads>(config, randomWeights(config));
     at::manual_seed(5);
-    m_image = m_heads->prepareImage(at::randn({1, 256, 72, 72}), at::randn({1, 256, 288, 288}), at::randn({1, 256, 144, 144}));
+    m_level72 = at::randn({1, 256, 72, 72});
+    m_level288 = at::randn({1, 256, 288, 288});
+    m_level144 = at::randn({1, 256, 144, 144});
+    m_image = m_heads->prepareImage(m_level72, m_level288, m_level144);
   }
 
   void coordinateChainPutsBoxCornersFirst() {
@@ -161,6 +165,25 @@ class TestInteractive : public QObject {
         model::decodeGrid({*m_heads, m_image}, points, h, w, all, [](int done, int) { return done == 0; });
     QCOMPARE(stopped.decodedPoints, 4);
     QCOMPARE(stopped.predictedIou.size(), size_t(12));
+  }
+
+  // The GPU's decoder path (plain ATen, here on the CPU) decodes the grid in its batches of 64
+  // to the same proposals as the CPU heads.
+  void gridOnThePortableDecoderEqualsTheHeads() {
+    const int64_t h = 300, w = 400;
+    const auto points = segment::everythingGrid(3, int(w), int(h));
+    segment::EverythingOptions all;
+    all.minPredictedIou = 0.0;
+    all.minStability = 0.0;
+    const model::PortableMaskDecoder portable(*m_heads, c10::kCPU);
+    const model::PortableImage image =
+        portable.image(m_heads->addNoMemoryEmbedding(m_level72), m_heads->convS0(m_level288), m_heads->convS1(m_level144));
+    const model::GridProposals heads = model::decodeGrid({*m_heads, m_image}, points, h, w, all, {});
+    const model::GridProposals device = model::decodeGrid({*m_heads, m_image, &portable, &image}, points, h, w, all, {});
+    QCOMPARE(device.predictedIou.size(), heads.predictedIou.size());
+    QVERIFY2(at::allclose(device.logits, heads.logits, 1e-3, 1e-3),
+             qPrintable(QString::number((device.logits - heads.logits).abs().max().item<double>())));
+    for (size_t k = 0; k < heads.predictedIou.size(); ++k) QVERIFY(std::abs(device.predictedIou[k] - heads.predictedIou[k]) < 1e-4);
   }
 
   // After NMS and the exclusive claims no pixel is in two instances, the best instance is the
