@@ -1,12 +1,18 @@
 // Exemplars drawn on another image (our extension of SAM3): what the geometry encoder computes
 // with a pool term from image A on image B - exactly the model's encoding of B with the
 // boxes' features pooled from A's map (coordinates, positions and cross-attention unchanged),
-// the model itself when A is B, and a clear error for a pool term of the wrong shape.
+// the model itself when A is B, and a clear error for a pool term of the wrong shape; then the
+// SAM3 engine on the fixture bundle (FindSimilarRequest::source).
 
 #include <QtTest>
 
+#include <QTemporaryDir>
+
 #include "engine/ops/OpsRegistry.h"
 #include "engine/sam3/GeometryEncoder.h"
+#include "engine/sam3/Sam3Segmenter.h"
+#include "support/SyntheticImage.h"
+#include "support/TestSupport.h"
 
 using namespace sam3;
 
@@ -79,6 +85,57 @@ class TestExemplarsFromAnotherImage : public QObject {
     } catch (const std::invalid_argument& e) {
       QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("pooled boxes must be [2, 1, 256]")), e.what());
     }
+  }
+  // Exemplars from another image (our extension): on the image they were drawn on it is the
+  // model's own search; on another image the boxes' features come from theirs (the geometry
+  // encoder's part is proven in tst_exemplars_from_another_image), and the pool term is kept
+  // for the next image of a batch.
+  void exemplarsFromAnotherImage() {
+    if (!test::pythonHasTorch()) QSKIP("Debian's python3-torch is not installed; skipped");
+    QTemporaryDir work;
+    const QString bundle = work.filePath(QStringLiteral("fixture.sam3bundle"));
+    const QString made = test::makeFixtureBundle(bundle, /*withVariants=*/false);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
+    model::Sam3SegmenterOptions options;
+    options.bundleDirectory = bundle.toStdString();
+    options.device = "cpu";
+    std::string error;
+    auto engine = model::Sam3Segmenter::open(options, error);
+    QVERIFY2(engine, error.c_str());
+    QVERIFY(engine->capabilities().exemplarsFromOtherImages);
+    const cv::Mat a = test::randomDiscs(300, 200, 7), b = test::randomDiscs(300, 200, 9);
+    segment::FindSimilarRequest native;
+    native.exemplars = {{{40, 30, 120, 110}, true}, {{200, 100, 260, 180}, false}};
+    native.threshold = 0.0;
+    segment::FindSimilarRequest foreign;
+    foreign.source = {a, native.exemplars};
+    foreign.threshold = 0.0;
+    QVERIFY(engine->setImage(a, "a").empty());
+    const segment::FindSimilarResult onA = engine->findSimilar(native);
+    const segment::FindSimilarResult sourceIsA = engine->findSimilar(foreign);
+    QVERIFY2(sourceIsA.error.empty(), sourceIsA.error.c_str());
+    QCOMPARE(sourceIsA.instances.size(), onA.instances.size());
+    for (size_t i = 0; i < onA.instances.size(); ++i) {
+      QCOMPARE(sourceIsA.instances[i].score, onA.instances[i].score);
+      QVERIFY(sourceIsA.instances[i].mask == onA.instances[i].mask);
+    }
+    QVERIFY(engine->setImage(b, "b").empty());
+    const int encodes = engine->stats().backboneRuns;
+    const segment::FindSimilarResult fromA = engine->findSimilar(foreign);
+    QVERIFY2(fromA.error.empty(), fromA.error.c_str());
+    QCOMPARE(fromA.instances.size(), size_t(16));
+    QVERIFY(engine->findSimilar(foreign).instances.front().score == fromA.instances.front().score);  // deterministic
+    QCOMPARE(engine->stats().backboneRuns, encodes);  // A's embedding came from the cache, once
+    const segment::FindSimilarResult onB = engine->findSimilar(native);
+    bool differs = false;
+    for (size_t i = 0; i < onB.instances.size(); ++i) differs |= std::abs(onB.instances[i].score - fromA.instances[i].score) > 1e-6;
+    QVERIFY2(differs, "the exemplars pooled on A gave B's own search");
+    segment::FindSimilarRequest both = foreign;
+    both.exemplars = native.exemplars;
+    QVERIFY(QString::fromStdString(engine->findSimilar(both).error).contains(QStringLiteral("one image at a time")));
+    segment::FindSimilarRequest pixelsOnly;
+    pixelsOnly.patches.push_back({a(cv::Rect(40, 30, 80, 80)).clone(), true});
+    QVERIFY(QString::fromStdString(engine->findSimilar(pixelsOnly).error).contains(QStringLiteral("not from pixels")));
   }
 };
 

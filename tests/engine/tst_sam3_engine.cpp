@@ -347,48 +347,6 @@ class TestSam3Engine : public QObject {
     QCOMPARE(engine->findSimilar(request).instances.size(), size_t(3));
   }
 
-  // Exemplars from another image (our extension): on the image they were drawn on it is the
-  // model's own search; on another image the boxes' features come from theirs (the geometry
-  // encoder's part is proven in tst_exemplars_from_another_image), and the pool term is kept
-  // for the next image of a batch.
-  void exemplarsFromAnotherImage() {
-    auto engine = open();
-    QVERIFY(engine->capabilities().exemplarsFromOtherImages);
-    const cv::Mat a = test::randomDiscs(300, 200, 7), b = test::randomDiscs(300, 200, 9);
-    segment::FindSimilarRequest native;
-    native.exemplars = {{{40, 30, 120, 110}, true}, {{200, 100, 260, 180}, false}};
-    native.threshold = 0.0;
-    segment::FindSimilarRequest foreign;
-    foreign.source = {a, native.exemplars};
-    foreign.threshold = 0.0;
-    QVERIFY(engine->setImage(a, "a").empty());
-    const segment::FindSimilarResult onA = engine->findSimilar(native);
-    const segment::FindSimilarResult sourceIsA = engine->findSimilar(foreign);
-    QVERIFY2(sourceIsA.error.empty(), sourceIsA.error.c_str());
-    QCOMPARE(sourceIsA.instances.size(), onA.instances.size());
-    for (size_t i = 0; i < onA.instances.size(); ++i) {
-      QCOMPARE(sourceIsA.instances[i].score, onA.instances[i].score);
-      QVERIFY(sourceIsA.instances[i].mask == onA.instances[i].mask);
-    }
-    QVERIFY(engine->setImage(b, "b").empty());
-    const int encodes = engine->stats().backboneRuns;
-    const segment::FindSimilarResult fromA = engine->findSimilar(foreign);
-    QVERIFY2(fromA.error.empty(), fromA.error.c_str());
-    QCOMPARE(fromA.instances.size(), size_t(16));
-    QVERIFY(engine->findSimilar(foreign).instances.front().score == fromA.instances.front().score);  // deterministic
-    QCOMPARE(engine->stats().backboneRuns, encodes);  // A's embedding came from the cache, once
-    const segment::FindSimilarResult onB = engine->findSimilar(native);
-    bool differs = false;
-    for (size_t i = 0; i < onB.instances.size(); ++i) differs |= std::abs(onB.instances[i].score - fromA.instances[i].score) > 1e-6;
-    QVERIFY2(differs, "the exemplars pooled on A gave B's own search");
-    segment::FindSimilarRequest both = foreign;
-    both.exemplars = native.exemplars;
-    QVERIFY(QString::fromStdString(engine->findSimilar(both).error).contains(QStringLiteral("one image at a time")));
-    segment::FindSimilarRequest pixelsOnly;
-    pixelsOnly.patches.push_back({a(cv::Rect(40, 30, 80, 80)).clone(), true});
-    QVERIFY(QString::fromStdString(engine->findSimilar(pixelsOnly).error).contains(QStringLiteral("not from pixels")));
-  }
-
   void findSimilarByText() {
     auto engine = open();
     QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").empty());

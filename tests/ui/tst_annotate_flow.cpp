@@ -1,8 +1,11 @@
 // The annotation loop through the real main window, driven with QTest mouse and keyboard
 // events (offscreen): click -> a prediction arrives from the engine thread -> Enter adds an
-// object -> undo removes it -> redo restores it; a box drag; overlay pixels in the class colour.
+// object -> undo removes it -> redo restores it; a box drag; overlay pixels in the class colour;
+// demo mode and its reset; photos in the orientation the window shows and image bombs refused
+// by every reader.
 
 #include <QSettings>
+#include <QUndoStack>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -219,7 +222,23 @@ class TestAnnotateFlow : public QObject {
                                          [](const QList<QVariant>& m) { return m.at(0).toString().contains(QStringLiteral("above the limit")); }),
                              10000);
   }
-};
+
+  void demoModeAndReset() {
+    test::Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    w.setDemoMode(true);
+    QVERIFY(w.demoMode());
+    QVERIFY(w.currentImagePath().startsWith(QLatin1Char(':')));  // the bundled samples
+    QVERIFY(h.click({300, 300}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    w.resetDemo();
+    QVERIFY(h.project().objects().empty());
+    QVERIFY(!w.document()->undoStack()->canUndo());
+    w.setDemoMode(false);
+    QVERIFY(!w.demoMode());
+  }};
 
 QTEST_MAIN(TestAnnotateFlow)
 #include "tst_annotate_flow.moc"

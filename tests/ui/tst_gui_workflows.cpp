@@ -434,23 +434,6 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(shot.pixelColor(outside * shot.devicePixelRatio()) != QColor(255, 0, 255));
   }
 
-  void demoModeAndReset() {
-    Harness h;
-    QVERIFY(h.start());
-    MainWindow& w = *h.window;
-    w.setDemoMode(true);
-    QVERIFY(w.demoMode());
-    QVERIFY(w.currentImagePath().startsWith(QLatin1Char(':')));  // the bundled samples
-    QVERIFY(h.click({300, 300}));
-    QTest::keyClick(&w, Qt::Key_Return);
-    QCOMPARE(h.project().objects().size(), size_t(1));
-    w.resetDemo();
-    QVERIFY(h.project().objects().empty());
-    QVERIFY(!w.document()->undoStack()->canUndo());
-    w.setDemoMode(false);
-    QVERIFY(!w.demoMode());
-  }
-
   void monkeyKeepsTheDocumentConsistent() {
     Harness h;
     h.config->candidates = 2;
