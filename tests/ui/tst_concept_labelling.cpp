@@ -301,7 +301,12 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(finished.first().at(0).toBool(), true);  // cancelled
     int hits = 0, imagesWithHits = 0;
     for (const QList<QVariant>& event : imageDone) {
-      const auto n = int(qvariant_cast<std::vector<ui::BatchHit>>(event.at(2)).size());
+      const auto found = qvariant_cast<std::vector<ui::BatchHit>>(event.at(2));
+      for (const ui::BatchHit& hit : found) {  // the thumbnail tints the object in the candidates' orange
+        const QRgb centre = hit.thumbnail.pixel(hit.thumbnail.width() / 2, hit.thumbnail.height() / 2);
+        QVERIFY2(qRed(centre) > qBlue(centre) + 40, qPrintable(QStringLiteral("rgb %1 %2 %3").arg(qRed(centre)).arg(qGreen(centre)).arg(qBlue(centre))));
+      }
+      const auto n = int(found.size());
       hits += n;
       imagesWithHits += n > 0;
     }

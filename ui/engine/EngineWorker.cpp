@@ -164,7 +164,7 @@ BatchHit makeHit(const cv::Mat& bgr, const QString& path, const segment::Instanc
   if (crop.area() <= 0 || bgr.depth() != CV_8U) return hit;
   cv::Mat tinted = bgr(crop).clone();
   const cv::Mat maskView(instance.mask.height(), instance.mask.width(), CV_8U, const_cast<uint8_t*>(instance.mask.data()));
-  const cv::Mat overlay(tinted.size(), tinted.type(), cv::Scalar(255, 140, 0));
+  const cv::Mat overlay(tinted.size(), tinted.type(), cv::Scalar(0, 140, 255));  // BGR: the candidates' orange
   cv::Mat blended;
   cv::addWeighted(tinted, 0.55, overlay, 0.45, 0, blended);
   blended.copyTo(tinted, maskView(crop));
