@@ -131,14 +131,19 @@ class TestAnnotateFlow : public QObject {
     const QString path = dir.filePath(QStringLiteral("work.sam3proj"));
     QVERIFY(leaveUnsavedObject(path));
     QString error;
-    MainWindow recovered;
-    bool asked = false;
-    QVERIFY2(recovered.projects()->openProject(path, [&] { asked = true; return true; }, &error), qPrintable(error));
-    QVERIFY(asked);
-    QCOMPARE(recovered.document()->project().objects().size(), size_t(1));
-    QVERIFY(recovered.document()->isDirty());
-    QCOMPARE(recovered.currentImagePath(), QStringLiteral(":/images/sample_shapes.png"));
-    QVERIFY(recovered.document()->save(&error));
+    {
+      MainWindow recovered;
+      bool asked = false;
+      QVERIFY2(recovered.projects()->openProject(path, [&] { asked = true; return true; }, &error), qPrintable(error));
+      QVERIFY(asked);
+      QCOMPARE(recovered.document()->project().objects().size(), size_t(1));
+      QVERIFY(recovered.document()->isDirty());
+      QCOMPARE(recovered.currentImagePath(), QStringLiteral(":/images/sample_shapes.png"));
+      QVERIFY(recovered.document()->save(&error));
+      MainWindow second;  // a second window on the open project is refused, saying why
+      QVERIFY(!second.projects()->openPath(path, &error));
+      QVERIFY2(error.contains(QStringLiteral("is open in another SAM3 Annotate")), qPrintable(error));
+    }
     MainWindow reopened;
     bool askedAgain = false;
     QVERIFY(reopened.projects()->openProject(path, [&] { askedAgain = true; return true; }, &error));

@@ -25,6 +25,15 @@ Document::Document(QObject* parent) : QObject(parent) {
 
 Document::~Document() = default;
 
+void Document::keepLockOf(const QString& projectPath) {
+  // A failed open or save-as took the other file's lock: the project still open takes it back.
+  if (projectPath.isEmpty()) {
+    m_lock.release();
+  } else if (const QString lost = m_lock.acquire(projectPath); !lost.isEmpty()) {
+    qCWarning(lcUi).noquote() << lost;
+  }
+}
+
 void Document::startJournal() {
   try {
     m_journal = std::make_unique<io::ProjectJournal>(io::ProjectJournal::pathFor(m_projectPath.toStdString()));
@@ -40,10 +49,15 @@ bool Document::saveAs(const QString& path, QString* error) {
     if (error) *error = tr("No project file chosen");
     return false;
   }
+  if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
+    if (error) *error = busy;
+    return false;
+  }
   try {
     io::saveProject(m_project, path.toStdString());
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
+    keepLockOf(m_projectPath);
     return false;  // still dirty, the journal keeps the edits
   }
   if (path != m_projectPath || !m_journal) {
@@ -58,6 +72,11 @@ bool Document::saveAs(const QString& path, QString* error) {
 
 bool Document::open(const QString& path, const std::function<bool()>& recover, QString* error) {
   bool hadJournal = false, recovered = false;
+  // Before the journal is read: another instance may be writing it.
+  if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
+    if (error) *error = busy;
+    return false;
+  }
   try {
     annotation::Project loaded = io::loadProject(path.toStdString());
     const std::string journalPath = io::ProjectJournal::pathFor(path.toStdString());
@@ -71,6 +90,7 @@ bool Document::open(const QString& path, const std::function<bool()>& recover, Q
     m_project = std::move(loaded);
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
+    keepLockOf(m_projectPath);
     return false;
   }
   m_undo.clear();

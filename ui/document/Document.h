@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/annotation/Project.h"
+#include "ui/document/ProjectLock.h"
 
 namespace sam3::io {
 class ProjectJournal;
@@ -66,7 +67,8 @@ class Document : public QObject {
   void setImageStatus(int imageId, annotation::ImageStatus status);
 
   // Project file. saveAs() writes atomically and starts journaling every edit to
-  // `<path>.journal`; on failure the document stays dirty and `error` says why.
+  // `<path>.journal`; on failure the document stays dirty and `error` says why. A project is
+  // locked while open (ProjectLock): opening or saving onto one another instance holds fails.
   QString projectPath() const { return m_projectPath; }
   bool isDirty() const { return !m_undo.isClean() || m_recoveredUnsaved; }
   bool saveAs(const QString& path, QString* error);
@@ -88,11 +90,13 @@ class Document : public QObject {
 
  private:
   void startJournal();
+  void keepLockOf(const QString& projectPath);
 
   annotation::Project m_project;
   QUndoStack m_undo;
   QString m_projectPath;
   std::unique_ptr<io::ProjectJournal> m_journal;
+  ProjectLock m_lock;
   QTimer m_journalSync;  // bounds what a power cut can lose to ~2 s
   bool m_recoveredUnsaved = false;
 };
