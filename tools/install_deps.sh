@@ -11,6 +11,7 @@ packages=(
   python3-torch python3-torchvision python3-numpy
   libbenchmark-dev
   dpkg-dev fakeroot file
+  clang  # libFuzzer for tools/fuzz.sh
 )
 
 missing=()

@@ -40,4 +40,12 @@ for flavour in ${SAM3_FLAVOURS:-debian pip}; do
   esac
   echo "=== flavour $flavour: built and tested in $(( $(date +%s) - start )) s (status so far: $status)"
 done
+# Coverage-guided fuzzing of the readers of outside data: a short fixed time per target
+# (SAM3_FUZZ_SECONDS, default 30; 0 skips). Long runs: tools/fuzz.sh 600.
+if [ "${SAM3_FUZZ_SECONDS:-30}" != 0 ]; then
+  start=$(date +%s)
+  echo "=== fuzz: ${SAM3_FUZZ_SECONDS:-30} s per target"
+  "$root/tools/fuzz.sh" "${SAM3_FUZZ_SECONDS:-30}" || status=1
+  echo "=== fuzz: done in $(( $(date +%s) - start )) s (status so far: $status)"
+fi
 exit "$status"

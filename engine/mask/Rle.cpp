@@ -137,7 +137,7 @@ BinaryMask decode(const Rle& rle) {
   std::vector<uint8_t> columns(size_t(h) * w, 0);
   size_t pos = 0;
   for (size_t i = 0; i < rle.counts.size(); ++i) {
-    if (i % 2 == 1) std::memset(columns.data() + pos, 1, rle.counts[i]);
+    if (i % 2 == 1 && rle.counts[i] > 0) std::memset(columns.data() + pos, 1, rle.counts[i]);  // an empty mask has no buffer
     pos += rle.counts[i];
   }
   BinaryMask mask(h, w);

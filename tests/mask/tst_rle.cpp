@@ -94,6 +94,8 @@ class TestRle : public QObject {
     }
     QCOMPARE(iou(encode(BinaryMask(4, 4)), encode(BinaryMask(4, 4))), 0.0);  // both empty
     QCOMPARE(iou(encode(BinaryMask(2, 3)), encode(BinaryMask(3, 2))), 0.0);  // sizes differ
+    // fuzz_rle_string's first finding: "00" for a 0x0 mask decoded through memset(nullptr, 0).
+    QVERIFY(decode(fromCompressedString("00", 0, 0)).empty());
     QVERIFY_THROWS_EXCEPTION(RleError, unite(encode(BinaryMask(2, 3)), encode(BinaryMask(3, 2))));
   }
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing (libFuzzer, ASan + UBSan) of every reader of outside data that builds
+# without LibTorch: builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
+# (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>; a crash input is kept
+# as build-fuzz/crash-<target>-*; add it to the corpus once fixed). Prints executions and
+# coverage per target; exits non-zero on the first finding. Needs clang (apt: clang).
+#   tools/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+shift || true
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz: clang++ not found (apt install clang); skipped"
+  exit 0
+fi
+CC=clang CXX=clang++ cmake -S fuzz -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz >/dev/null
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(fuzz_image_header fuzz_rle_string fuzz_safetensors fuzz_project fuzz_journal fuzz_coco_validator)
+fi
+printf '%-22s %12s %10s %8s  %s\n' target executions "exec/s" coverage result
+for target in "${targets[@]}"; do
+  scratch="build-fuzz/corpus-$target"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  cp fuzz/corpus/"$target"/* "$scratch"/
+  log="build-fuzz/$target.log"
+  status=0
+  (cd build-fuzz && "./$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="crash-$target-" \
+     "corpus-$target") >"$log" 2>&1 || status=$?
+  runs=$(grep -oE 'stat::number_of_executed_units:[[:space:]]*[0-9]+' "$log" | grep -o '[0-9]*$' || echo 0)
+  speed=$(grep -oE 'stat::average_exec_per_sec:[[:space:]]*[0-9]+' "$log" | grep -o '[0-9]*$' || echo 0)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
+  result=$([ "$status" -eq 0 ] && echo "no finding" || echo "FINDING (see $log)")
+  printf '%-22s %12s %10s %8s  %s\n' "$target" "$runs" "$speed" "$cov" "$result"
+  if [ "$status" -ne 0 ]; then
+    grep -m5 -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" || true
+    exit 1
+  fi
+done
