@@ -45,6 +45,15 @@ Rle polygonToRle(const Ring& ring, int height, int width) {
     throw RleError("a polygon needs an even number of values and at least 3 vertices, got " +
                    std::to_string(ring.size()) + " values");
   }
+  // Vertices far outside the image are refused: an edge is traced pixel by pixel, so a vertex
+  // at 3e9 (found by fuzz_coco_validator) overflowed int and would have walked billions of steps.
+  const double limit = 4.0 * std::max(height, width) + 16.0;
+  for (double value : ring) {
+    if (!std::isfinite(value) || std::abs(value) > limit) {
+      throw RleError("a polygon vertex coordinate of " + std::to_string(value) + " lies far outside the " + std::to_string(width) +
+                     "x" + std::to_string(height) + " image");
+    }
+  }
   const size_t k = ring.size() / 2;
   const double scale = 5.0;  // the reference upsamples by 5 before tracing edges
   std::vector<int> x(k + 1), y(k + 1);

@@ -2,6 +2,7 @@
 // strings, set operations against pixel logic, malformed input, polygon topology (holes).
 
 #include <QtTest>
+#include <cmath>
 #include <random>
 
 #include "engine/mask/MaskEditing.h"
@@ -172,6 +173,11 @@ class TestRle : public QObject {
     QCOMPARE(area(rle), int64_t(10 * 6));
     QVERIFY(m.at(3, 2) && m.at(8, 11) && !m.at(9, 11) && !m.at(3, 12) && !m.at(2, 2));
     QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({1, 2, 3, 4}, 10, 10));
+    // fuzz_coco_validator's finding: a vertex at 3.4e9 overflowed int (and would have traced
+    // billions of edge pixels); such vertices are refused, slightly outside ones still work.
+    QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({2, 1, 3, 1, 3444444444.0, 3, 1, 6}, 10, 20));
+    QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({2, 1, 3, 1, std::nan(""), 3}, 10, 20));
+    QCOMPARE(area(polygonToRle({-2, -2, 22, -2, 22, 12, -2, 12}, 10, 20)), int64_t(200));
   }
 
   void editingHelpers() {
