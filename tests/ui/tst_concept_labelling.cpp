@@ -168,7 +168,7 @@ class TestConceptLabelling : public QObject {
 
 
   void classPhrasesAskEachAlternativeOnce() {
-    // Class "car" with the phrase "car, van": both are asked, on the image and on the folder;
+    // Class "car" with the phrase "auto, van": both are asked, on the image and on the folder;
     // the same object found by both is kept once. The phrase shows in the Classes dock and is
     // an undoable edit.
     Harness h;
@@ -177,15 +177,21 @@ class TestConceptLabelling : public QObject {
     MainWindow& w = *h.window;
     QTRY_VERIFY(w.engineService()->engine().capabilities.text);
     const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
-    QVERIFY(w.document()->setCategoryPhrase(car, QStringLiteral(" car, van ")));
-    QCOMPARE(h.project().category(car)->phrase, std::string("car, van"));
-    QVERIFY(!w.classesDock()->list()->findItems(QStringLiteral("“car, van”"), Qt::MatchContains).isEmpty());
+    QVERIFY(w.document()->setCategoryPhrase(car, QStringLiteral(" auto, van ")));
+    QCOMPARE(h.project().category(car)->phrase, std::string("auto, van"));
+    QVERIFY(!w.classesDock()->list()->findItems(QStringLiteral("“auto, van”"), Qt::MatchContains).isEmpty());
     const int phrases = int(h.project().categories().size()) + 1;  // "object", "car", "van"
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     QVERIFY(w.session()->labelWithClassNames());
     QTRY_COMPARE_WITH_TIMEOUT(found.size(), phrases, 10000);
     QCOMPARE(h.config->lastText, std::string("van"));
     QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * 2));  // 3 per class: "van" found the same discs
+    w.canvas()->setFocus();
+    QTest::keyClick(&w, Qt::Key_Return);  // each object remembers the phrase that found it
+    for (const annotation::AnnotationObject* o : h.project().objectsOfImage(w.currentImageId())) {
+      QCOMPARE(o->promptHistory.at(0).at("text").get<std::string>(), std::string(o->categoryId == car ? "auto" : "object"));
+    }
+    w.document()->undoStack()->undo();
     QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
     QVERIFY(w.batch()->labelFolderWithClassNames());
     QVERIFY(finished.wait(20000));

@@ -64,8 +64,11 @@ void LabelSession::setImage(int imageId, const QSize& size) {
   m_imageSize = size;
   m_prediction = {};
   m_similar.clear();
+  m_similarClasses.clear();
+  m_similarPhrases.clear();
   m_found.clear();
   m_foundClasses.clear();
+  m_foundPhrases.clear();
   m_classQueue.clear();
   m_askingClass = 0;
   m_exemplars.clear();
@@ -154,8 +157,10 @@ void LabelSession::clearConcept() {
   m_phrase.clear();
   m_similar.clear();
   m_similarClasses.clear();
+  m_similarPhrases.clear();
   m_found.clear();
   m_foundClasses.clear();
+  m_foundPhrases.clear();
   m_classQueue.clear();
   m_askingClass = 0;
   Q_EMIT candidatesChanged();
@@ -228,10 +233,12 @@ void LabelSession::setCandidateThreshold(double threshold) {
 void LabelSession::refilterCandidates() {
   m_similar.clear();
   m_similarClasses.clear();
+  m_similarPhrases.clear();
   for (size_t i = 0; i < m_found.size(); ++i) {
     if (m_found[i].score < m_threshold) continue;
     m_similar.push_back(m_found[i]);
     m_similarClasses.push_back(m_foundClasses[i]);
+    m_similarPhrases.push_back(m_foundPhrases[i]);
   }
   Q_EMIT candidatesChanged();
 }
@@ -241,6 +248,7 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
   if (!m_askingClass) {
     m_found = result.instances;
     m_foundClasses.assign(m_found.size(), 0);
+    m_foundPhrases.assign(m_found.size(), m_phrase);
     refilterCandidates();
     Q_EMIT message(tr("Found %n object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
                        .arg(qRound(result.milliseconds)),
@@ -259,6 +267,7 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
     if (duplicate) continue;
     m_found.push_back(instance);
     m_foundClasses.push_back(m_askingClass);
+    m_foundPhrases.push_back(m_phrase);  // the phrase asked for (one of the class's)
   }
   refilterCandidates();
   askNextClass();
@@ -301,8 +310,10 @@ bool LabelSession::rejectCandidateAt(const QPointF& p) {
         if (m_found[i].box != box) continue;
         m_found.erase(m_found.begin() + long(i));
         m_foundClasses.erase(m_foundClasses.begin() + long(i));
+        m_foundPhrases.erase(m_foundPhrases.begin() + long(i));
       }
       m_similarClasses.erase(m_similarClasses.begin() + (it - m_similar.begin()));
+      m_similarPhrases.erase(m_similarPhrases.begin() + (it - m_similar.begin()));
       m_similar.erase(it);
       Q_EMIT candidatesChanged();
       return true;
@@ -317,7 +328,7 @@ bool LabelSession::acceptSimilarCandidates() {
   for (size_t i = 0; i < m_similar.size(); ++i) {
     const int cls = m_similarClasses[i];
     const annotation::Category* category = cls ? m_document->project().category(cls) : nullptr;
-    const std::string phrase = category ? category->name : m_phrase.toStdString();
+    const std::string phrase = m_similarPhrases[i].toStdString();  // the phrase this one answered
     const char* how = m_everything ? " everything" : phrase.empty() ? " find-similar" : " text";
     Document::NewObject object{m_imageId, mask::encode(m_similar[i].mask), m_similar[i].score,
                                m_engine->engine().name.toStdString() + how};

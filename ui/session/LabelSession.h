@@ -134,6 +134,7 @@ class LabelSession : public QObject {
   std::vector<segment::Instance> m_found;    // what the engine answered
   std::vector<segment::Instance> m_similar;  // of those, the ones at or above m_threshold
   std::vector<int> m_foundClasses, m_similarClasses;  // parallel: the class to give (0: the current)
+  std::vector<QString> m_foundPhrases, m_similarPhrases;  // parallel: the phrase asked ("" for exemplars alone)
   std::vector<std::pair<int, QString>> m_classQueue;  // class names still to ask for
   int m_askingClass = 0;                              // the class whose name was asked last (0: none)
   segment::EverythingOptions m_everythingOptions;
