@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, ASan + UBSan) of every reader of outside data that builds
 # without LibTorch: builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
-# (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>; a crash input is kept
+# (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>, safetensors seeds made at run time; a crash input is kept
 # as build-fuzz/crash-<target>-*; add it to the corpus once fixed). Prints executions and
 # coverage per target; exits non-zero on the first finding. Needs clang (apt: clang).
 #   tools/fuzz.sh [SECONDS] [TARGET...]
@@ -23,7 +23,19 @@ printf '%-22s %12s %10s %8s  %s\n' target executions "exec/s" coverage result
 for target in "${targets[@]}"; do
   scratch="build-fuzz/corpus-$target"
   rm -rf "$scratch" && mkdir -p "$scratch"
-  cp fuzz/corpus/"$target"/* "$scratch"/
+  cp fuzz/corpus/"$target"/* "$scratch"/ 2>/dev/null || true
+  if [ "$target" = fuzz_safetensors ]; then
+    # Weight files are not tracked: the seeds (two tensors with metadata; an empty tensor) are made here.
+    /usr/bin/python3 - "$scratch" <<'PY'
+import json, struct, sys
+def write(name, header, data):
+    h = json.dumps(header).encode()
+    open(f"{sys.argv[1]}/{name}", "wb").write(struct.pack("<Q", len(h)) + h + data)
+write("two.seed", {"a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
+                   "b": {"dtype": "I64", "shape": [1], "data_offsets": [16, 24]}, "__metadata__": {"k": "v"}}, bytes(24))
+write("empty_tensor.seed", {"e": {"dtype": "BF16", "shape": [0], "data_offsets": [0, 0]}}, b"")
+PY
+  fi
   log="build-fuzz/$target.log"
   status=0
   (cd build-fuzz && "./$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="crash-$target-" \

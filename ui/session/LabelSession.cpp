@@ -257,14 +257,13 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
   }
   // A class asked by several phrases ("car, van") may find an object twice: an instance
   // overlapping one its other phrases found by more than SAM's NMS IoU (0.7) is the same object.
-  const size_t before = m_found.size();  // what the class's other phrases found
+  std::vector<segment::PackedMask> earlier;  // what the class's other phrases found, packed once
+  for (size_t i = 0; i < m_found.size(); ++i) {
+    if (m_foundClasses[i] == m_askingClass) earlier.emplace_back(m_found[i].mask);
+  }
   for (const segment::Instance& instance : result.instances) {
     const segment::PackedMask packed(instance.mask);
-    bool duplicate = false;
-    for (size_t i = 0; i < before && !duplicate; ++i) {
-      duplicate = m_foundClasses[i] == m_askingClass && packed.iou(segment::PackedMask(m_found[i].mask)) > 0.7;
-    }
-    if (duplicate) continue;
+    if (std::any_of(earlier.begin(), earlier.end(), [&packed](const segment::PackedMask& e) { return packed.iou(e) > 0.7; })) continue;
     m_found.push_back(instance);
     m_foundClasses.push_back(m_askingClass);
     m_foundPhrases.push_back(m_phrase);  // the phrase asked for (one of the class's)
