@@ -5,10 +5,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
-#include <QStandardPaths>
 #include <cstdio>
 
 #include "engine/system/EngineLog.h"
+#include "ui/AppPaths.h"
 
 Q_LOGGING_CATEGORY(lcApp, "sam3.app")
 Q_LOGGING_CATEGORY(lcUi, "sam3.ui")
@@ -77,8 +77,7 @@ QString installLogging() {
   // Info messages are useful to users of a desktop tool; debug stays opt-in via QT_LOGGING_RULES.
   QLoggingCategory::setFilterRules(QStringLiteral("sam3.*.debug=false\nsam3.*.info=true"));
   QString path;
-  const QString folder =
-      QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/logs");
+  const QString folder = appDataDirectory() + QStringLiteral("/logs");
   if (QDir().mkpath(folder)) {
     path = folder + QStringLiteral("/sam3-annotate.log");
     rotateLogFile(path, kMaxLogBytes, kKeptLogs);

@@ -23,6 +23,7 @@
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/controllers/ProjectController.h"
+#include "ui/document/FolderSessions.h"
 #include "ui/docks/ClassesDock.h"
 #include "ui/docks/ImagesDock.h"
 #include "ui/docks/ObjectsDock.h"
@@ -81,7 +82,7 @@ PromptSession* MainWindow::promptSession() const { return m_session->prompt(); }
 BrushTool* MainWindow::brushTool() const { return static_cast<BrushTool*>(m_tools.at(ToolKind::Brush).get()); }
 BrushTool* MainWindow::eraserTool() const { return static_cast<BrushTool*>(m_tools.at(ToolKind::Eraser).get()); }
 bool MainWindow::openImage(const QString& path, QString* error) { return m_folders->openImage(path, error); }
-bool MainWindow::openFolder(const QString& directory, QString* error) { return m_folders->openFolder(directory, error); }
+bool MainWindow::openFolder(const QString& directory, QString* error) { return m_projects->openSession({directory}, error); }
 bool MainWindow::openPath(const QString& path, QString* error) { return m_projects->openPath(path, error); }
 bool MainWindow::offerCrashRecovery(const std::function<bool()>& ask) { return m_projects->offerCrashRecovery(ask); }
 QString MainWindow::currentImagePath() const { return m_folders->currentPath(); }
@@ -112,6 +113,7 @@ void MainWindow::wireSession() {
     updateTitle();
   });
   connect(m_projects, &ProjectController::titleChanged, this, &MainWindow::updateTitle);
+  connect(m_document, &Document::storageProblemChanged, m_status, &StatusBarView::setStorageProblem);
   connect(m_engine, &EngineService::imageReady, this, [this](const QString&, const QString& error, double) {
     if (!error.isEmpty()) showEngineError(tr("The engine could not use this image: %1").arg(error));
   });
@@ -223,6 +225,11 @@ void MainWindow::showEngineError(const QString& message, const QString& detail) 
 
 void MainWindow::setDemoMode(bool on) {
   if (on == m_demo) return;
+  QString error;
+  if (on && !m_projects->closeWork(&error)) {  // the demo's resets must never touch a user's project
+    QMessageBox::warning(this, tr("Demo mode"), error);
+    return;
+  }
   m_demo = on;
   if (!on) {
     toolbar->setIconSize(QSize(24, 24));
@@ -295,13 +302,21 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::updateTitle() {
-  const QString name = m_document->projectPath().isEmpty() ? QFileInfo(m_folders->currentPath()).fileName()
-                                                            : QFileInfo(m_document->projectPath()).fileName();
+  // Where the work lives: the project file, or (a folder session) the folder and its session file.
+  const QString project = m_document->projectPath();
+  const QStringList source = m_projects->sessionSource();
+  QString name = QFileInfo(m_folders->currentPath()).fileName();
+  if (!source.isEmpty() && FolderSessions::isImplicit(project)) {
+    name = tr("%1 — %2").arg(source.size() == 1 ? QFileInfo(source.first()).fileName() : tr("%n images", nullptr, int(source.size())),
+                             m_projects->workLocation());
+  } else if (!project.isEmpty()) {
+    name = QFileInfo(project).fileName();
+  }
   setWindowTitle(tr("%1%2 — SAM3 Annotate").arg(name, m_document->isDirty() ? QStringLiteral(" *") : QString()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (!m_projects->saveBeforeClosing()) {
+  if (!m_projects->saveBeforeClosing(/*askAboutUnfiled=*/!m_demo)) {
     event->ignore();
     return;
   }
@@ -328,8 +343,12 @@ void MainWindow::dropEvent(QDropEvent* event) {
     images << QFileInfo(path).absoluteFilePath();
   }
   if (images.isEmpty()) return;
-  m_folders->openList(images);  // several dropped images become the list to work through
-  event->acceptProposedAction();
+  QString error;  // several dropped images become a session to work through
+  if (m_projects->openSession(images, &error)) {
+    event->acceptProposedAction();
+  } else {
+    QMessageBox::warning(this, tr("Cannot open these images"), error);
+  }
 }
 
 }  // namespace sam3::ui

@@ -20,15 +20,19 @@ StatusBarView::StatusBarView(QStatusBar* bar, EngineService* engine, ImageCanvas
       m_zoomLabel(new QLabel(bar)),
       m_engineLabel(new QLabel(tr("classic engine"), bar)),
       m_latencyLabel(new QLabel(bar)),
+      m_storageLabel(new QLabel(bar)),
       m_busyBar(new QProgressBar(bar)) {
   m_latencyLabel->setObjectName(QStringLiteral("latencyLabel"));
   m_busyBar->setObjectName(QStringLiteral("busyBar"));
+  m_storageLabel->setObjectName(QStringLiteral("storageProblem"));
+  m_storageLabel->setStyleSheet(QStringLiteral("QLabel { color: white; background: #b3261e; padding: 1px 6px; font-weight: bold; }"));
+  m_storageLabel->hide();
   m_busyBar->setRange(0, 0);
   m_busyBar->setMaximumWidth(120);
   m_busyBar->setTextVisible(false);
   m_busyBar->hide();
   bar->addWidget(m_imageLabel, 1);
-  for (QWidget* w : {static_cast<QWidget*>(m_busyBar), static_cast<QWidget*>(m_latencyLabel), static_cast<QWidget*>(m_cursorLabel),
+  for (QWidget* w : {static_cast<QWidget*>(m_storageLabel), static_cast<QWidget*>(m_busyBar), static_cast<QWidget*>(m_latencyLabel), static_cast<QWidget*>(m_cursorLabel),
                      static_cast<QWidget*>(m_zoomLabel), static_cast<QWidget*>(m_engineLabel)}) {
     bar->addPermanentWidget(w);
   }
@@ -71,6 +75,15 @@ void StatusBarView::setBusy(bool busy) {
 }
 
 void StatusBarView::showMessage(const QString& text, int milliseconds) { m_bar->showMessage(text, milliseconds); }
+
+void StatusBarView::setStorageProblem(const QString& problem) {
+  m_storageLabel->setText(tr("Edits are not being saved"));
+  m_storageLabel->setToolTip(tr("%1\n\nYour edits are kept in memory. Free some space, restore the folder, or use "
+                                "File ▸ Save As to keep them elsewhere; saving is retried every few seconds.")
+                                 .arg(problem));
+  m_storageLabel->setVisible(!problem.isEmpty());
+  if (!problem.isEmpty()) showMessage(problem, 15000);
+}
 
 void StatusBarView::updateEncodingProgress() {
   // Only steps that take a while get the bar (no flicker for the classic engine).

@@ -24,6 +24,8 @@ class StatusBarView : public QObject {
   void showImage(const QString& path, const QSize& size);
   void setBusy(bool busy);  // an indeterminate bar (image decoding, bundle loading)
   void showMessage(const QString& text, int milliseconds);
+  // A warning that stays until the problem is gone ("" hides it): edits not reaching the disk.
+  void setStorageProblem(const QString& problem);
 
  private:
   void updateEncodingProgress();
@@ -35,6 +37,7 @@ class StatusBarView : public QObject {
   QLabel* m_zoomLabel;
   QLabel* m_engineLabel;
   QLabel* m_latencyLabel;
+  QLabel* m_storageLabel;
   QProgressBar* m_busyBar;
   QTimer m_busyTimer;
 };

@@ -20,6 +20,8 @@ ProjectJournal::ProjectJournal(std::string path, std::chrono::milliseconds syncI
     : m_path(std::move(path)), m_syncInterval(syncInterval), m_lastSync(std::chrono::steady_clock::now()) {
   m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (m_fd < 0) throw std::runtime_error("cannot open journal " + m_path + ": " + std::strerror(errno));
+  struct stat st {};
+  m_goodSize = ::fstat(m_fd, &st) == 0 ? st.st_size : 0;
 }
 
 ProjectJournal::~ProjectJournal() {
@@ -36,10 +38,14 @@ void ProjectJournal::append(const json& entry) {
     const ssize_t n = ::write(m_fd, line.data() + written, line.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error("cannot write journal " + m_path + ": " + std::strerror(errno));
+      const int error = errno;
+      // A torn entry (a full disk took half of it) would swallow the next one on replay: cut it.
+      if (written > 0) (void)!::ftruncate(m_fd, m_goodSize);
+      throw std::runtime_error("cannot write journal " + m_path + ": " + std::strerror(error));
     }
     written += size_t(n);
   }
+  m_goodSize += off_t(line.size());
   m_dirty = true;
   flushIfDue();
 }
@@ -52,6 +58,12 @@ void ProjectJournal::putImage(const annotation::ImageRecord& i) { append({{"op",
 void ProjectJournal::removeImage(int id) { append({{"op", "remove_image"}, {"id", id}}); }
 
 void ProjectJournal::flushIfDue() {
+  // Writes to a journal whose file was deleted (its folder removed while open) succeed and keep
+  // nothing: say so instead.
+  struct stat st {};
+  if (::fstat(m_fd, &st) == 0 && st.st_nlink == 0) {
+    throw std::runtime_error("the journal " + m_path + " was deleted (was its folder removed?)");
+  }
   if (m_dirty && std::chrono::steady_clock::now() - m_lastSync >= m_syncInterval) flush();
 }
 
@@ -66,6 +78,7 @@ void ProjectJournal::flush() {
 void ProjectJournal::clear() {
   if (::ftruncate(m_fd, 0) != 0) throw std::runtime_error("cannot truncate journal " + m_path + ": " + std::strerror(errno));
   ::fsync(m_fd);
+  m_goodSize = 0;
   m_dirty = false;
 }
 

@@ -5,6 +5,8 @@
 // cut can lose. Entries are idempotent (put whole values, remove by id), so replaying a journal
 // over a project that already contains some of its edits is harmless.
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -31,7 +33,12 @@ class ProjectJournal {
   void putImage(const annotation::ImageRecord& image);
   void removeImage(int id);
 
-  void flushIfDue();  // fsync when the interval has passed since the last one
+  // A failed write throws std::runtime_error naming the path and the reason, and leaves the file
+  // as it was before the entry (no torn line). Entries after a failed one must not follow it
+  // (the journal would miss an edit): save the whole project, then clear().
+  // fsync when the interval has passed since the last one; throws when the journal's file was
+  // deleted (its folder removed) or cannot be synced.
+  void flushIfDue();
   void flush();       // fsync now
   void clear();       // after a successful save
 
@@ -49,6 +56,7 @@ class ProjectJournal {
 
   std::string m_path;
   int m_fd = -1;
+  off_t m_goodSize = 0;  // bytes of whole entries
   std::chrono::milliseconds m_syncInterval;
   std::chrono::steady_clock::time_point m_lastSync;
   bool m_dirty = false;

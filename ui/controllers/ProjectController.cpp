@@ -9,8 +9,10 @@
 
 #include "engine/io/ProjectJournal.h"
 #include "ui/ExportDialog.h"
+#include "ui/ImageFolder.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/document/Document.h"
+#include "ui/document/FolderSessions.h"
 
 namespace sam3::ui {
 
@@ -22,7 +24,7 @@ ProjectController::ProjectController(Document* document, FolderController* folde
   // holds them; this keeps the journal short).
   m_autosave.setInterval(60 * 1000);
   connect(&m_autosave, &QTimer::timeout, this, [this] {
-    if (m_document->projectPath().isEmpty() || !m_document->isDirty()) return;
+    if (m_document->projectPath().isEmpty() || !m_document->hasUnsavedWork()) return;
     QString error;
     if (!m_document->save(&error)) Q_EMIT message(tr("Autosave failed: %1").arg(error), 10000);
   });
@@ -30,17 +32,87 @@ ProjectController::ProjectController(Document* document, FolderController* folde
 }
 
 bool ProjectController::saveProjectAs(const QString& path, QString* error) {
+  const QString before = m_document->projectPath();
   const bool ok = m_document->saveAs(path, error);
   if (ok) {
     addRecent(path);
     QSettings().setValue(QStringLiteral("lastProject"), path);
+    if (FolderSessions::isImplicit(before) && before != path) {  // the session's work moved there
+      if (!m_sessionSource.isEmpty()) FolderSessions::rememberSavedAs(m_sessionSource, path);
+      FolderSessions::discard(before);
+    }
   }
   Q_EMIT titleChanged();
   return ok;
 }
 
+std::function<bool()> ProjectController::recoveryQuestion() const {
+  return [this] {
+    return QMessageBox::question(m_window, tr("Recover unsaved work?"),
+                                 tr("This work has edits that were not saved (the application was closed unexpectedly). "
+                                    "Recover them?")) == QMessageBox::Yes;
+  };
+}
+
+bool ProjectController::closeWork(QString* error) {
+  const QString current = m_document->projectPath();
+  if (current.isEmpty()) return true;
+  QString why;
+  if (m_document->hasUnsavedWork() && !m_document->save(&why)) {
+    if (error) *error = tr("The open work could not be saved first (it stays open): %1").arg(why);
+    return false;
+  }
+  const bool emptySession = FolderSessions::isImplicit(current) && m_document->project().objects().empty() &&
+                            m_document->project().categories().size() <= 1;  // the default class only
+  m_document->closeProject();
+  if (emptySession) FolderSessions::discard(current);
+  m_sessionSource.clear();
+  return true;
+}
+
+bool ProjectController::openSession(const QStringList& source, QString* error) { return openSession(source, recoveryQuestion(), error); }
+
+bool ProjectController::openSession(const QStringList& source, const std::function<bool()>& recover, QString* error) {
+  const bool isFolder = source.size() == 1 && QFileInfo(source.first()).isDir();
+  const QStringList images = isFolder ? ImageFolder::listImages(source.first()) : source;
+  if (images.isEmpty()) {
+    if (error) *error = tr("No images in %1").arg(QDir::toNativeSeparators(source.value(0)));
+    return false;
+  }
+  const QString project = FolderSessions::projectFor(source);
+  if (project == m_document->projectPath()) {  // already open: just show it again
+    return isFolder ? m_folders->openFolder(source.first(), error) : m_folders->openList(images, error);
+  }
+  if (!closeWork(error)) return false;
+  if (QFileInfo::exists(project)) {
+    if (!m_document->open(project, recover, error)) return false;
+  } else {
+    QDir().mkpath(FolderSessions::directory());
+    QString why;
+    if (!m_document->startNew(project, &why)) {
+      if (error) *error = tr("Cannot keep the work on %1: %2").arg(QDir::toNativeSeparators(source.first()), why);
+      return false;
+    }
+  }
+  if (FolderSessions::isImplicit(project)) FolderSessions::remember(project, source);
+  m_sessionSource = source;
+  QSettings().setValue(QStringLiteral("lastProject"), project);
+  const bool shown = isFolder ? m_folders->openFolder(source.first(), error) : m_folders->openList(images, error);
+  Q_EMIT titleChanged();
+  return shown;
+}
+
+QString ProjectController::workLocation() const {
+  const QString project = m_document->projectPath();
+  if (project.isEmpty()) return tr("not saved");
+  if (FolderSessions::isImplicit(project)) return tr("kept in %1").arg(QDir::toNativeSeparators(project));
+  return QDir::toNativeSeparators(project);
+}
+
 bool ProjectController::openProject(const QString& path, const std::function<bool()>& recover, QString* error) {
+  if (QFileInfo(path).absoluteFilePath() != QFileInfo(m_document->projectPath()).absoluteFilePath() && !closeWork(error)) return false;
   if (!m_document->open(path, recover, error)) return false;
+  m_sessionSource.clear();
   QSettings().setValue(QStringLiteral("lastProject"), path);
   QStringList paths;
   for (const auto& entry : m_document->project().images()) {
@@ -58,7 +130,8 @@ bool ProjectController::offerCrashRecovery(const std::function<bool()>& ask) {
   if (last.isEmpty() || !QFileInfo::exists(last)) return false;
   if (!io::ProjectJournal::hasEntries(io::ProjectJournal::pathFor(last.toStdString()))) return false;
   QString error;
-  if (!openProject(last, ask, &error)) {
+  const QStringList source = FolderSessions::isImplicit(last) ? FolderSessions::sourceOf(last) : QStringList();
+  if (!(source.isEmpty() ? openProject(last, ask, &error) : openSession(source, ask, &error))) {
     Q_EMIT message(error, 10000);
     return false;
   }
@@ -66,27 +139,22 @@ bool ProjectController::offerCrashRecovery(const std::function<bool()>& ask) {
 }
 
 bool ProjectController::openPath(const QString& path, QString* error) {
-  if (QFileInfo(path).isDir()) return m_folders->openFolder(path, error);
-  if (path.endsWith(QStringLiteral(".sam3proj"))) {
-    const auto ask = [this] {
-      return QMessageBox::question(m_window, tr("Recover unsaved work?"),
-                                   tr("This project has edits that were not saved (the application was closed unexpectedly). "
-                                      "Recover them?")) == QMessageBox::Yes;
-    };
-    const bool ok = openProject(path, ask, error);
-    if (ok) addRecent(path);
-    return ok;
-  }
-  const bool ok = m_folders->openList({QFileInfo(path).absoluteFilePath()}, error);
+  const bool ok = path.endsWith(QStringLiteral(".sam3proj")) ? openProject(path, recoveryQuestion(), error)
+                                                              : openSession({QFileInfo(path).absoluteFilePath()}, error);
   if (ok) addRecent(path);
   return ok;
 }
 
 void ProjectController::saveInteractive(bool chooseFile) {
   QString path = m_document->projectPath();
-  if (chooseFile || path.isEmpty()) {
-    path = QFileDialog::getSaveFileName(m_window, tr("Save Project"), QSettings().value(QStringLiteral("lastFolder")).toString(),
-                                        tr("SAM3 Annotate projects (*.sam3proj)"));
+  if (chooseFile || path.isEmpty() || FolderSessions::isImplicit(path)) {  // a session's first save chooses a file
+    QString suggestion = QSettings().value(QStringLiteral("lastFolder")).toString();
+    if (!m_sessionSource.isEmpty()) {
+      const QFileInfo source(m_sessionSource.first());
+      const QDir folder = source.isDir() ? QDir(source.absoluteFilePath()) : source.absoluteDir();
+      suggestion = folder.filePath(folder.dirName() + QStringLiteral(".sam3proj"));
+    }
+    path = QFileDialog::getSaveFileName(m_window, tr("Save Project"), suggestion, tr("SAM3 Annotate projects (*.sam3proj)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(QStringLiteral(".sam3proj"))) path += QStringLiteral(".sam3proj");
   }
@@ -106,12 +174,23 @@ void ProjectController::openInteractive() {
   if (!openPath(path, &error)) QMessageBox::warning(m_window, tr("Cannot open project"), error);
 }
 
-bool ProjectController::saveBeforeClosing() {
-  if (!m_document->isDirty() || m_document->projectPath().isEmpty()) return true;
+bool ProjectController::saveBeforeClosing(bool askAboutUnfiled) {
+  if (m_document->projectPath().isEmpty()) {  // edits on a sample: no file to keep them in
+    if (!askAboutUnfiled || !m_document->isDirty() || m_document->project().objects().empty()) return true;
+    const auto answer = QMessageBox::question(m_window, tr("Keep your work?"),
+                                              tr("These objects are not saved in a project. Save them before closing?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Discard) return true;
+    saveInteractive(true);
+    return !m_document->isDirty();
+  }
   QString error;
-  if (m_document->save(&error)) return true;
-  return QMessageBox::warning(m_window, tr("Cannot save"), tr("%1\n\nQuit anyway? Unsaved edits stay in the journal.").arg(error),
-                              QMessageBox::Yes | QMessageBox::No) == QMessageBox::Yes;
+  if (!closeWork(&error)) {
+    return QMessageBox::warning(m_window, tr("Cannot save"), tr("%1\n\nQuit anyway? Unsaved edits stay in the journal.").arg(error),
+                                QMessageBox::Yes | QMessageBox::No) == QMessageBox::Yes;
+  }
+  return true;
 }
 
 ExportDialog* ProjectController::openExportDialog() {
@@ -119,8 +198,10 @@ ExportDialog* ProjectController::openExportDialog() {
     m_exportDialog->raise();
     return m_exportDialog;
   }
-  const QString base = m_document->projectPath().isEmpty() ? QSettings().value(QStringLiteral("lastFolder"), QDir::homePath()).toString()
-                                                           : QFileInfo(m_document->projectPath()).absolutePath();
+  QString base = QFileInfo(m_document->projectPath()).absolutePath();
+  if (m_document->projectPath().isEmpty() || FolderSessions::isImplicit(m_document->projectPath())) {
+    base = QSettings().value(QStringLiteral("lastFolder"), QDir::homePath()).toString();
+  }
   m_exportDialog = new ExportDialog(m_document->project(), QDir(base).filePath(QStringLiteral("annotations.json")), m_window);
   m_exportDialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(m_exportDialog, &ExportDialog::finished, this, [this](bool, const QString& text) { Q_EMIT message(text, 8000); });

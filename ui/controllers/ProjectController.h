@@ -1,7 +1,9 @@
 #pragma once
 // Project files and what surrounds them: open (with the recovery of journaled edits), save and
-// save-as (interactive or not), the crash-recovery offer at start-up, the autosave of a saved
-// project every minute, saving on quit, the recent files list, and the export dialog.
+// save-as (interactive or not), folder sessions (a folder or images opened without a project
+// get an implicit project, journaled from the first edit: FolderSessions), the crash-recovery
+// offer at start-up, the autosave every minute, saving on quit, the recent files list, and the
+// export dialog.
 
 #include <QObject>
 #include <QPointer>
@@ -33,11 +35,25 @@ class ProjectController : public QObject {
   bool offerCrashRecovery(const std::function<bool()>& ask);
   // Opens an image, a folder or a project by what the path is.
   bool openPath(const QString& path, QString* error = nullptr);
+  // Opens a folder (one path) or image files as a session: its earlier work (the implicit
+  // project, or the project it was saved as) is reopened, asking `recover` about edits that were
+  // never saved; a new one starts journaled. Refused (false, `error`) when another instance has
+  // it open or the current project cannot be saved first.
+  bool openSession(const QStringList& source, const std::function<bool()>& recover, QString* error);
+  bool openSession(const QStringList& source, QString* error = nullptr);
+  // The folder or images of the open session (empty for a project opened as a file).
+  QStringList sessionSource() const { return m_sessionSource; }
+  // What the title shows about where the work lives.
+  QString workLocation() const;
   void saveInteractive(bool chooseFile);
   void openInteractive();
-  // Saves a saved project before the window closes; false when the user chose to stay.
-  bool saveBeforeClosing();
+  // Before the window closes: saves the project or session (an empty session is removed); asks
+  // about edits that have no file (a sample). False when the user chose to stay.
+  bool saveBeforeClosing(bool askAboutUnfiled = true);
   ExportDialog* openExportDialog();
+  // Saves and lets go of the open project or session (an empty session is removed), leaving an
+  // empty document without a file. False with `error` when it cannot be saved (it stays open).
+  bool closeWork(QString* error);
 
   QStringList recent() const;
   void addRecent(const QString& path);
@@ -48,11 +64,14 @@ class ProjectController : public QObject {
   void message(const QString& text, int milliseconds);
 
  private:
+  std::function<bool()> recoveryQuestion() const;
+
   Document* m_document;
   FolderController* m_folders;
   QWidget* m_window;
   QTimer m_autosave;
   QPointer<ExportDialog> m_exportDialog;
+  QStringList m_sessionSource;
 };
 
 }  // namespace sam3::ui

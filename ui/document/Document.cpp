@@ -14,13 +14,7 @@ namespace sam3::ui {
 
 Document::Document(QObject* parent) : QObject(parent) {
   m_journalSync.setInterval(1000);
-  connect(&m_journalSync, &QTimer::timeout, this, [this] {
-    try {
-      if (m_journal) m_journal->flushIfDue();
-    } catch (const std::exception& e) {
-      qCWarning(lcUi).noquote() << e.what();
-    }
-  });
+  connect(&m_journalSync, &QTimer::timeout, this, &Document::syncJournal);
 }
 
 Document::~Document() = default;
@@ -35,13 +29,45 @@ void Document::keepLockOf(const QString& projectPath) {
 }
 
 void Document::startJournal() {
+  m_journalBroken = false;
   try {
     m_journal = std::make_unique<io::ProjectJournal>(io::ProjectJournal::pathFor(m_projectPath.toStdString()));
     m_journalSync.start();
   } catch (const std::exception& e) {
     m_journal.reset();
-    qCWarning(lcUi).noquote() << "journal unavailable:" << e.what();
+    setStorageProblem(tr("Edits cannot be journaled: %1").arg(QString::fromUtf8(e.what())));
   }
+}
+
+template <class Write>
+void Document::journal(Write&& write, bool isEdit) {
+  if (!m_journal || m_journalBroken) return;
+  try {
+    write(*m_journal);
+    if (isEdit) m_journaledSinceSave = true;
+  } catch (const std::exception& e) {
+    m_journalBroken = true;
+    m_ticksSinceRetry = 0;
+    setStorageProblem(QString::fromUtf8(e.what()));
+  }
+}
+
+void Document::syncJournal() {
+  journal([](io::ProjectJournal& j) { j.flushIfDue(); }, false);
+  // Retrying every five seconds: a save that works (space freed, folder back) writes every edit
+  // and restarts the journal.
+  if (m_journalBroken && !m_projectPath.isEmpty() && ++m_ticksSinceRetry >= 5) {
+    m_ticksSinceRetry = 0;
+    QString error;
+    if (save(&error)) qCInfo(lcUi).noquote() << "saved" << m_projectPath << "after a storage problem";
+  }
+}
+
+void Document::setStorageProblem(const QString& problem) {
+  if (problem == m_storageProblem) return;
+  m_storageProblem = problem;
+  if (!problem.isEmpty()) qCWarning(lcUi).noquote() << "storage:" << problem;
+  Q_EMIT storageProblemChanged(problem);
 }
 
 bool Document::saveAs(const QString& path, QString* error) {
@@ -60,18 +86,69 @@ bool Document::saveAs(const QString& path, QString* error) {
     keepLockOf(m_projectPath);
     return false;  // still dirty, the journal keeps the edits
   }
-  if (path != m_projectPath || !m_journal) {
+  if (path != m_projectPath || !m_journal || m_journalBroken) {
     m_projectPath = path;
     startJournal();
   }
-  if (m_journal) m_journal->clear();
+  if (m_journal) {
+    try {
+      m_journal->clear();
+    } catch (const std::exception& e) {
+      qCWarning(lcUi).noquote() << e.what();  // harmless: its entries are all in the saved file
+    }
+  }
   m_undo.setClean();
   m_recoveredUnsaved = false;
+  m_journaledSinceSave = false;
+  if (!m_journalBroken && m_journal) setStorageProblem({});
   return true;
+}
+
+bool Document::startNew(const QString& path, QString* error) {
+  if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
+    if (error) *error = busy;
+    return false;
+  }
+  try {
+    io::saveProject(annotation::Project{}, path.toStdString());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromUtf8(e.what());
+    keepLockOf(m_projectPath);
+    return false;
+  }
+  m_projectPath = path;
+  startJournal();
+  journal([](io::ProjectJournal& j) { j.clear(); }, false);
+  resetContents({});
+  return true;
+}
+
+void Document::closeProject() {
+  m_journalSync.stop();
+  m_journal.reset();
+  m_lock.release();
+  m_projectPath.clear();
+  m_journalBroken = false;
+  setStorageProblem({});
+  resetContents({});
+}
+
+void Document::resetContents(annotation::Project project) {
+  std::set<int> shown;  // the images of both projects redraw
+  for (const auto& entry : m_project.images()) shown.insert(entry.first);
+  m_undo.clear();  // before the swap: its commands refer to the old project's ids
+  m_project = std::move(project);
+  m_recoveredUnsaved = false;
+  if (m_project.categories().empty()) defaultCategory();  // digits and new objects need a class
+  m_journaledSinceSave = false;
+  for (const auto& entry : m_project.images()) shown.insert(entry.first);
+  for (int id : shown) Q_EMIT objectsChanged(id);
+  Q_EMIT categoriesChanged();
 }
 
 bool Document::open(const QString& path, const std::function<bool()>& recover, QString* error) {
   bool hadJournal = false, recovered = false;
+  annotation::Project project;
   // Before the journal is read: another instance may be writing it.
   if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
     if (error) *error = busy;
@@ -87,21 +164,19 @@ bool Document::open(const QString& path, const std::function<bool()>& recover, Q
       qCInfo(lcUi).noquote() << "recovered" << replay.applied << "journaled edits from" << QString::fromStdString(journalPath);
       for (const std::string& problem : replay.problems) qCWarning(lcUi).noquote() << QString::fromStdString(problem);
     }
-    m_project = std::move(loaded);
+    project = std::move(loaded);
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
     keepLockOf(m_projectPath);
     return false;
   }
-  m_undo.clear();
   m_projectPath = path;
   startJournal();
   // Recovered edits stay in the journal until the next save; declined ones are dropped so a
   // later crash cannot bring them back.
-  if (hadJournal && !recovered && m_journal) m_journal->clear();
+  if (hadJournal && !recovered) journal([](io::ProjectJournal& j) { j.clear(); }, false);
+  resetContents(std::move(project));
   m_recoveredUnsaved = recovered;
-  for (const auto& entry : m_project.images()) Q_EMIT objectsChanged(entry.first);
-  Q_EMIT categoriesChanged();
   return true;
 }
 
@@ -114,14 +189,14 @@ int Document::imageFor(const QString& path, int width, int height) {
   record.width = width;
   record.height = height;
   const int id = m_project.putImage(record);
-  if (m_journal) m_journal->putImage(*m_project.image(id));
+  journal([&](io::ProjectJournal& j) { j.putImage(*m_project.image(id)); });
   return id;
 }
 
 int Document::defaultCategory() {
   if (!m_project.categories().empty()) return m_project.categories().begin()->first;
   const int id = m_project.putCategory({0, "object", {60, 220, 120}, ""});  // a green that few photos are made of
-  if (m_journal) m_journal->putCategory(*m_project.category(id));
+  journal([&](io::ProjectJournal& j) { j.putCategory(*m_project.category(id)); });
   Q_EMIT categoriesChanged();
   return id;
 }
@@ -288,26 +363,26 @@ void Document::setImageStatus(int imageId, annotation::ImageStatus status) {
   annotation::ImageRecord* record = m_project.mutableImage(imageId);
   if (!record || record->status == status) return;
   record->status = status;
-  if (m_journal) m_journal->putImage(*record);
+  journal([&](io::ProjectJournal& j) { j.putImage(*record); });
   Q_EMIT imageStatusChanged(imageId);
 }
 
 void Document::putObjectDirect(const annotation::AnnotationObject& object) {
   m_project.putObject(object);
-  if (m_journal) m_journal->putObject(object);
+  journal([&](io::ProjectJournal& j) { j.putObject(object); });
   Q_EMIT objectsChanged(object.imageId);
 }
 
 void Document::putCategoryDirect(const annotation::Category& category) {
   m_project.putCategory(category);
-  if (m_journal) m_journal->putCategory(category);
+  journal([&](io::ProjectJournal& j) { j.putCategory(category); });
   Q_EMIT categoriesChanged();
   for (const auto& entry : m_project.images()) Q_EMIT objectsChanged(entry.first);  // colours may have changed
 }
 
 void Document::removeCategoryDirect(int id) {
   if (!m_project.removeCategory(id)) return;
-  if (m_journal) m_journal->removeCategory(id);
+  journal([&](io::ProjectJournal& j) { j.removeCategory(id); });
   Q_EMIT categoriesChanged();
 }
 
@@ -316,7 +391,7 @@ void Document::removeObjectDirect(int64_t id) {
   if (!object) return;
   const int imageId = object->imageId;
   m_project.removeObject(id);
-  if (m_journal) m_journal->removeObject(id);
+  journal([&](io::ProjectJournal& j) { j.removeObject(id); });
   Q_EMIT objectsChanged(imageId);
 }
 

@@ -71,12 +71,24 @@ class Document : public QObject {
   // locked while open (ProjectLock): opening or saving onto one another instance holds fails.
   QString projectPath() const { return m_projectPath; }
   bool isDirty() const { return !m_undo.isClean() || m_recoveredUnsaved; }
+  // Also true when only workflow state (an image seen, a done mark) was journaled since the save.
+  bool hasUnsavedWork() const { return isDirty() || m_journaledSinceSave; }
   bool saveAs(const QString& path, QString* error);
   bool save(QString* error) { return saveAs(m_projectPath, error); }
   // Loads a project. When a journal of unsaved edits exists, `recover` is asked (with the
   // number of bytes of journal) whether to replay it. Returns false with `error` on failure.
   bool open(const QString& path, const std::function<bool()>& recover, QString* error);
+  // Replaces the document with an empty project written at `path` (journaled from the first
+  // edit). On failure nothing changes.
+  bool startNew(const QString& path, QString* error);
+  // Leaves the project (lock and journal let go; unsaved edits stay in the journal) and starts
+  // an empty document without a file.
+  void closeProject();
 
+  // Why edits are not reaching the disk (a full disk, a removed folder), or "" when they are.
+  // While there is a problem the journal is not written (it would miss an edit); the document
+  // tries to save the whole project every few seconds and says when that worked.
+  QString storageProblem() const { return m_storageProblem; }
   // Used by the undo commands only.
   void putObjectDirect(const annotation::AnnotationObject& object);
   void removeObjectDirect(int64_t id);
@@ -87,10 +99,18 @@ class Document : public QObject {
   void objectsChanged(int imageId);
   void categoriesChanged();
   void imageStatusChanged(int imageId);
+  void storageProblemChanged(const QString& problem);
 
  private:
   void startJournal();
   void keepLockOf(const QString& projectPath);
+  void syncJournal();
+  void setStorageProblem(const QString& problem);
+  void resetContents(annotation::Project project);
+  // Every journal write goes through here: a failure becomes a storage problem, never an
+  // exception through Qt's event loop.
+  template <class Write>
+  void journal(Write&& write, bool isEdit = true);
 
   annotation::Project m_project;
   QUndoStack m_undo;
@@ -99,6 +119,10 @@ class Document : public QObject {
   ProjectLock m_lock;
   QTimer m_journalSync;  // bounds what a power cut can lose to ~2 s
   bool m_recoveredUnsaved = false;
+  bool m_journaledSinceSave = false;
+  bool m_journalBroken = false;  // a write failed: entries after it would replay without it
+  int m_ticksSinceRetry = 0;
+  QString m_storageProblem;
 };
 
 }  // namespace sam3::ui

@@ -23,6 +23,9 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
   m_everythingOptions.exclusive = QSettings().value(QStringLiteral("everything/exclusive"), true).toBool();
   if (!m_everythingOptions.validate().empty()) m_everythingOptions = {};
   m_currentCategory = m_document->defaultCategory();  // digits and new objects need a class
+  connect(m_document, &Document::categoriesChanged, this, [this] {  // another project opened, or the class undone
+    if (!m_document->project().category(m_currentCategory)) m_currentCategory = m_document->defaultCategory();
+  });
   connect(m_prompt, &PromptSession::changed, this, &LabelSession::onPromptChanged);
   connect(m_engine, &EngineService::predictionReady, this, [this](quint64, const segment::Prediction& prediction) {
     m_prediction = prediction;
