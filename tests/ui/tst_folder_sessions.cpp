@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
@@ -185,6 +186,23 @@ class TestFolderSessions : public QObject {
     QCOMPARE(again->document()->project().objects().size(), size_t(1));
     QCOMPARE(again->folders()->folder().images().size(), qsizetype(3));
     QCOMPARE(again->projects()->sessionSource(), QStringList{h.dir.path()});
+  }
+
+  void aStorageProblemIsShownUntilItIsGone() {
+    Harness h;
+    QVERIFY(h.start());
+    QVERIFY(labelOne(h, {100, 120}));
+    const QString project = h.window->document()->projectPath();
+    QVERIFY(QDir(QFileInfo(project).absolutePath()).removeRecursively());  // the sessions folder, gone
+    auto* label = h.window->findChild<QLabel*>(QStringLiteral("storageProblem"));
+    QVERIFY(label);
+    QTRY_VERIFY_WITH_TIMEOUT(label->isVisible(), 5000);
+    QVERIFY2(label->toolTip().contains(QStringLiteral("was deleted")), qPrintable(label->toolTip()));
+    QVERIFY(labelOne(h, {150, 120}));  // work goes on in memory
+    // The folder comes back: the retry writes the whole session and the warning goes away.
+    QVERIFY(QDir().mkpath(QFileInfo(project).absolutePath()));
+    QTRY_VERIFY_WITH_TIMEOUT(!label->isVisible(), 15000);
+    QCOMPARE(io::loadProject(project.toStdString()).objects().size(), size_t(2));
   }
 
   void closingWithUnfiledEditsAsks() {
