@@ -139,7 +139,15 @@ void MainWindow::createDocks() {
   addDockWidget(Qt::LeftDockWidgetArea, m_imagesDock);
   auto* history = new QDockWidget(tr("History"), this);
   history->setObjectName(QStringLiteral("historyDock"));
-  history->setWidget(new QUndoView(m_document->undoStack(), history));
+  auto* historyView = new QUndoView(m_document->undoStack(), history);
+  historyView->setObjectName(QStringLiteral("historyView"));
+  history->setWidget(historyView);
+  // The first row stands for the state before the oldest step: say when older ones were dropped.
+  connect(m_document->undoBudget(), &UndoBudget::trimmed, historyView, [this, historyView](int dropped) {
+    historyView->setEmptyLabel(dropped == 0 ? tr("<empty>")
+                                            : tr("<%n older step(s) dropped: undo memory budget %1 MB>", nullptr, dropped)
+                                                  .arg(m_document->undoBudget()->budget() >> 20));
+  });
   addDockWidget(Qt::RightDockWidgetArea, history);
   tabifyDockWidget(m_objectsDock, history);
   m_objectsDock->raise();

@@ -8,13 +8,16 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <functional>
 #include <memory>
+#include <random>
 
 #include "FakeSegmenter.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
+#include "ui/session/LabelSession.h"
 
 namespace sam3::test {
 
@@ -47,6 +50,39 @@ inline void drag(MainWindow& w, QPointF from, QPointF to, Qt::MouseButton button
     QCoreApplication::sendEvent(canvas, &move);
   }
   QTest::mouseRelease(canvas, button, Qt::NoModifier, at(w, to));
+}
+
+// Random tools, clicks, drags, keys, accepts, merges and splits, undo and redo: `count` actions
+// (seeded). Returns how many ran before one left the window (demo mode, closed), else `count`.
+// `every` is called after each action with its number.
+inline int runMonkey(MainWindow& w, int count, unsigned seed, const std::function<void(int)>& every = {}) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return int(rng() % unsigned(n)); };
+  auto point = [&] { return QPointF(5 + pick(310), 5 + pick(230)); };
+  const ui::ToolKind tools[] = {ui::ToolKind::Point, ui::ToolKind::Box, ui::ToolKind::Brush, ui::ToolKind::Eraser,
+                                ui::ToolKind::Similar, ui::ToolKind::Select, ui::ToolKind::Pan};
+  const Qt::Key keys[] = {Qt::Key_Return, Qt::Key_Escape, Qt::Key_Tab, Qt::Key_1, Qt::Key_2, Qt::Key_D, Qt::Key_A,
+                          Qt::Key_N, Qt::Key_Delete, Qt::Key_BracketLeft, Qt::Key_BracketRight};
+  for (int action = 0; action < count; ++action) {
+    switch (pick(10)) {
+      case 0: w.selectTool(tools[pick(7)]); break;
+      case 1:
+      case 9:  // clicks, and now and then a moment for the engine to answer
+        QTest::mouseClick(w.canvas(), pick(4) ? Qt::LeftButton : Qt::RightButton, Qt::NoModifier, at(w, point()));
+        if (pick(3) == 0) QTest::qWait(2);
+        break;
+      case 2: drag(w, point(), point(), pick(5) ? Qt::LeftButton : Qt::RightButton); break;
+      case 3: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier); break;
+      case 4: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
+      case 5: QTest::keyClick(&w, keys[pick(int(std::size(keys)))]); break;
+      case 6: w.session()->acceptLiveMask(); break;
+      case 7: if (pick(4) == 0) { w.session()->mergeSelection(); } else { w.session()->splitSelection(); } break;
+      default: QCoreApplication::processEvents(); break;
+    }
+    if (w.demoMode() || !w.isVisible()) return action;
+    if (every) every(action + 1);
+  }
+  return count;
 }
 
 struct Harness {

@@ -440,32 +440,8 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.start(3));
     MainWindow& w = *h.window;
     const annotation::Project initial = h.project();
-    std::mt19937 rng(20261124);
-    auto pick = [&](int n) { return int(rng() % unsigned(n)); };
-    auto point = [&] { return QPointF(5 + pick(310), 5 + pick(230)); };
-    const ToolKind tools[] = {ToolKind::Point, ToolKind::Box, ToolKind::Brush, ToolKind::Eraser,
-                              ToolKind::Similar, ToolKind::Select, ToolKind::Pan};
-    const Qt::Key keys[] = {Qt::Key_Return, Qt::Key_Escape, Qt::Key_Tab, Qt::Key_1, Qt::Key_2, Qt::Key_D, Qt::Key_A,
-                            Qt::Key_N, Qt::Key_Delete, Qt::Key_BracketLeft, Qt::Key_BracketRight};
-    int actions = 0;
-    for (; actions < 2200; ++actions) {
-      switch (pick(10)) {
-        case 0: w.selectTool(tools[pick(7)]); break;
-        case 1:
-        case 9:  // clicks, and now and then a moment for the engine to answer
-          QTest::mouseClick(w.canvas(), pick(4) ? Qt::LeftButton : Qt::RightButton, Qt::NoModifier, at(w, point()));
-          if (pick(3) == 0) QTest::qWait(2);
-          break;
-        case 2: drag(w, point(), point(), pick(5) ? Qt::LeftButton : Qt::RightButton); break;
-        case 3: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier); break;
-        case 4: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
-        case 5: QTest::keyClick(&w, keys[pick(int(std::size(keys)))]); break;
-        case 6: w.session()->acceptLiveMask(); break;
-        case 7: if (pick(4) == 0) { w.session()->mergeSelection(); } else { w.session()->splitSelection(); } break;
-        default: QCoreApplication::processEvents(); break;
-      }
-      if (w.demoMode() || !w.isVisible()) QFAIL("an action left the window");
-    }
+    const int actions = test::runMonkey(w, 2200, 20261124);
+    if (actions < 2200) QFAIL("an action left the window");
     // Let queued predictions land, then check the invariants.
     QTest::qWait(200);
     QCoreApplication::processEvents();

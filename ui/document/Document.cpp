@@ -1,6 +1,7 @@
 #include "ui/document/Document.h"
 
 #include <QFileInfo>
+#include <QSettings>
 #include <set>
 
 #include "engine/mask/MaskEditing.h"
@@ -12,7 +13,16 @@
 
 namespace sam3::ui {
 
-Document::Document(QObject* parent) : QObject(parent) {
+namespace {
+
+size_t undoBudgetFromSettings() {
+  const qlonglong megabytes = QSettings().value(QStringLiteral("undo/budgetMB"), qlonglong(UndoBudget::kDefaultBytes >> 20)).toLongLong();
+  return megabytes > 0 ? size_t(megabytes) << 20 : UndoBudget::kDefaultBytes;
+}
+
+}  // namespace
+
+Document::Document(QObject* parent) : QObject(parent), m_undoBudget(&m_undo, undoBudgetFromSettings()) {
   m_journalSync.setInterval(1000);
   connect(&m_journalSync, &QTimer::timeout, this, &Document::syncJournal);
 }
@@ -137,6 +147,7 @@ void Document::resetContents(annotation::Project project) {
   std::set<int> shown;  // the images of both projects redraw
   for (const auto& entry : m_project.images()) shown.insert(entry.first);
   m_undo.clear();  // before the swap: its commands refer to the old project's ids
+  m_undoBudget.reset();
   m_project = std::move(project);
   m_recoveredUnsaved = false;
   if (m_project.categories().empty()) defaultCategory();  // digits and new objects need a class

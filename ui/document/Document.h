@@ -12,6 +12,7 @@
 
 #include "engine/annotation/Project.h"
 #include "ui/document/ProjectLock.h"
+#include "ui/document/UndoBudget.h"
 
 namespace sam3::io {
 class ProjectJournal;
@@ -28,6 +29,8 @@ class Document : public QObject {
 
   const annotation::Project& project() const { return m_project; }
   QUndoStack* undoStack() { return &m_undo; }
+  // The memory bound of the undo history (setting undo/budgetMB, default 256).
+  UndoBudget* undoBudget() { return &m_undoBudget; }
 
   // Ensures an image record exists for `path` (matched by file name) and returns its id.
   int imageFor(const QString& path, int width, int height);
@@ -114,6 +117,7 @@ class Document : public QObject {
 
   annotation::Project m_project;
   QUndoStack m_undo;
+  UndoBudget m_undoBudget;
   QString m_projectPath;
   std::unique_ptr<io::ProjectJournal> m_journal;
   ProjectLock m_lock;

@@ -6,11 +6,30 @@
 
 namespace sam3::ui {
 
+namespace {
+
+size_t bytesOf(const annotation::AnnotationObject& o) {
+  // The run lengths dominate; the prompt history is measured as the JSON it is saved as.
+  return sizeof(o) + o.mask.counts.capacity() * sizeof(uint32_t) + o.source.capacity() +
+         (o.promptHistory.empty() ? 0 : o.promptHistory.dump().size());
+}
+
+}  // namespace
+
 ReplaceObjectsCommand::ReplaceObjectsCommand(Document* document, const QString& text,
                                              std::vector<annotation::AnnotationObject> before,
-                                             std::vector<annotation::AnnotationObject> after)
-    : m_document(document), m_before(std::move(before)), m_after(std::move(after)) {
+                                             std::vector<annotation::AnnotationObject> after, QUndoCommand* parent)
+    : ValueCommand(parent), m_document(document), m_before(std::move(before)), m_after(std::move(after)) {
   setText(text);
+  m_bytes = sizeof(*this) + size_t(text.size()) * 2;
+  for (const auto* list : {&m_before, &m_after})
+    for (const auto& object : *list) m_bytes += bytesOf(object);
+}
+
+ValueCommand* ReplaceObjectsCommand::copyAsDone(QUndoCommand* parent) const {
+  auto* copy = new ReplaceObjectsCommand(m_document, text(), m_before, m_after, parent);
+  copy->skipFirstRedo();
+  return copy;
 }
 
 void ReplaceObjectsCommand::apply(Document* document, const std::vector<annotation::AnnotationObject>& remove,
@@ -24,7 +43,12 @@ void ReplaceObjectsCommand::apply(Document* document, const std::vector<annotati
   for (const auto& object : put) document->putObjectDirect(object);
 }
 
-void ReplaceObjectsCommand::redo() { apply(m_document, m_before, m_after); }
-void ReplaceObjectsCommand::undo() { apply(m_document, m_after, m_before); }
+void ReplaceObjectsCommand::apply(bool forward) {
+  if (forward) {
+    apply(m_document, m_before, m_after);
+  } else {
+    apply(m_document, m_after, m_before);
+  }
+}
 
 }  // namespace sam3::ui
