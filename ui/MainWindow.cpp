@@ -28,6 +28,7 @@
 #include "ui/docks/ImagesDock.h"
 #include "ui/docks/ObjectsDock.h"
 #include "ui/document/Document.h"
+#include "ui/engine/BundleTrust.h"
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
@@ -207,6 +208,10 @@ void MainWindow::refreshCandidates() {
 // ---- engine, demo, theme -----------------------------------------------------------------------
 
 void MainWindow::loadBundle(const QString& directory) {
+  if (!BundleTrust::confirm(BundleTrust::describe(directory), this)) {
+    m_status->showMessage(tr("Model bundle not loaded: not trusted"), 8000);
+    return;
+  }
   m_status->setBusy(true);
   m_status->showMessage(tr("Loading model bundle %1…").arg(QDir::toNativeSeparators(directory)), 0);
   QSettings().setValue(QStringLiteral("engine/bundle"), directory);

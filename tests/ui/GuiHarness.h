@@ -2,7 +2,11 @@
 // The GUI tests' harness: a main window on the fake engine over a folder of drawn images, and
 // mouse helpers in image coordinates.
 
+#include <QAbstractButton>
+#include <QApplication>
 #include <QImage>
+#include <QMessageBox>
+#include <QTimer>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSignalSpy>
@@ -83,6 +87,19 @@ inline int runMonkey(MainWindow& w, int count, unsigned seed, const std::functio
     if (every) every(action + 1);
   }
   return count;
+}
+
+// Answers the next modal QMessageBox (after `delayMs`) by clicking the button with `buttonText`;
+// its text goes to `seenText`.
+inline void answerNextMessageBox(const QString& buttonText, QString* seenText, int delayMs = 50) {
+  QTimer::singleShot(delayMs, [buttonText, seenText] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box) return;
+    *seenText = box->text();
+    for (QAbstractButton* button : box->buttons()) {
+      if (button->text().remove(QLatin1Char('&')) == buttonText) button->click();
+    }
+  });
 }
 
 struct Harness {

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "GuiHarness.h"
+#include "ui/engine/BundleTrust.h"
 #include "support/TestSupport.h"
 #include "ui/ReviewGallery.h"
 #include "ui/TextPromptBar.h"
@@ -343,6 +344,7 @@ class TestConceptLabelling : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.openFolder(folder.path()));
     QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
+    ui::BundleTrust::trust(ui::BundleTrust::describe(bundle));  // asked about in tst_gui_workflows
     w.loadBundle(bundle);
     QVERIFY(changed.wait(60000));
     QTRY_VERIFY(w.textPromptBar()->everythingButton()->isEnabled());

@@ -43,7 +43,7 @@ std::unique_ptr<MainWindow> reopen(Harness& h) {
 }
 
 // Answers the next modal message box with `button`.
-void answerNextMessageBox(QMessageBox::StandardButton button, bool* seen) {
+void answerBox(QMessageBox::StandardButton button, bool* seen) {
   QTimer::singleShot(50, [button, seen] {
     auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
     if (!box) return;
@@ -192,15 +192,21 @@ class TestFolderSessions : public QObject {
     Harness h;
     QVERIFY(h.start());
     QVERIFY(labelOne(h, {100, 120}));
-    const QString project = h.window->document()->projectPath();
-    QVERIFY(QDir(QFileInfo(project).absolutePath()).removeRecursively());  // the sessions folder, gone
+    // Saved into a folder of its own (never the shared sessions folder: other tests use it).
+    QTemporaryDir parent;
+    const QString folder = parent.filePath(QStringLiteral("work"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString project = folder + QStringLiteral("/p.sam3proj");
+    QString error;
+    QVERIFY2(h.window->projects()->saveProjectAs(project, &error), qPrintable(error));
+    QVERIFY(QDir(folder).removeRecursively());
     auto* label = h.window->findChild<QLabel*>(QStringLiteral("storageProblem"));
     QVERIFY(label);
     QTRY_VERIFY_WITH_TIMEOUT(label->isVisible(), 5000);
     QVERIFY2(label->toolTip().contains(QStringLiteral("was deleted")), qPrintable(label->toolTip()));
     QVERIFY(labelOne(h, {150, 120}));  // work goes on in memory
-    // The folder comes back: the retry writes the whole session and the warning goes away.
-    QVERIFY(QDir().mkpath(QFileInfo(project).absolutePath()));
+    // The folder comes back: the retry writes the whole project and the warning goes away.
+    QVERIFY(QDir().mkpath(folder));
     QTRY_VERIFY_WITH_TIMEOUT(!label->isVisible(), 15000);
     QCOMPARE(io::loadProject(project.toStdString()).objects().size(), size_t(2));
   }
@@ -216,12 +222,12 @@ class TestFolderSessions : public QObject {
     QTest::keyClick(h.window.get(), Qt::Key_Return);
     QCOMPARE(h.project().objects().size(), size_t(1));
     bool seen = false;
-    answerNextMessageBox(QMessageBox::Cancel, &seen);
+    answerBox(QMessageBox::Cancel, &seen);
     QVERIFY(!h.window->close());  // the user chose to stay
     QVERIFY(seen);
     QVERIFY(h.window->isVisible());
     seen = false;
-    answerNextMessageBox(QMessageBox::Discard, &seen);
+    answerBox(QMessageBox::Discard, &seen);
     QVERIFY(h.window->close());
     QVERIFY(seen);
   }

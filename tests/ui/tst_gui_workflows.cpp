@@ -29,6 +29,7 @@
 #include "engine/mask/Rle.h"
 #include "support/TestSupport.h"
 #include "ui/ExportDialog.h"
+#include "ui/engine/BundleTrust.h"
 #include "ui/ReviewGallery.h"
 #include "ui/TextPromptBar.h"
 #include "ui/MainWindow.h"
@@ -378,8 +379,23 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(w.openFolder(folder.path()));
     QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
     QSignalSpy preEncoded(w.engineService(), &ui::EngineService::preEncoded);
+    // Bundles are code: the first use asks, showing who made it and the manifest's checksum.
+    const ui::BundleIdentity identity = ui::BundleTrust::describe(bundle);
+    QVERIFY2(identity.error.isEmpty(), qPrintable(identity.error));
+    QString asked;
+    test::answerNextMessageBox(QStringLiteral("Cancel"), &asked);
     w.loadBundle(bundle);
+    QVERIFY2(asked.contains(identity.manifestSha256) && asked.contains(QStringLiteral("exporter")), qPrintable(asked));
+    QVERIFY(!changed.wait(500));  // declined: not loaded
+    QVERIFY(!w.engineService()->engine().name.contains(QStringLiteral("SAM3")));
+    asked.clear();
+    test::answerNextMessageBox(QStringLiteral("Trust and Load"), &asked);
+    w.loadBundle(bundle);
+    QVERIFY(!asked.isEmpty());
     QVERIFY(changed.wait(60000));
+    QVERIFY(ui::BundleTrust::isTrusted(identity));  // remembered: the next load does not ask
+    w.activateWindow();  // the dialog had the keyboard: shortcuts need the window active again
+    QVERIFY(QTest::qWaitForWindowActive(&w));
     QVERIFY(w.engineService()->engine().name.contains(QStringLiteral("SAM3")));
     QVERIFY(w.engineService()->engine().capabilities.multimask);
     QSignalSpy ready(w.engineService(), &ui::EngineService::predictionReady);

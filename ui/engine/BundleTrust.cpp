@@ -1,0 +1,81 @@
+#include "ui/engine/BundleTrust.h"
+
+#include <QDir>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStringList>
+#include <nlohmann/json.hpp>
+
+#include "engine/io/AtomicFile.h"
+#include "engine/io/Sha256.h"
+#include "engine/sam3/BundleManifest.h"
+
+namespace sam3::ui {
+namespace {
+
+const QString kTrusted = QStringLiteral("bundles/trusted");
+
+QString producerOf(const std::string& manifestText) {
+  const nlohmann::json j = nlohmann::json::parse(manifestText, nullptr, false);
+  if (!j.is_object() || !j.contains("producer") || !j["producer"].is_object()) return QObject::tr("not stated");
+  QStringList parts;
+  for (const auto& [key, value] : j["producer"].items()) {
+    const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    parts << QStringLiteral("%1: %2").arg(QString::fromStdString(key), QString::fromStdString(text));
+  }
+  return parts.join(QStringLiteral("\n"));
+}
+
+}  // namespace
+
+BundleIdentity BundleTrust::describe(const QString& bundleDirectory) {
+  BundleIdentity identity;
+  identity.directory = bundleDirectory;
+  try {
+    const std::string path = QDir(bundleDirectory).filePath(QStringLiteral("manifest.json")).toStdString();
+    const std::string text = io::readWholeFile(path);
+    const model::BundleManifest manifest = model::BundleManifest::parse(text, path);
+    identity.name = QString::fromStdString(manifest.name);
+    identity.producer = producerOf(text);
+    identity.manifestSha256 = QString::fromStdString(io::Sha256::hex(text.data(), text.size()));
+  } catch (const std::exception& e) {
+    identity.error = QString::fromUtf8(e.what());
+  }
+  return identity;
+}
+
+bool BundleTrust::isTrusted(const BundleIdentity& bundle) {
+  return !bundle.manifestSha256.isEmpty() && QSettings().value(kTrusted).toStringList().contains(bundle.manifestSha256);
+}
+
+void BundleTrust::trust(const BundleIdentity& bundle) {
+  if (bundle.manifestSha256.isEmpty() || isTrusted(bundle)) return;
+  QStringList trusted = QSettings().value(kTrusted).toStringList();
+  trusted << bundle.manifestSha256;
+  QSettings().setValue(kTrusted, trusted);
+}
+
+QString BundleTrust::question(const BundleIdentity& bundle) {
+  return QObject::tr("<p>A model bundle contains TorchScript programs that run with your permissions. Use bundles only "
+                     "from an exporter you trust (yours, or a colleague's you can ask).</p>"
+                     "<p><b>%1</b><br>%2</p><p><b>Made by</b><br>%3</p><p><b>Manifest SHA-256</b> (pins every file)<br><tt>%4</tt></p>"
+                     "<p>Load it and remember this bundle?</p>")
+      .arg(bundle.name.toHtmlEscaped(), QDir::toNativeSeparators(bundle.directory).toHtmlEscaped(),
+           bundle.producer.toHtmlEscaped().replace(QStringLiteral("\n"), QStringLiteral("<br>")), bundle.manifestSha256);
+}
+
+bool BundleTrust::confirm(const BundleIdentity& bundle, QWidget* parent) {
+  if (!bundle.error.isEmpty() || isTrusted(bundle)) return true;
+  QMessageBox box(QMessageBox::Question, QObject::tr("Use this model bundle?"), question(bundle), QMessageBox::Cancel, parent);
+  box.setObjectName(QStringLiteral("bundleTrustDialog"));
+  box.setTextFormat(Qt::RichText);
+  QPushButton* load = box.addButton(QObject::tr("Trust and Load"), QMessageBox::AcceptRole);
+  box.setDefaultButton(QMessageBox::Cancel);
+  box.exec();
+  if (box.clickedButton() != load) return false;
+  trust(bundle);
+  return true;
+}
+
+}  // namespace sam3::ui
