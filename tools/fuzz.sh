@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing (libFuzzer, ASan + UBSan) of every reader of outside data that builds
-# without LibTorch: builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
-# (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>, safetensors seeds made at run time; a crash input is kept
+# Coverage-guided fuzzing (libFuzzer, ASan + UBSan) of every reader of outside data (image
+# headers, RLE strings, safetensors, the checkpoint unpickler, bundle manifests, projects,
+# journals, COCO validation and import): builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
+# (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>; safetensors and pickle seeds are made at run time; a crash input is kept
 # as build-fuzz/crash-<target>-*; add it to the corpus once fixed). Prints executions and
 # coverage per target; exits non-zero on the first finding. Needs clang (apt: clang).
 #   tools/fuzz.sh [SECONDS] [TARGET...]
@@ -17,7 +18,8 @@ CC=clang CXX=clang++ cmake -S fuzz -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Rel
 cmake --build build-fuzz >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_image_header fuzz_rle_string fuzz_safetensors fuzz_project fuzz_journal fuzz_coco_validator)
+  targets=(fuzz_image_header fuzz_rle_string fuzz_safetensors fuzz_unpickler fuzz_bundle_manifest fuzz_project fuzz_journal
+           fuzz_coco_validator fuzz_coco_import)
 fi
 printf '%-22s %12s %10s %8s  %s\n' target executions "exec/s" coverage result
 for target in "${targets[@]}"; do
@@ -34,6 +36,32 @@ def write(name, header, data):
 write("two.seed", {"a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
                    "b": {"dtype": "I64", "shape": [1], "data_offsets": [16, 24]}, "__metadata__": {"k": "v"}}, bytes(24))
 write("empty_tensor.seed", {"e": {"dtype": "BF16", "shape": [0], "data_offsets": [0, 0]}}, b"")
+PY
+  fi
+  if [ "$target" = fuzz_unpickler ]; then
+    # The pickles torch.save writes (data.pkl of its zip): state dicts flat, nested, with
+    # _metadata, with views, and one carrying a code-running global the reader must refuse.
+    /usr/bin/python3 - "$scratch" <<'PY' || echo "fuzz: no torch for /usr/bin/python3; unpickler seeds are hand-made pickles only"
+import collections, io, pickle, sys, zipfile
+out = sys.argv[1]
+open(f"{out}/plain.seed", "wb").write(pickle.dumps({"a": [1, 2.5, "x", (True, None)], "b": b"bytes"}, protocol=2))
+import torch
+class Evil:
+    def __reduce__(self):
+        return (print, ("code ran",))
+def saved(name, value):
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as z:
+        pkl = [n for n in z.namelist() if n.endswith("data.pkl")][0]
+        open(f"{out}/{name}.seed", "wb").write(z.read(pkl))
+w = {"layer.weight": torch.ones(2, 3), "layer.bias": torch.zeros(3, dtype=torch.float16), "step": torch.tensor(7)}
+saved("flat", w)
+saved("nested", {"model": collections.OrderedDict(w), "epoch": 3})
+saved("module", torch.nn.Linear(3, 2).state_dict())
+base = torch.arange(16.0)
+saved("views", {"view": base[2:14].reshape(3, 4).t(), "shared": base})
+saved("malicious", {"w": torch.ones(1), "payload": Evil()})
 PY
   fi
   log="build-fuzz/$target.log"

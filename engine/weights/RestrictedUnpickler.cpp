@@ -3,6 +3,7 @@
 #include <cstring>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 namespace sam3::weights {
 namespace {
@@ -10,6 +11,9 @@ namespace {
 using Kind = PickleValue::Kind;
 
 constexpr size_t kMaxStackDepth = 1u << 20;
+// Containers nest this deep at most (a state dict: a few levels). Deeper nesting costs two bytes
+// a level and would overflow the C++ stack when the values are destroyed (shared_ptr chains).
+constexpr size_t kMaxNesting = 1000;
 
 const std::set<std::string>& storageTypes() {
   static const std::set<std::string> types = {
@@ -38,9 +42,9 @@ class Unpickler {
         case 0x95: readBytes(8); break;                         // FRAME (length is advisory)
         case '.': return finish();                              // STOP
         case '(': push(PickleValue::make(Kind::Mark)); break;   // MARK
-        case '}': push(PickleValue::make(Kind::Dict)); break;   // EMPTY_DICT
-        case ']': push(PickleValue::make(Kind::List)); break;   // EMPTY_LIST
-        case ')': push(PickleValue::make(Kind::Tuple)); break;  // EMPTY_TUPLE
+        case '}': push(container(Kind::Dict)); break;   // EMPTY_DICT
+        case ']': push(container(Kind::List)); break;   // EMPTY_LIST
+        case ')': push(container(Kind::Tuple)); break;  // EMPTY_TUPLE
         case 'N': push(PickleValue::make(Kind::None)); break;
         case 0x88: push(makeBool(true)); break;                 // NEWTRUE
         case 0x89: push(makeBool(false)); break;                // NEWFALSE
@@ -60,8 +64,8 @@ class Unpickler {
         case 0x85: push(makeTuple(popN(1))); break;                       // TUPLE1
         case 0x86: push(makeTuple(popN(2))); break;                       // TUPLE2
         case 0x87: push(makeTuple(popN(3))); break;                       // TUPLE3
-        case 'l': { auto v = PickleValue::make(Kind::List); v->items = popToMark(); push(v); break; }
-        case 'd': { auto v = PickleValue::make(Kind::Dict); addPairs(*v, popToMark()); push(v); break; }
+        case 'l': { auto v = container(Kind::List); v->items = popToMark(); push(v); break; }
+        case 'd': { auto v = container(Kind::Dict); addPairs(*v, popToMark()); push(v); break; }
         case 'a': { auto item = pop(); appendTo(top(), {item}); break; }  // APPEND
         case 'e': { auto items = popToMark(); appendTo(top(), items); break; }  // APPENDS
         case 's': { auto value = pop(); auto key = pop(); setItems(top(), {key, value}); break; }
@@ -151,7 +155,7 @@ class Unpickler {
     return v;
   }
   PickleValuePtr makeTuple(std::vector<PickleValuePtr> items) {
-    auto v = PickleValue::make(Kind::Tuple);
+    auto v = container(Kind::Tuple);
     v->items = std::move(items);
     return v;
   }
@@ -209,16 +213,18 @@ class Unpickler {
     push(v);
   }
 
+  // A map, as CPython's memo: a vector sized by the largest index let a 5-byte pickle
+  // (LONG_BINPUT 2^26) allocate 1 GB (found by fuzz_unpickler: 480 executions/s at 800 MB).
   void memoPut(uint64_t index) {
-    if (index > (1u << 26)) fail("memo index out of range");
-    if (index >= m_memo.size()) m_memo.resize(static_cast<size_t>(index) + 1);
-    m_memo[static_cast<size_t>(index)] = top();
+    if (m_memo.size() >= (1u << 24) && !m_memo.count(index)) fail("too many memo entries");
+    m_memo[index] = top();
   }
   PickleValuePtr memoGet(uint64_t index) {
-    if (index >= m_memo.size() || !m_memo[static_cast<size_t>(index)]) {
+    const auto stored = m_memo.find(index);
+    if (stored == m_memo.end() || !stored->second) {
       fail("memo reference " + std::to_string(index) + " was never stored");
     }
-    return m_memo[static_cast<size_t>(index)];
+    return stored->second;
   }
 
   static std::vector<int64_t> intTuple(const PickleValuePtr& v, const char* what, Unpickler& self) {
@@ -253,7 +259,7 @@ class Unpickler {
     if (callable->kind != Kind::Global || args->kind != Kind::Tuple) fail("REDUCE needs a global and a tuple");
     if (callable->text == "collections OrderedDict") {
       if (!args->items.empty()) fail("OrderedDict with constructor arguments");
-      push(PickleValue::make(Kind::Dict));
+      push(container(Kind::Dict));
     } else if (callable->text == "torch._utils _rebuild_tensor_v2") {
       // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
       if (args->items.size() < 4 || args->items[0]->kind != Kind::Storage || args->items[1]->kind != Kind::Int) {
@@ -279,6 +285,49 @@ class Unpickler {
     top();
   }
 
+ public:
+  // Throws for a container that contains itself (directly or not) or nesting past kMaxNesting:
+  // an iterative walk, so neither can overflow the stack here.
+  void checkShape(const PickleValuePtr& root) {
+    struct Frame {
+      const PickleValue* value;
+      size_t next;
+    };
+    std::unordered_map<const PickleValue*, int> state;  // 1: on the current path, 2: done
+    std::vector<Frame> path{{root.get(), 0}};
+    state[root.get()] = 1;
+    while (!path.empty()) {
+      if (path.size() > kMaxNesting) fail("containers nested deeper than " + std::to_string(kMaxNesting) + " levels");
+      Frame& frame = path.back();
+      const PickleValue* child = childAt(*frame.value, frame.next++);
+      if (!child) {
+        state[frame.value] = 2;
+        path.pop_back();
+        continue;
+      }
+      int& seen = state[child];
+      if (seen == 1) fail("a container contains itself (a cycle): not a state dict");
+      if (seen == 0) {
+        seen = 1;
+        path.push_back({child, 0});
+      }
+    }
+  }
+
+  // Breaks every container apart without recursion (cycles would leak, deep chains would
+  // overflow the stack when destroyed).
+  void dismantle() {
+    std::vector<PickleValuePtr> alive;
+    for (const auto& weak : m_containers)
+      if (PickleValuePtr v = weak.lock()) alive.push_back(std::move(v));
+    for (const PickleValuePtr& v : alive) {
+      v->items.clear();
+      v->entries.clear();
+    }
+  }
+
+ private:
+
   PickleValuePtr finish() {
     if (m_stack.size() != 1) fail("malformed pickle (stack holds " + std::to_string(m_stack.size()) + " values at STOP)");
     return pop();
@@ -288,11 +337,35 @@ class Unpickler {
   size_t m_size;
   size_t m_pos = 0;
   std::vector<PickleValuePtr> m_stack;
-  std::vector<PickleValuePtr> m_memo;
+  std::unordered_map<uint64_t, PickleValuePtr> m_memo;
+  std::vector<std::weak_ptr<PickleValue>> m_containers;  // every tuple, list and dict made
+
+  PickleValuePtr container(Kind kind) {
+    PickleValuePtr v = PickleValue::make(kind);
+    m_containers.push_back(v);
+    return v;
+  }
+  static const PickleValue* childAt(const PickleValue& v, size_t i) {
+    if (i < v.items.size()) return v.items[i].get();
+    i -= v.items.size();
+    if (i / 2 >= v.entries.size()) return nullptr;
+    const auto& entry = v.entries[i / 2];
+    return (i % 2 ? entry.second : entry.first).get();
+  }
 };
 
 }  // namespace
 
-PickleValuePtr unpickleRestricted(const uint8_t* data, size_t size) { return Unpickler(data, size).run(); }
+PickleValuePtr unpickleRestricted(const uint8_t* data, size_t size) {
+  Unpickler unpickler(data, size);
+  try {
+    PickleValuePtr result = unpickler.run();
+    unpickler.checkShape(result);
+    return result;
+  } catch (...) {
+    unpickler.dismantle();
+    throw;
+  }
+}
 
 }  // namespace sam3::weights

@@ -162,6 +162,39 @@ class TestCoco : public QObject {
     QCOMPARE(objects[1]->attributes["coco"]["track_id"].get<int>(), 9);  // unknown field preserved
   }
 
+  void importReportsFieldsOfTheWrongTypeInsteadOfThrowing() {
+    // Found by fuzz_coco_import: {"images": 9999…} threw out of the importer (json type_error).
+    const std::vector<std::pair<json, std::string>> cases = {
+        {json::parse(R"({"images": 999999999999999999})"), "images"},
+        {json::parse(R"({"categories": {"id": 1}})"), "categories"},
+        {json::parse(R"({"annotations": "none"})"), "annotations"},
+        {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": "640", "height": 480}]})"), "images[0]"},
+        {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 4294967296, "height": 480}]})"), "images[0]"},
+        {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 70000, "height": 70000}]})"), "images[0]"},
+        {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 4, "height": 4}], "categories": [{"id": 1, "name": "c"}],
+                         "annotations": [{"image_id": 1, "category_id": 1, "bbox": ["a", 0, 1, 1]}]})"), "annotations[0].bbox"}};
+    for (const auto& [coco, path] : cases) {
+      annotation::Project project;
+      io::CocoImportReport report;
+      try {
+        report = io::importCoco(coco, project);
+      } catch (const std::exception& e) {
+        QFAIL(qPrintable(QStringLiteral("%1 threw: %2").arg(QString::fromStdString(coco.dump()), QString::fromUtf8(e.what()))));
+      }
+      QVERIFY2(!report.problems.empty() && report.problems[0].path == path, qPrintable(QString::fromStdString(coco.dump())));
+      QCOMPARE(report.objectsAdded, size_t(0));
+    }
+    // iscrowd and supercategory of another type are read as absent, not thrown on.
+    annotation::Project project;
+    const io::CocoImportReport report = io::importCoco(
+        json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 4, "height": 4}],
+                        "categories": [{"id": 1, "name": "c", "supercategory": 5}],
+                        "annotations": [{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "iscrowd": "yes"}]})"),
+        project);
+    QCOMPARE(report.objectsAdded, size_t(1));
+    QVERIFY(!project.objects().begin()->second.isCrowd);
+  }
+
   void otherExportFormats() {
     QTemporaryDir dir;
     const std::string folder = dir.path().toStdString();

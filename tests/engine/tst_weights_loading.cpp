@@ -154,6 +154,31 @@ class TestWeightsLoading : public QObject {
     }
     QVERIFY(rejected > 5000);
   }
+
+  void unpicklerMemoIsSparse() {
+    // Found by fuzz_unpickler: LONG_BINPUT 0x03ffffff (5 bytes of pickle) made the memo a 1 GB
+    // vector. The memo is a map now, so any index CPython accepts works and costs one entry.
+    const std::vector<uint8_t> pickle = {0x80, 0x02, 'N', 'r', 0xff, 0xff, 0xff, 0x7f, '0', 'j', 0xff, 0xff, 0xff, 0x7f, '.'};
+    const weights::PickleValuePtr value = weights::unpickleRestricted(pickle.data(), pickle.size());
+    QVERIFY(value && value->kind == weights::PickleValue::Kind::None);
+    const std::vector<uint8_t> unknown = {0x80, 0x02, 'N', 'r', 0x00, 0x00, 0x00, 0x04, '0', 'j', 0x01, 0x00, 0x00, 0x04, '.'};
+    QVERIFY(errorOf([&] { weights::unpickleRestricted(unknown.data(), unknown.size()); }).contains(QStringLiteral("never stored")));
+  }
+
+  void unpicklerRefusesCyclesAndDeepNesting() {
+    // Found by fuzz_unpickler (a leak): a list appended to itself through the memo.
+    const std::vector<uint8_t> cycle = {0x80, 0x02, ']', 'q', 0x00, 'h', 0x00, 'a', '.'};
+    QVERIFY(errorOf([&] { weights::unpickleRestricted(cycle.data(), cycle.size()); }).contains(QStringLiteral("contains itself")));
+    // 100,000 nested one-tuples (TUPLE1): destroying such a chain recursively overflows the stack.
+    std::vector<uint8_t> deep = {0x80, 0x02, 'N'};
+    deep.insert(deep.end(), 100000, 0x85);
+    deep.push_back('.');
+    QVERIFY(errorOf([&] { weights::unpickleRestricted(deep.data(), deep.size()); }).contains(QStringLiteral("nested deeper")));
+    std::vector<uint8_t> shallow = {0x80, 0x02, 'N'};
+    shallow.insert(shallow.end(), 50, 0x85);
+    shallow.push_back('.');
+    QVERIFY(weights::unpickleRestricted(shallow.data(), shallow.size()) != nullptr);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestWeightsLoading)

@@ -1,0 +1,21 @@
+// Model bundle manifests from any bytes: parsing either yields a manifest whose fields satisfy
+// what the loader relies on, or throws BundleError naming the field. Any other exception, or a
+// crash, is a finding.
+#include <string>
+
+#include "engine/sam3/BundleManifest.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    const sam3::model::BundleManifest manifest = sam3::model::BundleManifest::parse(text, "fuzz/manifest.json");
+    for (const sam3::model::BundleFile& file : manifest.files()) {
+      // The loader joins these to the bundle directory: they must stay inside it.
+      if (file.path.empty() || file.path[0] == '/' || file.path.find("..") != std::string::npos) __builtin_trap();
+      if (file.sha256.size() != 64) __builtin_trap();
+    }
+    if (manifest.inputSize <= 0) __builtin_trap();
+  } catch (const sam3::model::BundleError&) {
+  }
+  return 0;
+}
