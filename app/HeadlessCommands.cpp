@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "cli/LabelFolderCli.h"
@@ -16,14 +17,18 @@
 #include "engine/io/CocoExport.h"
 #include "engine/io/CocoImport.h"
 #include "engine/io/CocoValidator.h"
+#include "engine/io/Labelme.h"
 #include "engine/io/MaskExport.h"
+#include "engine/io/PascalVoc.h"
+#include "engine/io/YoloImport.h"
 #include "engine/io/ProjectFile.h"
 
 namespace sam3::app {
 namespace {
 
-const QStringList kCommands = {QStringLiteral("validate-coco"), QStringLiteral("export"), QStringLiteral("import-coco"),
-                               QStringLiteral("segment"), QStringLiteral("label-folder")};
+const QStringList kCommands = {QStringLiteral("validate-coco"), QStringLiteral("export"),       QStringLiteral("import-coco"),
+                               QStringLiteral("import-labelme"), QStringLiteral("import-yolo"), QStringLiteral("segment"),
+                               QStringLiteral("label-folder")};
 
 void print(const QString& line) { std::fprintf(stdout, "%s\n", qPrintable(line)); }
 void printError(const QString& line) { std::fprintf(stderr, "sam3-annotate: %s\n", qPrintable(line)); }
@@ -73,14 +78,17 @@ int validateCoco(QCommandLineParser& parser, const QStringList& arguments) {
 int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
   const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("Project file (*.sam3proj)."), QStringLiteral("file"));
   const QCommandLineOption format(QStringLiteral("format"),
-                                  QStringLiteral("coco (RLE), coco-polygons, yolo-seg, png (one per object) or instance-png."),
+                                  QStringLiteral("coco (RLE), coco-polygons, coco-results (detections with scores), labelme "
+                                                 "(edited objects as masks), labelme-polygons, yolo-seg, voc (Pascal VOC "
+                                                 "segmentation PNGs), png (one per object) or instance-png."),
                                   QStringLiteral("format"), QStringLiteral("coco"));
   const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Output file (coco) or folder (other formats)."),
                                QStringLiteral("path"));
   parser.addOptions({project, format, out});
   parser.process(arguments);
   if (!parser.isSet(project) || !parser.isSet(out)) {
-    printError(QStringLiteral("usage: sam3-annotate export --project P --format coco|coco-polygons|yolo-seg|png|instance-png --out OUT"));
+    printError(QStringLiteral("usage: sam3-annotate export --project P --format "
+                              "coco|coco-polygons|coco-results|labelme|labelme-polygons|yolo-seg|voc|png|instance-png --out OUT"));
     return 2;
   }
   QElapsedTimer timer;
@@ -89,7 +97,11 @@ int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
   const QString kind = parser.value(format);
   const std::string target = parser.value(out).toStdString();
   std::vector<io::CocoProblem> warnings;
-  if (kind == QLatin1String("coco") || kind == QLatin1String("coco-polygons")) {
+  if (kind == QLatin1String("coco-results")) {
+    const nlohmann::json results = io::exportCocoResults(document);
+    io::writeFileAtomically(target, results.dump() + "\n");
+    print(QStringLiteral("wrote %1 detections to %2").arg(results.size()).arg(parser.value(out)));
+  } else if (kind == QLatin1String("coco") || kind == QLatin1String("coco-polygons")) {
     io::CocoExportOptions options;
     if (kind == QLatin1String("coco-polygons")) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
     io::CocoExportResult result = io::exportCoco(document, options);
@@ -101,6 +113,15 @@ int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
     io::MaskExportReport report;
     if (kind == QLatin1String("yolo-seg")) {
       report = io::exportYoloSegmentation(document, target);
+    } else if (kind == QLatin1String("labelme") || kind == QLatin1String("labelme-polygons")) {
+      io::LabelmeExportOptions options;
+      options.polygons = kind == QLatin1String("labelme-polygons");
+      const io::LabelmeExportReport labelme =
+          io::exportLabelme(document, target, QFileInfo(parser.value(project)).absolutePath().toStdString(), options);
+      report.filesWritten = labelme.filesWritten;
+      report.warnings = labelme.warnings;
+    } else if (kind == QLatin1String("voc")) {
+      report = io::exportPascalVoc(document, target);
     } else if (kind == QLatin1String("png")) {
       report = io::exportObjectPngs(document, target);
     } else if (kind == QLatin1String("instance-png")) {
@@ -141,6 +162,58 @@ int importCoco(QCommandLineParser& parser, const QStringList& arguments) {
   return errors == 0 ? 0 : 1;
 }
 
+// Loads the project (or starts one), runs `import`, reports, saves.
+int importInto(const QString& projectPath, const std::function<io::InterchangeReport(annotation::Project&)>& import) {
+  annotation::Project document = QFileInfo::exists(projectPath) ? io::loadProject(projectPath.toStdString()) : annotation::Project();
+  const io::InterchangeReport report = import(document);
+  const int errors = printProblems(report.problems);
+  io::saveProject(document, projectPath.toStdString());
+  print(QStringLiteral("read %1 file(s): imported %2 objects; images: %3 added, %4 matched; %5 classes added; %6 skipped, "
+                       "%7 problem(s)")
+            .arg(report.files).arg(report.objectsAdded).arg(report.imagesAdded).arg(report.imagesMatched)
+            .arg(report.categoriesAdded).arg(report.skipped).arg(errors));
+  return errors == 0 ? 0 : 1;
+}
+
+int importLabelme(QCommandLineParser& parser, const QStringList& arguments) {
+  const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("Project file (created when it does not exist)."),
+                                   QStringLiteral("file"));
+  const QCommandLineOption folder(QStringLiteral("folder"), QStringLiteral("Folder of labelme / X-AnyLabeling JSON files."),
+                                  QStringLiteral("dir"));
+  parser.addOptions({project, folder});
+  parser.process(arguments);
+  if (!parser.isSet(project) || !parser.isSet(folder)) {
+    printError(QStringLiteral("usage: sam3-annotate import-labelme --project P --folder DIR"));
+    return 2;
+  }
+  if (!QFileInfo(parser.value(folder)).isDir()) throw std::runtime_error(parser.value(folder).toStdString() + " is not a folder");
+  return importInto(parser.value(project),
+                    [&](annotation::Project& p) { return io::importLabelmeFolder(parser.value(folder).toStdString(), p); });
+}
+
+int importYolo(QCommandLineParser& parser, const QStringList& arguments) {
+  const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("Project file (created when it does not exist)."),
+                                   QStringLiteral("file"));
+  const QCommandLineOption images(QStringLiteral("images"), QStringLiteral("Folder of the images."), QStringLiteral("dir"));
+  const QCommandLineOption labels(QStringLiteral("labels"), QStringLiteral("Folder of the label .txt files (default: --images)."),
+                                  QStringLiteral("dir"));
+  const QCommandLineOption classes(QStringLiteral("classes"), QStringLiteral("Class names, one per line (default: LABELS/classes.txt)."),
+                                   QStringLiteral("file"));
+  parser.addOptions({project, images, labels, classes});
+  parser.process(arguments);
+  if (!parser.isSet(project) || !parser.isSet(images)) {
+    printError(QStringLiteral("usage: sam3-annotate import-yolo --project P --images DIR [--labels DIR] [--classes FILE]"));
+    return 2;
+  }
+  const QString labelsFolder = parser.isSet(labels) ? parser.value(labels) : parser.value(images);
+  for (const QString& dir : {parser.value(images), labelsFolder})
+    if (!QFileInfo(dir).isDir()) throw std::runtime_error(dir.toStdString() + " is not a folder");
+  return importInto(parser.value(project), [&](annotation::Project& p) {
+    return io::importYoloSegmentation(parser.value(images).toStdString(), labelsFolder.toStdString(),
+                                      parser.value(classes).toStdString(), p);
+  });
+}
+
 }  // namespace
 
 bool isHeadlessCommand(int argc, char* argv[]) {
@@ -157,6 +230,8 @@ int runHeadlessCommand(const QStringList& arguments) {
     if (command == QLatin1String("validate-coco")) return validateCoco(parser, arguments);
     if (command == QLatin1String("export")) return exportProject(parser, arguments);
     if (command == QLatin1String("import-coco")) return importCoco(parser, arguments);
+    if (command == QLatin1String("import-labelme")) return importLabelme(parser, arguments);
+    if (command == QLatin1String("import-yolo")) return importYolo(parser, arguments);
     if (command == QLatin1String("segment")) return runSegment(arguments);
     if (command == QLatin1String("label-folder")) {
       std::vector<std::string> rest;

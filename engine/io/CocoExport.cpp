@@ -85,4 +85,18 @@ CocoExportResult exportCoco(const annotation::Project& project, const CocoExport
   return result;
 }
 
+json exportCocoResults(const annotation::Project& project) {
+  json results = json::array();
+  for (const auto& [id, object] : project.objects()) {
+    if (mask::area(object.mask) == 0) continue;  // box-only annotations are not detections with masks
+    const auto box = mask::boundingBox(object.mask);
+    results.push_back({{"image_id", object.imageId},
+                       {"category_id", object.categoryId},
+                       {"segmentation", rleSegmentation(object.mask)},
+                       {"bbox", {box[0], box[1], box[2], box[3]}},
+                       {"score", object.score}});
+  }
+  return results;
+}
+
 }  // namespace sam3::io

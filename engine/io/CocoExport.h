@@ -30,4 +30,9 @@ struct CocoExportResult {
 CocoExportResult exportCoco(const annotation::Project& project, const CocoExportOptions& options = {},
                             const std::function<bool(size_t, size_t)>& progress = {});
 
+// COCO results (what a detector hands to COCOeval, and pycocotools' loadRes reads): one entry
+// per object with a mask: image_id and category_id as exportCoco writes them, compressed RLE,
+// bbox and score.
+nlohmann::json exportCocoResults(const annotation::Project& project);
+
 }  // namespace sam3::io

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/io/CocoSegmentation.h"
+#include "engine/io/ImportSupport.h"
 
 namespace sam3::io {
 namespace {
@@ -16,13 +17,6 @@ const std::set<std::string>& knownKeys() {
   return keys;
 }
 
-// A distinct colour per category from a fixed, readable palette.
-std::array<uint8_t, 3> paletteColor(size_t index) {
-  static const std::array<std::array<uint8_t, 3>, 10> palette = {{{230, 25, 75}, {60, 180, 75}, {255, 225, 25}, {0, 130, 200},
-                                                                  {245, 130, 48}, {145, 30, 180}, {70, 240, 240}, {240, 50, 230},
-                                                                  {210, 245, 60}, {250, 190, 212}}};
-  return palette[index % palette.size()];
-}
 
 // Larger sides are refused: the project keeps sizes as int, and a mask's run lengths are 32-bit,
 // so width × height must fit too (checked below).
