@@ -9,7 +9,7 @@
 #include <QTimer>
 #include <memory>
 
-#include "HeadlessCommands.h"
+#include "app/HeadlessCommands.h"
 #include "engine/system/EngineInit.h"
 #include "engine/system/OpenMpWaitPolicy.h"
 #include "ui/AppLogging.h"
@@ -37,7 +37,8 @@ bool needsGui(int argc, char* argv[]) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  sam3::preferShortOpenMpSpin(argc, argv);
+  // Only what runs models re-executes for libgomp's setting: the file commands start at once.
+  if (sam3::app::usesModels(argc, argv)) sam3::preferShortOpenMpSpin(argc, argv);
   if (sam3::app::isHeadlessCommand(argc, argv)) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sam3-annotate"));

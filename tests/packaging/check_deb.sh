@@ -13,7 +13,7 @@ deb="$out/sam3-annotate_${version}_amd64.deb"
 [ -f "$deb" ] || { echo "expected $deb, found:"; ls "$out"; exit 1; }
 
 contents=$(dpkg-deb -c "$deb")
-for f in ./usr/bin/sam3-annotate \
+for f in ./usr/bin/sam3-annotate ./usr/libexec/sam3-annotate/sam3-annotate-app \
          ./usr/lib/sam3-annotate/libsam3_ops.so \
          ./usr/share/applications/sam3-annotate.desktop \
          ./usr/share/metainfo/sam3-annotate.metainfo.xml \
@@ -28,10 +28,16 @@ done
 [ "$(dpkg-deb -f "$deb" Package)" = sam3-annotate ] || { echo "wrong package name"; exit 1; }
 [ "$(dpkg-deb -f "$deb" Architecture)" = amd64 ] || { echo "wrong architecture"; exit 1; }
 
-# The packaged binary finds its private op library through its RPATH.
+# The packaged application finds its private op library through its RPATH; the launcher loads
+# no LibTorch (its file commands start fast) and starts the application from where it lies.
 root="$out/root"
 dpkg-deb -x "$deb" "$root"
-if ldd "$root/usr/bin/sam3-annotate" | grep -q "libsam3_ops.so => not found"; then
-  echo "packaged binary cannot find libsam3_ops.so"; exit 1
+if ldd "$root/usr/libexec/sam3-annotate/sam3-annotate-app" | grep -q "libsam3_ops.so => not found"; then
+  echo "packaged application cannot find libsam3_ops.so"; exit 1
 fi
+if readelf -d "$root/usr/bin/sam3-annotate" | grep -q "libtorch"; then
+  echo "the launcher links LibTorch"; exit 1
+fi
+[ "$("$root/usr/bin/sam3-annotate" --version)" = "sam3-annotate $version" ] ||
+  { echo "launcher --version: $("$root/usr/bin/sam3-annotate" --version)"; exit 1; }
 echo "package OK: $(basename "$deb") ($(du -h "$deb" | cut -f1)), Depends: $depends"

@@ -1,0 +1,52 @@
+// `sam3-annotate`: a small launcher. The file commands (validate-coco, export, import-*) and
+// --version run here, without loading LibTorch (whose start-up alone took ~0.5 s of the 1.3 s a
+// missing-file error used to cost); everything else (the window, segment, label-folder, --help)
+// is the application proper, sam3-annotate-app, which this executes in place.
+
+#include <QCoreApplication>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include "app/FileCommands.h"
+
+#ifndef SAM3_VERSION
+#define SAM3_VERSION "0.0.0"
+#endif
+#ifndef SAM3_APP_RELATIVE
+#define SAM3_APP_RELATIVE "../libexec/sam3-annotate/sam3-annotate-app"
+#endif
+
+namespace {
+
+// Beside the launcher (the build tree), else where the package installs it.
+std::string applicationPath() {
+  char self[PATH_MAX] = {};
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  const std::string dir = n > 0 ? std::string(self, size_t(n)).substr(0, std::string(self, size_t(n)).rfind('/')) : ".";
+  for (const std::string& candidate : {dir + "/sam3-annotate-app", dir + "/" + SAM3_APP_RELATIVE}) {
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return dir + "/sam3-annotate-app";
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  if (argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0)) {
+    std::printf("sam3-annotate %s\n", SAM3_VERSION);
+    return 0;
+  }
+  if (argc > 1 && sam3::app::fileCommands().contains(QString::fromLocal8Bit(argv[1]))) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("sam3-annotate"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SAM3_VERSION));
+    return sam3::app::runFileCommand(QCoreApplication::arguments());
+  }
+  const std::string app = applicationPath();
+  execv(app.c_str(), argv);
+  std::fprintf(stderr, "sam3-annotate: cannot start %s: %s\n", app.c_str(), std::strerror(errno));
+  return 127;
+}
