@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, ASan + UBSan) of every reader of outside data (image
 # headers, RLE strings, safetensors, the checkpoint unpickler, bundle manifests, projects,
-# journals, COCO validation and import): builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
+# journals, COCO validation and import, labelme and YOLO-seg files): builds fuzz/ with clang into build-fuzz/ and runs each target for SECONDS
 # (default 30) on a scratch copy of its seed corpus (fuzz/corpus/<target>; safetensors and pickle seeds are made at run time; a crash input is kept
 # as build-fuzz/crash-<target>-*; add it to the corpus once fixed). Prints executions and
 # coverage per target; exits non-zero on the first finding. Needs clang (apt: clang).
@@ -19,7 +19,7 @@ cmake --build build-fuzz >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_image_header fuzz_rle_string fuzz_safetensors fuzz_unpickler fuzz_bundle_manifest fuzz_project fuzz_journal
-           fuzz_coco_validator fuzz_coco_import)
+           fuzz_coco_validator fuzz_coco_import fuzz_labelme fuzz_yolo)
 fi
 printf '%-22s %12s %10s %8s  %s\n' target executions "exec/s" coverage result
 for target in "${targets[@]}"; do
