@@ -1,5 +1,6 @@
 #include "engine/io/CocoValidator.h"
 
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <set>
@@ -74,6 +75,11 @@ std::vector<CocoProblem> validateCoco(const json& coco) {
                        image.contains("height") && image["height"].is_number_integer() && image["height"].get<int64_t>() > 0;
     if (!sized) {
       check.error(path, "width and height must be positive integers");
+    } else if (image["width"].get<int64_t>() > (1 << 20) || image["height"].get<int64_t>() > (1 << 20) ||
+               uint64_t(image["width"].get<int64_t>()) * uint64_t(image["height"].get<int64_t>()) > UINT32_MAX) {
+      // Found by fuzz_coco_validator: a 1333333330 x 10 image let a polygon's coordinates
+      // overflow int in the rasterizer. Masks' run lengths are 32-bit, too.
+      check.error(path, "width and height must be at most 1048576 and their product at most 4294967295");
     } else if (id > 0) {
       images[id] = {image["width"].get<int>(), image["height"].get<int>()};
     }

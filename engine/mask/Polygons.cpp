@@ -1,5 +1,6 @@
 #include "engine/mask/Polygons.h"
 
+#include <cstdint>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -47,6 +48,11 @@ Rle polygonToRle(const Ring& ring, int height, int width) {
   }
   // Vertices far outside the image are refused: an edge is traced pixel by pixel, so a vertex
   // at 3e9 (found by fuzz_coco_validator) overflowed int and would have walked billions of steps.
+  if (height > (1 << 20) || width > (1 << 20) || uint64_t(height) * uint64_t(width) > UINT32_MAX) {
+    // Larger sides overflow the 5x upsampled int coordinates (found by fuzz_coco_validator with
+    // a 1333333330-pixel-wide image), and run lengths are 32-bit.
+    throw RleError("a " + std::to_string(width) + "x" + std::to_string(height) + " image is too large for a polygon mask");
+  }
   const double limit = 4.0 * std::max(height, width) + 16.0;
   for (double value : ring) {
     if (!std::isfinite(value) || std::abs(value) > limit) {

@@ -162,6 +162,15 @@ class TestCoco : public QObject {
     QCOMPARE(objects[1]->attributes["coco"]["track_id"].get<int>(), 9);  // unknown field preserved
   }
 
+  void validatorRefusesImagesTooLargeForMasks() {
+    const json coco = json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 1333333330, "height": 10}],
+        "categories": [{"id": 1, "name": "c"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "iscrowd": 0, "area": 1,
+                         "segmentation": [[19, 0, 3, 1, 3, 3, 1, 3]]}]})");
+    const auto problems = io::validateCoco(coco);
+    QVERIFY2(mentions(problems, "images[0]", "at most 1048576"), qPrintable(describe(problems)));
+  }
+
   void importReportsFieldsOfTheWrongTypeInsteadOfThrowing() {
     // Found by fuzz_coco_import: {"images": 9999…} threw out of the importer (json type_error).
     const std::vector<std::pair<json, std::string>> cases = {

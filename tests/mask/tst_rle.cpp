@@ -177,6 +177,10 @@ class TestRle : public QObject {
     // billions of edge pixels); such vertices are refused, slightly outside ones still work.
     QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({2, 1, 3, 1, 3444444444.0, 3, 1, 6}, 10, 20));
     QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({2, 1, 3, 1, std::nan(""), 3}, 10, 20));
+    // The 10-minute run's finding: a 1333333330-pixel-wide image let an in-range vertex overflow
+    // int once upsampled; images past 2^20 a side (or 2^32 pixels) are refused.
+    QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({19, 0, 3, 1, 3, 3, 1, 3}, 10, 1333333330));
+    QVERIFY_THROWS_EXCEPTION(RleError, polygonToRle({19, 0, 3, 1, 3, 3, 1, 3}, 70000, 70000));
     QCOMPARE(area(polygonToRle({-2, -2, 22, -2, 22, 12, -2, 12}, 10, 20)), int64_t(200));
   }
 
