@@ -142,6 +142,10 @@ int main(int argc, char* argv[]) {
   if (parser.isSet(screenshotOption)) {
     const QString target = parser.value(screenshotOption);
     QTimer::singleShot(0, &window, [&window, target] {
+      // Texts set while starting (the engine's "image ready in …") are laid out by posted events:
+      // grabbing before them showed a label cut to a fragment ("ir") at the status bar's end.
+      QCoreApplication::sendPostedEvents();
+      QCoreApplication::processEvents();
       const bool saved = window.grab().save(target);
       qCInfo(lcApp).noquote() << (saved ? "screenshot saved to" : "cannot save screenshot to") << target;
       QApplication::exit(saved ? 0 : 1);

@@ -311,7 +311,18 @@ void MainWindow::restoreSettings() {
   const QString theme = settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString();
   if (theme != QLatin1String("system")) applyTheme(theme);
   const QString bundle = settings.value(QStringLiteral("engine/bundle")).toString();
-  if (!bundle.isEmpty()) loadBundle(bundle);  // a failure keeps the classic engine and says why
+  if (!bundle.isEmpty()) {
+    // Never a dialog before the window is up (nor in a --screenshot run): an untrusted
+    // remembered bundle waits for the user to load it again, and says so.
+    const BundleIdentity identity = BundleTrust::describe(bundle);
+    if (identity.error.isEmpty() && !BundleTrust::isTrusted(identity)) {
+      m_status->showMessage(tr("The model bundle %1 was not loaded: it has not been trusted yet (Tools ▸ Load SAM3 Model Bundle… to review it)")
+                                .arg(QDir::toNativeSeparators(bundle)),
+                            0);
+    } else {
+      loadBundle(bundle);  // a failure keeps the classic engine and says why
+    }
+  }
 }
 
 void MainWindow::updateTitle() {

@@ -1,7 +1,10 @@
 // The main window opens the bundled sample like `sam3-annotate --sample 0` does, and really
 // renders it: the offscreen grab shows the image's pixels, not a blank widget.
 
+#include <QLabel>
+#include <QListWidget>
 #include <QSettings>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -14,6 +17,7 @@
 #include "ui/controllers/ProjectController.h"
 #include "ui/session/LabelSession.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/docks/ImagesDock.h"
 
 using sam3::ui::ImageCanvas;
 using sam3::ui::MainWindow;
@@ -58,6 +62,31 @@ class TestMainWindow : public QObject {
     for (int y = 0; y < canvasShot.height(); y += 7)
       for (int x = 0; x < canvasShot.width(); x += 7) colours.insert(canvasShot.pixel(x, y));
     QVERIFY(colours.size() > 500);
+  }
+
+  void aSingleImageIsListedAndTheStatusBarIsNeverClipped() {
+    MainWindow window;
+    QVERIFY(window.openSample(0));
+    window.resize(1100, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // The Images dock lists the one image shown (it was empty for a single image).
+    auto* list = window.imagesDock()->findChild<QListWidget*>();
+    QVERIFY(list);
+    QCOMPARE(list->count(), 1);
+    window.resize(640, 600);  // narrow: the status bar has less room than its texts want
+    // A long temporary message and a latency text: every permanent label keeps its whole text.
+    window.statusBar()->showMessage(QString(300, QLatin1Char('x')));
+    auto* latency = window.statusBar()->findChild<QLabel*>(QStringLiteral("latencyLabel"));
+    QVERIFY(latency);
+    latency->setText(QStringLiteral("image ready in 1234 ms"));
+    QCoreApplication::processEvents();
+    QTRY_VERIFY(latency->width() >= latency->sizeHint().width());
+    for (QLabel* label : window.statusBar()->findChildren<QLabel*>()) {
+      if (label->isVisible() && !label->text().isEmpty() && label->objectName() != QLatin1String("qt_statusbar_message")) {
+        QVERIFY2(label->width() >= label->sizeHint().width(), qPrintable(label->text()));
+      }
+    }
   }
 
   void rejectsCorruptImage() {

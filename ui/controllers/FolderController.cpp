@@ -183,6 +183,11 @@ bool FolderController::openImage(const QString& path, QString* error) {
 
 void FolderController::showImage(const QImage& image, const QString& path, std::vector<QImage> pyramid) {
   m_currentPath = path;
+  if (m_folder.indexOf(path) < 0) {  // an image on its own (a sample, a file): the Images dock lists it
+    m_folder.setImages({path}, 0);
+    m_dock->setImages({path});
+    m_dock->setCurrent(0);
+  }
   m_canvas->setImage(image, std::move(pyramid));
   const int imageId = m_document->imageFor(path, image.width(), image.height());
   m_engine->setImage(image, path);
