@@ -70,15 +70,19 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
   const nlohmann::json& version = require(j, "version", source, "");
   if (!version.is_number_integer()) fail(source, "\"version\" must be an integer");
   BundleManifest m;
-  m.version = version.get<int>();
-  if (m.version > kVersion) {
-    fail(source, "bundle format version " + std::to_string(m.version) + " is newer than this build reads (up to " +
+  const int64_t number = version.get<int64_t>();
+  if (number > kVersion) {
+    fail(source, "bundle format version " + std::to_string(number) + " is newer than this build reads (up to " +
                      std::to_string(kVersion) + "); update SAM3 Annotate or re-export the bundle");
   }
-  if (m.version < 1) fail(source, "\"version\" must be at least 1");
+  if (number < 1) fail(source, "\"version\" must be at least 1");
+  m.version = int(number);
+  // Found by fuzz_bundle_manifest: value() throws json's type_error for a field of another type.
+  if (j.contains("name") && !j.at("name").is_string()) fail(source, "\"name\" must be a string");
   m.name = j.value("name", std::string("unnamed"));
   if (j.contains("producer") && j.at("producer").is_object()) {
     const nlohmann::json& producer = j.at("producer");
+    if (producer.contains("torch") && !producer.at("torch").is_string()) fail(source, "producer.torch must be a string");
     m.producedWithTorch = producer.value("torch", "");
     const auto target = producer.find("target_libtorch");
     if (target != producer.end()) {
@@ -95,6 +99,7 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
   if (j.contains("image")) {
     const nlohmann::json& image = j.at("image");
     if (!image.is_object()) fail(source, "\"image\" must be an object");
+    if (image.contains("size") && !image.at("size").is_number_integer()) fail(source, "image.size must be an integer");
     m.inputSize = image.value("size", 1008);
     readTriple(image, "mean", m.mean, source);
     readTriple(image, "std", m.std, source);
@@ -126,7 +131,13 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
   if (!m.geometryEncoderArgs.is_object() || !m.interactiveArgs.is_object()) {
     fail(source, "\"geometry_encoder\" and \"interactive\" must be objects");
   }
-  if (j.contains("grounding")) m.scoreThreshold = j.at("grounding").value("score_threshold", 0.5);
+  if (j.contains("grounding")) {
+    const nlohmann::json& grounding = j.at("grounding");
+    if (!grounding.is_object() || (grounding.contains("score_threshold") && !grounding.at("score_threshold").is_number())) {
+      fail(source, "\"grounding\" must be an object with a numeric score_threshold");
+    }
+    m.scoreThreshold = grounding.value("score_threshold", 0.5);
+  }
   return m;
 }
 

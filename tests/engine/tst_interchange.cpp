@@ -18,6 +18,7 @@
 #include "engine/io/PascalVoc.h"
 #include "engine/io/YoloImport.h"
 #include "engine/mask/Polygons.h"
+#include "engine/sam3/BundleManifest.h"
 #include "support/SampleProject.h"
 
 using namespace sam3;
@@ -238,6 +239,29 @@ class TestInterchange : public QObject {
     QVERIFY(is(classes, 48, 68, 2) && is(instances, 48, 68, 2));  // a dog part, instance 2
     QVERIFY(is(cv::imread(path("voc/SegmentationClass/c.png"), cv::IMREAD_COLOR), 5, 5, 0));  // the empty image
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, io::encodeIndexedPng({1, 2}, 3, 1, palette));
+  }
+
+  void bundleManifestFieldsOfTheWrongTypeAreBundleErrors() {
+    // Found by fuzz_bundle_manifest: {"producer": {"torch": [..]}} threw json's type_error.
+    const QString source = qEnvironmentVariable("SAM3_SOURCE_DIR");
+    if (source.isEmpty()) QSKIP("SAM3_SOURCE_DIR not set");
+    const json valid = json::parse(io::readWholeFile(source.toStdString() + "/fuzz/corpus/fuzz_bundle_manifest/ci-fixture.json"));
+    QCOMPARE(model::BundleManifest::parse(valid.dump(), "m.json").name, valid["name"].get<std::string>());
+    const std::vector<std::pair<std::string, json>> cases = {{"/producer/torch", json::array({1, 2})}, {"/name", 7},
+                                                            {"/image/size", "1008"}, {"/grounding", 0.5},
+                                                            {"/version", 99999999999LL}};
+    for (const auto& [pointer, value] : cases) {
+      json broken = valid;
+      broken[json::json_pointer(pointer)] = value;
+      try {
+        model::BundleManifest::parse(broken.dump(), "m.json");
+        QFAIL(qPrintable(QStringLiteral("%1 accepted").arg(QString::fromStdString(pointer))));
+      } catch (const model::BundleError& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("m.json")), e.what());
+      } catch (const std::exception& e) {
+        QFAIL(qPrintable(QStringLiteral("%1: not a BundleError: %2").arg(QString::fromStdString(pointer), QString::fromUtf8(e.what()))));
+      }
+    }
   }
 
   void cocoResultsCarryScoresAndMasks() {
