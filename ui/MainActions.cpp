@@ -25,6 +25,7 @@
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
+#include "ui/session/PromptSession.h"
 #include "ui/tools/BrushTool.h"
 
 namespace sam3::ui {
@@ -78,6 +79,7 @@ QIcon iconFor(const ActionSpec& spec) {
 QAction* addAction(MainWindow& w, QMenu* menu, const ActionSpec& spec) {
   QAction* a = menu->addAction(iconFor(spec), spec.text);
   a->setShortcuts(spec.keys);
+  w.addAction(a);  // its shortcut works while the menu bar is hidden (demo mode is full screen without it)
   if (spec.toggled) {
     a->setCheckable(true);
     a->setChecked(spec.checked);
@@ -181,7 +183,15 @@ void buildEditMenu(MainWindow& w) {
   undo->setProperty(kToolbarOrder, 31);
   redo->setProperty(kToolbarOrder, 32);
   const std::vector<ActionSpec> specs = {
-      {QObject::tr("&Clear Prompt"), {QKeySequence(Qt::Key_Escape)}, [s] { s->clearPrompt(); s->setSelection({}); }},
+      {QObject::tr("&Clear Prompt"), {QKeySequence(Qt::Key_Escape)}, [s, &w] {
+         // In the demo, Esc with nothing in progress leaves it (the visitor's way out).
+         if (w.demoMode() && s->prompt()->prompt().empty()) {
+           w.setDemoMode(false);
+           return;
+         }
+         s->clearPrompt();
+         s->setSelection({});
+       }},
       {QObject::tr("Next &Candidate Mask"), {QKeySequence(Qt::Key_Tab)}, [s] { s->cycleCandidate(); }},
       {QObject::tr("&Delete Selected"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, [s] { s->deleteSelection(); }},
       {QObject::tr("&Merge Selected"), {QKeySequence(Qt::CTRL | Qt::Key_M)}, [s] { s->mergeSelection(); }},
@@ -283,8 +293,11 @@ void buildGoAndViewMenus(MainWindow& w) {
        {QObject::tr("Light"), {}, theme("light"), nullptr, nullptr, {}, 0, {}, false, themeMenu},
        {QObject::tr("Dark"), {}, theme("dark"), nullptr, nullptr, {}, 0, {}, false, themeMenu},
        {},
-       {QObject::tr("&Demo Mode"), {QKeySequence(Qt::Key_F11)}, {}, nullptr, nullptr, {}, 0, [&w](bool on) { w.setDemoMode(on); }},
-       {QObject::tr("&Reset Demo"), {}, [&w] { w.resetDemo(); }, nullptr, nullptr, QObject::tr("Reset Demo"), 44}});
+       {QObject::tr("&Demo Mode"), {QKeySequence(Qt::Key_F11)}, {}, nullptr, nullptr, {}, 0, [&w](bool on) { w.setDemoMode(on); }}});
+  // The demo's own panel has Start Over, Undo, Next and Leave: nothing demo-only in the window.
+  for (QAction* a : view->actions()) {
+    if (a->text() == QObject::tr("&Demo Mode")) QObject::connect(&w, &MainWindow::demoModeChanged, a, &QAction::setChecked);
+  }
   view->addSeparator();
   for (QDockWidget* dock : w.findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 }

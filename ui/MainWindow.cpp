@@ -4,6 +4,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QMenuBar>
 #include <QDragEnterEvent>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -23,6 +24,8 @@
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/controllers/ProjectController.h"
+#include "ui/demo/DemoController.h"
+#include "ui/demo/DemoPanel.h"
 #include "ui/document/FolderSessions.h"
 #include "ui/docks/ClassesDock.h"
 #include "ui/docks/ImagesDock.h"
@@ -71,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   m_projects = new ProjectController(m_document, m_folders, this);
   m_batch = new BatchController(m_session, m_folders, m_canvas, this);
   m_textBar = new TextPromptBar(m_session, m_engine, this);
+  createDemo();
   wireSession();
   buildMainActions(*this);
   resize(1280, 860);
@@ -129,6 +133,18 @@ void MainWindow::wireSession() {
   connect(m_document, &Document::objectsChanged, this, [this](int imageId) {
     if (imageId == m_session->imageId()) m_objectsRefresh.start();
   });
+}
+
+void MainWindow::createDemo() {
+  m_demoPanel = new DemoPanel(this);
+  m_demoBar = new QToolBar(tr("Demo"), this);
+  m_demoBar->setObjectName(QStringLiteral("demoBar"));
+  m_demoBar->setMovable(false);
+  m_demoBar->addWidget(m_demoPanel);
+  addToolBar(Qt::TopToolBarArea, m_demoBar);
+  m_demoBar->hide();
+  m_demoController = new DemoController(m_demoPanel, m_document, m_session, m_folders, m_engine, this);
+  connect(m_demoController, &DemoController::leaveRequested, this, [this] { setDemoMode(false); });
 }
 
 void MainWindow::createDocks() {
@@ -241,40 +257,33 @@ void MainWindow::setDemoMode(bool on) {
   QString error;
   if (on && !m_projects->closeWork(&error)) {  // the demo's resets must never touch a user's project
     QMessageBox::warning(this, tr("Demo mode"), error);
+    Q_EMIT demoModeChanged(false);
     return;
   }
   m_demo = on;
   if (!on) {
-    toolbar->setIconSize(QSize(24, 24));
-    toolbar->setToolButtonStyle(Qt::ToolButtonIconOnly);
-    toolbar->setFont(QFont());
+    m_demoController->stop();
+    m_demoBar->hide();
+    menuBar()->show();
     showNormal();
     restoreState(m_stateBeforeDemo);
+    m_demoBar->hide();  // not in the state saved before the first demo
+    Q_EMIT demoModeChanged(false);
     return;
   }
+  // Full screen, nothing but the picture and the demo's own strip.
   m_stateBeforeDemo = saveState();
-  m_objectsDock->hide();
-  m_imagesDock->hide();
-  toolbar->setIconSize(QSize(48, 48));
-  toolbar->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
-  QFont big = toolbar->font();
-  big.setPointSizeF(big.pointSizeF() * 1.4);
-  toolbar->setFont(big);
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->hide();
+  for (QToolBar* bar : findChildren<QToolBar*>()) bar->setVisible(bar == m_demoBar);
+  menuBar()->hide();
   showFullScreen();
-  QStringList samples;
-  for (const SampleImage& s : sampleImages()) samples << s.resourcePath;
-  m_folders->openList(samples);
   selectTool(ToolKind::Point);
-  m_status->showMessage(tr("Demo: click an object to segment it, right-click to exclude, Enter to keep it"), 0);
+  m_demoController->start();
+  Q_EMIT demoModeChanged(true);
 }
 
 void MainWindow::resetDemo() {
-  std::vector<int64_t> ids;
-  for (const auto& entry : m_document->project().objects()) ids.push_back(entry.first);
-  m_document->removeObjects(ids, /*includeLocked=*/true);
-  m_document->undoStack()->clear();
-  m_session->clearPrompt();
-  if (!m_folders->folder().isEmpty()) m_folders->showImageAt(0);
+  if (m_demo) m_demoController->reset();
 }
 
 void MainWindow::applyTheme(const QString& theme) {

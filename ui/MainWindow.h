@@ -27,6 +27,8 @@ class ClassesDock;
 class Document;
 class EngineService;
 class FolderController;
+class DemoController;
+class DemoPanel;
 class ImageCanvas;
 class ImagesDock;
 class LabelSession;
@@ -80,12 +82,17 @@ class MainWindow : public QMainWindow {
   void setDemoMode(bool on);
   bool demoMode() const { return m_demo; }
   void resetDemo();
+  DemoPanel* demoPanel() const { return m_demoPanel; }
+  DemoController* demoController() const { return m_demoController; }
   void applyTheme(const QString& theme);
 
   // Filled by buildMainActions(): the tool actions (checked as tools change), the recent menu.
   std::map<ToolKind, QAction*> toolActions;
   QMenu* recentMenu = nullptr;
   QToolBar* toolbar = nullptr;
+
+ Q_SIGNALS:
+  void demoModeChanged(bool on);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -94,6 +101,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void createDocks();
+  void createDemo();
   void wireSession();
   void restoreSettings();
   void refreshObjects();
@@ -119,6 +127,9 @@ class MainWindow : public QMainWindow {
   OverlayStyle m_style;
   QTimer m_objectsRefresh;
   bool m_demo = false;
+  DemoPanel* m_demoPanel = nullptr;
+  DemoController* m_demoController = nullptr;
+  QToolBar* m_demoBar = nullptr;
   QByteArray m_stateBeforeDemo;
   QPointer<QMessageBox> m_errorBox;
 };

@@ -4,7 +4,13 @@
 // demo mode and its reset; photos in the orientation the window shows and image bombs refused
 // by every reader.
 
+#include <QDockWidget>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QToolBar>
 #include <QUndoStack>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -16,7 +22,11 @@
 #include "support/SyntheticImage.h"
 #include "ui/controllers/BatchController.h"
 #include "support/TestSupport.h"
+#include "engine/io/ProjectFile.h"
 #include "ui/MainWindow.h"
+#include "ui/SampleImages.h"
+#include "ui/demo/DemoController.h"
+#include "ui/demo/DemoPanel.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/controllers/ProjectController.h"
@@ -228,22 +238,72 @@ class TestAnnotateFlow : public QObject {
                              10000);
   }
 
-  void demoModeAndReset() {
+  void demoModeExplainsItself() {
     test::Harness h;
     QVERIFY(h.start());
     MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));  // work of the user's own, in a folder session
+    QTest::keyClick(&w, Qt::Key_Return);
+    const QString session = w.document()->projectPath();
+    // Nothing demo-only in the normal window.
+    for (QAction* a : w.toolbar->actions()) QVERIFY2(!a->text().contains(QStringLiteral("Demo")), qPrintable(a->text()));
     w.setDemoMode(true);
     QVERIFY(w.demoMode());
+    QVERIFY(w.document()->projectPath().isEmpty());  // the user's work was saved and put away first
+    QCOMPARE(io::loadProject(session.toStdString()).objects().size(), size_t(1));
     QVERIFY(w.currentImagePath().startsWith(QLatin1Char(':')));  // the bundled samples
+    for (QDockWidget* dock : w.findChildren<QDockWidget*>()) QVERIFY2(!dock->isVisible(), qPrintable(dock->windowTitle()));
+    QVERIFY(!w.menuBar()->isVisible() && !w.toolbar->isVisible());
+    auto* hint = w.demoPanel()->findChild<QLabel*>(QStringLiteral("demoHint"));
+    auto* latency = w.demoPanel()->findChild<QLabel*>(QStringLiteral("demoLatency"));
+    QVERIFY(hint && latency && w.demoPanel()->isVisible());
+    QCOMPARE(hint->text(), QStringLiteral("Click an object"));
+    QCOMPARE(w.demoPanel()->findChild<QListWidget*>(QStringLiteral("demoGallery"))->count(), qsizetype(ui::sampleImages().size()));
+
+    QVERIFY(h.click({300, 300}));
+    QVERIFY2(hint->text().startsWith(QStringLiteral("Click again to refine")), qPrintable(hint->text()));
+    QVERIFY2(latency->text().contains(QStringLiteral(" ms")), qPrintable(latency->text()));
+    QVERIFY(h.click({310, 300}));
+    QCOMPARE(hint->text(), QStringLiteral("Press Enter to keep it"));
+    QTest::keyClick(&w, Qt::Key_Return);  // Enter works with the menu bar hidden
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    QVERIFY2(hint->text().startsWith(QStringLiteral("Kept!")), qPrintable(hint->text()));
+    QTest::qWait(50);  // the kept object's overlay is drawn on the next turn of the event loop
+    const QImage shot = w.grab().toImage();
+    QVERIFY(shot.save(test::outputDir() + QStringLiteral("/demo_mode.png")));
+
+    // The big buttons: Undo, Next Picture, Start Over.
+    w.demoPanel()->findChild<QPushButton*>(QStringLiteral("demoUndo"))->click();
+    QVERIFY(h.project().objects().empty());
+    w.demoPanel()->findChild<QPushButton*>(QStringLiteral("demoNext"))->click();
+    QCOMPARE(w.currentImagePath(), ui::sampleImages().value(1).resourcePath);
+    QVERIFY(h.click({300, 300}));
+    QTest::keyClick(&w, Qt::Key_Return);
+    w.demoPanel()->findChild<QPushButton*>(QStringLiteral("demoReset"))->click();
+    QVERIFY(h.project().objects().empty());
+    QVERIFY(!w.document()->undoStack()->canUndo());
+    QCOMPARE(w.currentImagePath(), ui::sampleImages().value(0).resourcePath);
+    QCOMPARE(hint->text(), QStringLiteral("Click an object"));
+    QVERIFY(latency->text().isEmpty());
+
+    // Left alone, it starts over by itself.
+    w.demoController()->setIdleMilliseconds(300);
     QVERIFY(h.click({300, 300}));
     QTest::keyClick(&w, Qt::Key_Return);
     QCOMPARE(h.project().objects().size(), size_t(1));
-    w.resetDemo();
-    QVERIFY(h.project().objects().empty());
-    QVERIFY(!w.document()->undoStack()->canUndo());
-    w.setDemoMode(false);
+    QTRY_VERIFY_WITH_TIMEOUT(h.project().objects().empty(), 5000);
+    QCOMPARE(hint->text(), QStringLiteral("Click an object"));
+
+    // Esc: first the prompt in progress, then the demo itself.
+    QVERIFY(h.click({300, 300}));
+    QTest::keyClick(w.canvas(), Qt::Key_Escape);
+    QVERIFY(w.demoMode());
+    QVERIFY(w.promptSession()->prompt().empty());
+    QTest::keyClick(w.canvas(), Qt::Key_Escape);
     QVERIFY(!w.demoMode());
-  }};
+    QVERIFY(w.menuBar()->isVisible() && !w.demoPanel()->isVisible());
+  }
+};
 
 QTEST_MAIN(TestAnnotateFlow)
 #include "tst_annotate_flow.moc"
