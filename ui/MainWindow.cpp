@@ -26,6 +26,8 @@
 #include "ui/controllers/ProjectController.h"
 #include "ui/demo/DemoController.h"
 #include "ui/demo/DemoPanel.h"
+#include "ui/models/ModelLibrary.h"
+#include "ui/models/ModelManagerDialog.h"
 #include "ui/document/FolderSessions.h"
 #include "ui/docks/ClassesDock.h"
 #include "ui/docks/ImagesDock.h"
@@ -228,10 +230,24 @@ void MainWindow::loadBundle(const QString& directory) {
     m_status->showMessage(tr("Model bundle not loaded: not trusted"), 8000);
     return;
   }
+  ModelLibrary::rememberUsed(directory);
   m_status->setBusy(true);
   m_status->showMessage(tr("Loading model bundle %1…").arg(QDir::toNativeSeparators(directory)), 0);
   QSettings().setValue(QStringLiteral("engine/bundle"), directory);
   m_engine->loadBundle(directory, QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString());
+}
+
+ModelManagerDialog* MainWindow::openModelManager() {
+  if (!m_models) {
+    m_models = new ModelManagerDialog(this);
+    m_models->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_models, &ModelManagerDialog::useBundle, this, [this](const QString& directory, const QString&) { loadBundle(directory); });
+    connect(m_models, &ModelManagerDialog::useClassic, this, &MainWindow::useClassicEngine);
+  }
+  m_models->refresh();
+  m_models->show();
+  m_models->raise();
+  return m_models;
 }
 
 void MainWindow::useClassicEngine() {

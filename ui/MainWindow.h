@@ -28,6 +28,7 @@ class Document;
 class EngineService;
 class FolderController;
 class DemoController;
+class ModelManagerDialog;
 class DemoPanel;
 class ImageCanvas;
 class ImagesDock;
@@ -74,6 +75,7 @@ class MainWindow : public QMainWindow {
   int currentImageId() const;
   void loadBundle(const QString& directory);
   void useClassicEngine();
+  ModelManagerDialog* openModelManager();  // Tools ▸ Models
 
   void selectTool(ToolKind tool);
   ToolKind currentTool() const { return m_tool; }
@@ -130,6 +132,7 @@ class MainWindow : public QMainWindow {
   DemoPanel* m_demoPanel = nullptr;
   DemoController* m_demoController = nullptr;
   QToolBar* m_demoBar = nullptr;
+  QPointer<ModelManagerDialog> m_models;
   QByteArray m_stateBeforeDemo;
   QPointer<QMessageBox> m_errorBox;
 };
