@@ -21,6 +21,7 @@
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
+#include "ui/controllers/ImportController.h"
 #include "ui/controllers/ProjectController.h"
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
@@ -151,6 +152,9 @@ void buildFileMenu(MainWindow& w) {
            {QObject::tr("&Save Project"), {QKeySequence::Save}, [projects] { projects->saveInteractive(false); }, "document-save"},
            {QObject::tr("Save Project &As…"), {QKeySequence::SaveAs}, [projects] { projects->saveInteractive(true); }},
            {QObject::tr("&Export…"), {QKeySequence(Qt::CTRL | Qt::Key_E)}, [projects] { projects->openExportDialog(); }},
+           {QObject::tr("&COCO File…"), {}, [&w] { w.imports()->importInteractive(ImportController::Format::Coco); }, nullptr, nullptr, {}, 0, {}, false, QObject::tr("&Import")},
+           {QObject::tr("&labelme / X-AnyLabeling Folder…"), {}, [&w] { w.imports()->importInteractive(ImportController::Format::Labelme); }, nullptr, nullptr, {}, 0, {}, false, QObject::tr("&Import")},
+           {QObject::tr("&YOLO-seg Labels…"), {}, [&w] { w.imports()->importInteractive(ImportController::Format::Yolo); }, nullptr, nullptr, {}, 0, {}, false, QObject::tr("&Import")},
            {},
            {QObject::tr("&Quit"), {QKeySequence::Quit}, [&w] { w.close(); }}});
   QAction* beforeProject = file->actions().at(2);

@@ -23,6 +23,7 @@
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
+#include "ui/controllers/ImportController.h"
 #include "ui/controllers/ProjectController.h"
 #include "ui/demo/DemoController.h"
 #include "ui/demo/DemoPanel.h"
@@ -74,6 +75,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   createDocks();
   m_folders = new FolderController(m_canvas, m_session, m_imagesDock, this);
   m_projects = new ProjectController(m_document, m_folders, this);
+  m_imports = new ImportController(m_document, m_folders, this);
   m_batch = new BatchController(m_session, m_folders, m_canvas, this);
   m_textBar = new TextPromptBar(m_session, m_engine, this);
   createDemo();
@@ -105,6 +107,7 @@ void MainWindow::wireSession() {
   connect(m_session, &LabelSession::message, this, message);
   connect(m_folders, &FolderController::message, this, message);
   connect(m_projects, &ProjectController::message, this, message);
+  connect(m_imports, &ImportController::message, this, message);
   connect(m_batch, &BatchController::message, this, message);
   connect(m_session, &LabelSession::failed, this, [this](const QString& text) { showEngineError(text); });
   connect(m_session, &LabelSession::liveChanged, this, &MainWindow::refreshLive);

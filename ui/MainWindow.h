@@ -28,6 +28,7 @@ class Document;
 class EngineService;
 class FolderController;
 class DemoController;
+class ImportController;
 class ModelManagerDialog;
 class DemoPanel;
 class ImageCanvas;
@@ -56,6 +57,7 @@ class MainWindow : public QMainWindow {
   PromptSession* promptSession() const;
   FolderController* folders() const { return m_folders; }
   ProjectController* projects() const { return m_projects; }
+  ImportController* imports() const { return m_imports; }
   BatchController* batch() const { return m_batch; }
   ObjectsDock* objectsDock() const { return m_objectsDock; }
   ClassesDock* classesDock() const { return m_classesDock; }
@@ -133,6 +135,7 @@ class MainWindow : public QMainWindow {
   DemoController* m_demoController = nullptr;
   QToolBar* m_demoBar = nullptr;
   QPointer<ModelManagerDialog> m_models;
+  ImportController* m_imports = nullptr;
   QByteArray m_stateBeforeDemo;
   QPointer<QMessageBox> m_errorBox;
 };

@@ -212,6 +212,17 @@ int Document::defaultCategory() {
   return id;
 }
 
+std::vector<int64_t> Document::addImported(std::vector<annotation::AnnotationObject> objects, const QString& text) {
+  std::vector<int64_t> ids;
+  int64_t next = m_project.nextObjectId();  // fixed now, so redo re-creates the same ids
+  for (annotation::AnnotationObject& object : objects) {
+    object.id = next++;
+    ids.push_back(object.id);
+  }
+  if (!objects.empty()) m_undo.push(new ReplaceObjectsCommand(this, text, {}, std::move(objects)));
+  return ids;
+}
+
 std::vector<int64_t> Document::addObjects(std::vector<NewObject> made, int categoryId, const QString& text) {
   if (made.empty()) return {};
   const int category = categoryId && m_project.category(categoryId) ? categoryId : defaultCategory();

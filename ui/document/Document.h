@@ -49,6 +49,9 @@ class Document : public QObject {
   // The one way objects are made: class `categoryId` (0 or unknown: the default class), all in
   // one undo step (`text`, or "Add object N"), their images marked in progress. Returns the ids.
   std::vector<int64_t> addObjects(std::vector<NewObject> objects, int categoryId, const QString& text = {});
+  // Objects read from a file (every field kept: attributes, box, crowd), on images and classes
+  // that exist, as one undo step; their ids are given here. Returns the ids.
+  std::vector<int64_t> addImported(std::vector<annotation::AnnotationObject> objects, const QString& text);
   void removeObject(int64_t id);
   // Locked objects are kept unless `includeLocked` (a full reset).
   void removeObjects(const std::vector<int64_t>& ids, bool includeLocked = false);
