@@ -246,7 +246,7 @@ void buildToolsMenu(MainWindow& w) {
       {QObject::tr("&Label Folder with These Exemplars…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)}, [&w] { w.batch()->labelFolderWithExemplars(); }},
       {QObject::tr("Label the Folder with the Class &Names…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
        [&w] { w.batch()->labelFolderWithClassNames(); }, nullptr, nullptr, {}, 0, {}, false, {}, &segment::Capabilities::text},
-      {QObject::tr("&Models…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)}, [&w] { w.openModelManager(); }},
+      {QObject::tr("&Models…"), {}, [&w] { w.openModelManager(); }},  // Ctrl+M / Ctrl+Shift+M are merge and split
       {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
          const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
                                                                QSettings().value(QStringLiteral("engine/bundle")).toString());

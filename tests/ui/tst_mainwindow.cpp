@@ -89,6 +89,22 @@ class TestMainWindow : public QObject {
     }
   }
 
+  void noTwoActionsShareAShortcut() {
+    // An ambiguous shortcut fires neither action (Tools ▸ Models once took Split's Ctrl+Shift+M).
+    MainWindow window;
+    QMap<QString, QString> owner;
+    for (QAction* a : window.findChildren<QAction*>()) {
+      for (const QKeySequence& key : a->shortcuts()) {
+        const QString k = key.toString();
+        if (k.isEmpty()) continue;  // a standard key this platform has none for (Save As, Quit)
+        QVERIFY2(!owner.contains(k) || owner[k] == a->text(),
+                 qPrintable(QStringLiteral("%1 is both %2 and %3").arg(k, owner.value(k), a->text())));
+        owner[k] = a->text();
+      }
+    }
+    QVERIFY(owner.size() > 20);
+  }
+
   void rejectsCorruptImage() {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("broken.png"));
