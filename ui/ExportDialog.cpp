@@ -16,12 +16,16 @@
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
+#include "engine/io/Labelme.h"
 #include "engine/io/MaskExport.h"
+#include "engine/io/PascalVoc.h"
 
 namespace sam3::ui {
 namespace {
 
-enum Format { CocoRle, CocoPolygons, YoloSeg, ObjectPngs, InstancePngs };
+enum Format { CocoRle, CocoPolygons, YoloSeg, ObjectPngs, InstancePngs, CocoResults, Labelme, Voc };
+
+bool isFile(int format) { return format == CocoRle || format == CocoPolygons || format == CocoResults; }
 
 // The project restricted to one image (its objects and every class), for per-image exports.
 annotation::Project onlyImage(const annotation::Project& all, int imageId) {
@@ -34,12 +38,14 @@ annotation::Project onlyImage(const annotation::Project& all, int imageId) {
 
 }  // namespace
 
-ExportDialog::ExportDialog(const annotation::Project& project, const QString& suggestedPath, QWidget* parent)
-    : QDialog(parent), m_project(project) {
+ExportDialog::ExportDialog(const annotation::Project& project, const QString& suggestedPath, QWidget* parent, const QString& projectFolder)
+    : QDialog(parent), m_project(project), m_projectFolder(projectFolder) {
   setWindowTitle(tr("Export Annotations"));
   m_format = new QComboBox(this);
   m_format->addItems({tr("COCO JSON, RLE masks (lossless)"), tr("COCO JSON, polygons"), tr("YOLO segmentation (folder)"),
-                      tr("PNG mask per object (folder)"), tr("Instance PNG per image (folder)")});
+                      tr("PNG mask per object (folder)"), tr("Instance PNG per image (folder)"),
+                      tr("COCO results: detections with scores, for COCOeval"), tr("labelme / X-AnyLabeling JSON (folder)"),
+                      tr("Pascal VOC segmentation PNGs (folder)")});
   m_path = new QLineEdit(suggestedPath, this);
   auto* browse = new QPushButton(tr("Browse…"), this);
   m_progress = new QProgressBar(this);
@@ -98,7 +104,7 @@ ExportDialog::~ExportDialog() {
 }
 
 void ExportDialog::browse() {
-  const bool file = m_format->currentIndex() <= CocoPolygons;
+  const bool file = isFile(m_format->currentIndex());
   const QString path = file ? QFileDialog::getSaveFileName(this, tr("Export to"), m_path->text(), tr("COCO JSON (*.json)"))
                             : QFileDialog::getExistingDirectory(this, tr("Export to folder"), m_path->text());
   if (!path.isEmpty()) m_path->setText(path);
@@ -117,10 +123,24 @@ void ExportDialog::start() {
   m_cancel->setText(tr("Cancel"));
   m_status->setText(tr("Exporting…"));
   const annotation::Project project = m_project;
+  const std::string projectFolder = (m_projectFolder.isEmpty() ? QStringLiteral("/") : m_projectFolder).toStdString();
   auto cancel = m_cancelFlag;
   auto done = m_done;
-  m_watcher.setFuture(QtConcurrent::run([project, target, format, cancel, done]() -> QString {
+  m_watcher.setFuture(QtConcurrent::run([project, projectFolder, target, format, cancel, done]() -> QString {
     try {
+      if (format == CocoResults) {
+        const nlohmann::json results = io::exportCocoResults(project);
+        io::writeFileAtomically(target.toStdString(), results.dump() + "\n");
+        done->store(int(project.images().size()));
+        return QObject::tr("Wrote %1 detections to %2").arg(results.size()).arg(target);
+      }
+      if (format == Labelme || format == Voc) {  // whole-project formats (one class list, one image list)
+        QDir().mkpath(target);
+        const size_t files = format == Labelme ? io::exportLabelme(project, target.toStdString(), projectFolder).filesWritten
+                                               : io::exportPascalVoc(project, target.toStdString()).filesWritten;
+        done->store(int(project.images().size()));
+        return QObject::tr("Wrote %1 files to %2").arg(files).arg(target);
+      }
       if (format == CocoRle || format == CocoPolygons) {
         io::CocoExportOptions options;
         if (format == CocoPolygons) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;

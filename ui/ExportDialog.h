@@ -22,7 +22,9 @@ class ExportDialog : public QDialog {
 
  public:
   // `project` is copied: the user may keep editing while the export runs.
-  ExportDialog(const annotation::Project& project, const QString& suggestedPath, QWidget* parent = nullptr);
+  // `projectFolder`: where the project's relative image paths start (labelme writes image paths).
+  ExportDialog(const annotation::Project& project, const QString& suggestedPath, QWidget* parent = nullptr,
+               const QString& projectFolder = {});
   ~ExportDialog() override;
 
   QComboBox* formatBox() const { return m_format; }
@@ -40,6 +42,7 @@ class ExportDialog : public QDialog {
   void browse();
 
   annotation::Project m_project;
+  QString m_projectFolder;
   QComboBox* m_format;
   QLineEdit* m_path;
   QProgressBar* m_progress;

@@ -297,6 +297,24 @@ class TestGuiWorkflows : public QObject {
     QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
     QVERIFY(finished.wait(20000));
     QVERIFY(!QDir(h.dir.filePath(QStringLiteral("instances"))).entryList({QStringLiteral("*.png")}).isEmpty());
+    // The formats labellers use: labelme JSON per image, VOC PNGs, COCO results.
+    dialog->formatBox()->setCurrentIndex(6);
+    dialog->pathEdit()->setText(h.dir.filePath(QStringLiteral("labelme")));
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    const nlohmann::json img1 = nlohmann::json::parse(io::readWholeFile(h.dir.filePath(QStringLiteral("labelme/img1.json")).toStdString()));
+    QCOMPARE(img1["shapes"].size(), size_t(1));
+    QCOMPARE(img1["imagePath"].get<std::string>(), std::string("../img1.png"));
+    dialog->formatBox()->setCurrentIndex(7);
+    dialog->pathEdit()->setText(h.dir.filePath(QStringLiteral("voc")));
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QVERIFY(QFileInfo::exists(h.dir.filePath(QStringLiteral("voc/SegmentationClass/img2.png"))));
+    dialog->formatBox()->setCurrentIndex(5);
+    dialog->pathEdit()->setText(h.dir.filePath(QStringLiteral("results.json")));
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(nlohmann::json::parse(io::readWholeFile(h.dir.filePath(QStringLiteral("results.json")).toStdString())).size(), size_t(2));
   }
 
   void guiStaysResponsiveDuringATwoSecondEngineCall() {

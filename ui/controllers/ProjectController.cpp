@@ -202,7 +202,8 @@ ExportDialog* ProjectController::openExportDialog() {
   if (m_document->projectPath().isEmpty() || FolderSessions::isImplicit(m_document->projectPath())) {
     base = QSettings().value(QStringLiteral("lastFolder"), QDir::homePath()).toString();
   }
-  m_exportDialog = new ExportDialog(m_document->project(), QDir(base).filePath(QStringLiteral("annotations.json")), m_window);
+  const QString projectFolder = m_document->projectPath().isEmpty() ? QString() : QFileInfo(m_document->projectPath()).absolutePath();
+  m_exportDialog = new ExportDialog(m_document->project(), QDir(base).filePath(QStringLiteral("annotations.json")), m_window, projectFolder);
   m_exportDialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(m_exportDialog, &ExportDialog::finished, this, [this](bool, const QString& text) { Q_EMIT message(text, 8000); });
   m_exportDialog->show();
