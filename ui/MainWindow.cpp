@@ -78,7 +78,6 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   m_imports = new ImportController(m_document, m_folders, this);
   m_batch = new BatchController(m_session, m_folders, m_canvas, this);
   m_textBar = new TextPromptBar(m_session, m_engine, this);
-  createDemo();
   wireSession();
   buildMainActions(*this);
   resize(1280, 860);
@@ -141,6 +140,7 @@ void MainWindow::wireSession() {
 }
 
 void MainWindow::createDemo() {
+  if (m_demoPanel) return;  // made on first use: its gallery decodes the samples, not worth it at start-up
   m_demoPanel = new DemoPanel(this);
   m_demoBar = new QToolBar(tr("Demo"), this);
   m_demoBar->setObjectName(QStringLiteral("demoBar"));
@@ -246,8 +246,9 @@ ModelManagerDialog* MainWindow::openModelManager() {
     m_models->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_models, &ModelManagerDialog::useBundle, this, [this](const QString& directory, const QString&) { loadBundle(directory); });
     connect(m_models, &ModelManagerDialog::useClassic, this, &MainWindow::useClassicEngine);
+  } else {
+    m_models->refresh();  // a new dialog has just scanned
   }
-  m_models->refresh();
   m_models->show();
   m_models->raise();
   return m_models;
@@ -280,6 +281,7 @@ void MainWindow::setDemoMode(bool on) {
     return;
   }
   m_demo = on;
+  createDemo();
   if (!on) {
     m_demoController->stop();
     m_demoBar->hide();
@@ -302,7 +304,7 @@ void MainWindow::setDemoMode(bool on) {
 }
 
 void MainWindow::resetDemo() {
-  if (m_demo) m_demoController->reset();
+  if (m_demo && m_demoController) m_demoController->reset();
 }
 
 void MainWindow::applyTheme(const QString& theme) {

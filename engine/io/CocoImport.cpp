@@ -60,18 +60,10 @@ void Importer::categories() {
       error(path, "needs an integer id and a name; skipped");
       continue;
     }
-    const std::string name = c["name"];
-    if (const annotation::Category* existing = project.categoryByName(name)) {
-      categoryMap[c["id"]] = existing->id;
-      ++report.categoriesMatched;
-      continue;
-    }
-    annotation::Category category;
-    category.name = name;
-    category.supercategory = isString(c, "supercategory") ? c["supercategory"].get<std::string>() : std::string();
-    category.color = paletteColor(project.categories().size());
-    categoryMap[c["id"]] = project.putCategory(category);
-    ++report.categoriesAdded;
+    bool created = false;
+    const std::string supercategory = isString(c, "supercategory") ? c["supercategory"].get<std::string>() : std::string();
+    categoryMap[c["id"]] = categoryNamed(project, c["name"], &created, supercategory);
+    ++(created ? report.categoriesAdded : report.categoriesMatched);
   }
 }
 

@@ -11,11 +11,12 @@ std::array<uint8_t, 3> paletteColor(size_t index) {
   return palette[index % palette.size()];
 }
 
-int categoryNamed(annotation::Project& project, const std::string& name, bool* created) {
+int categoryNamed(annotation::Project& project, const std::string& name, bool* created, const std::string& supercategory) {
   if (created) *created = false;
   if (const annotation::Category* existing = project.categoryByName(name)) return existing->id;
   annotation::Category category;
   category.name = name;
+  category.supercategory = supercategory;
   category.color = paletteColor(project.categories().size());
   if (created) *created = true;
   return project.putCategory(category);

@@ -13,8 +13,8 @@ namespace sam3::io {
 // A distinct colour per category from a fixed, readable palette.
 std::array<uint8_t, 3> paletteColor(size_t index);
 
-// The id of the class called `name`, made when missing (`created` then set).
-int categoryNamed(annotation::Project& project, const std::string& name, bool* created = nullptr);
+// The id of the class called `name`, made when missing (with `supercategory`; `created` then set).
+int categoryNamed(annotation::Project& project, const std::string& name, bool* created = nullptr, const std::string& supercategory = {});
 
 // The id of the image whose file name is `path`'s, added with `width` × `height` when missing
 // (`created` then set); 0 when one exists with another size (`why` says so).

@@ -7,6 +7,7 @@
 #include <QSettings>
 #include <QUndoStack>
 #include <map>
+#include <set>
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/CocoImport.h"
@@ -52,23 +53,27 @@ io::InterchangeReport ImportController::importFrom(Format format, const QString&
     report.problems.push_back({io::CocoProblem::Severity::Error, QFileInfo(path).fileName().toStdString(), e.what()});
     return report;
   }
-  const annotation::Project before = m_document->project();  // a copy: the document changes below
+  // What existed before (the document changes below; the ids, not a second copy of the project).
+  std::set<int> oldCategories, oldImages;
+  for (const auto& entry : m_document->project().categories()) oldCategories.insert(entry.first);
+  for (const auto& entry : m_document->project().images()) oldImages.insert(entry.first);
+  const int64_t firstNewObject = m_document->project().nextObjectId();
   QUndoStack* undo = m_document->undoStack();
   undo->beginMacro(tr("Import %1").arg(QFileInfo(path).fileName()));
   std::map<int, int> categories, images;  // scratch id -> document id
   for (const auto& [id, category] : scratch.categories()) {
-    categories[id] = before.category(id) ? id
-                                         : m_document->addCategory(QString::fromStdString(category.name), category.color);
+    categories[id] = oldCategories.count(id) ? id : m_document->addCategory(QString::fromStdString(category.name), category.color);
   }
   QStringList shown;
   for (const auto& [id, image] : scratch.images()) {
-    images[id] = before.image(id) ? id : m_document->imageFor(QString::fromStdString(image.path), image.width, image.height);
+    const bool added = !oldImages.count(id);
+    images[id] = added ? m_document->imageFor(QString::fromStdString(image.path), image.width, image.height) : id;
     const QString file = QString::fromStdString(image.path);
-    if (!before.image(id) && QFileInfo(file).isAbsolute()) shown << file;
+    if (added && QFileInfo(file).isAbsolute()) shown << file;
   }
   std::vector<annotation::AnnotationObject> objects;
   for (const auto& [id, object] : scratch.objects()) {
-    if (before.object(id)) continue;
+    if (id < firstNewObject) continue;  // the importers give new objects the next free ids
     annotation::AnnotationObject copy = object;
     copy.imageId = images[object.imageId];
     copy.categoryId = categories[object.categoryId];

@@ -80,22 +80,27 @@ void Document::setStorageProblem(const QString& problem) {
   Q_EMIT storageProblemChanged(problem);
 }
 
-bool Document::saveAs(const QString& path, QString* error) {
-  if (path.isEmpty()) {
-    if (error) *error = tr("No project file chosen");
-    return false;
-  }
+bool Document::writeLocked(const QString& path, const annotation::Project& project, QString* error) {
   if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
     if (error) *error = busy;
     return false;
   }
   try {
-    io::saveProject(m_project, path.toStdString());
+    io::saveProject(project, path.toStdString());
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
     keepLockOf(m_projectPath);
-    return false;  // still dirty, the journal keeps the edits
+    return false;
   }
+  return true;
+}
+
+bool Document::saveAs(const QString& path, QString* error) {
+  if (path.isEmpty()) {
+    if (error) *error = tr("No project file chosen");
+    return false;
+  }
+  if (!writeLocked(path, m_project, error)) return false;  // still dirty, the journal keeps the edits
   if (path != m_projectPath || !m_journal || m_journalBroken) {
     m_projectPath = path;
     startJournal();
@@ -115,17 +120,7 @@ bool Document::saveAs(const QString& path, QString* error) {
 }
 
 bool Document::startNew(const QString& path, QString* error) {
-  if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
-    if (error) *error = busy;
-    return false;
-  }
-  try {
-    io::saveProject(annotation::Project{}, path.toStdString());
-  } catch (const std::exception& e) {
-    if (error) *error = QString::fromUtf8(e.what());
-    keepLockOf(m_projectPath);
-    return false;
-  }
+  if (!writeLocked(path, annotation::Project{}, error)) return false;
   m_projectPath = path;
   startJournal();
   journal([](io::ProjectJournal& j) { j.clear(); }, false);

@@ -110,6 +110,9 @@ class Document : public QObject {
  private:
   void startJournal();
   void keepLockOf(const QString& projectPath);
+  // Takes `path`'s lock and writes `project` there atomically; on failure the lock of the
+  // project still open is kept and `error` says why.
+  bool writeLocked(const QString& path, const annotation::Project& project, QString* error);
   void syncJournal();
   void setStorageProblem(const QString& problem);
   void resetContents(annotation::Project project);

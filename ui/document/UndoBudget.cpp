@@ -39,13 +39,28 @@ size_t UndoBudget::historyBytes() const {
 }
 
 void UndoBudget::reset() {
+  m_countedSteps = 0;
+  m_countedTop = nullptr;
+  m_countedBytes = 0;
   if (std::exchange(m_dropped, 0) != 0) Q_EMIT trimmed(0);
 }
 
 void UndoBudget::trimIfOver() {
   // Only after a new step (nothing to redo): copies of undone steps would have to be undone too.
-  if (m_rebuilding || m_budget == 0 || m_stack->index() != m_stack->count() || historyBytes() <= m_budget) return;
+  if (m_rebuilding || m_budget == 0 || m_stack->index() != m_stack->count()) return;
   const int count = m_stack->count();
+  // One new step on top of the steps counted before adds its bytes; anything else (a push that
+  // dropped undone steps, a clear) counts them all again. Walking every step on every push cost
+  // O(history) per edit.
+  const QUndoCommand* top = count > 0 ? m_stack->command(count - 1) : nullptr;
+  if (count == m_countedSteps + 1 && (count == 1 || m_stack->command(count - 2) == m_countedTop)) {
+    m_countedBytes += stepBytes(top);
+  } else if (count != m_countedSteps || top != m_countedTop) {
+    m_countedBytes = historyBytes();
+  }
+  m_countedSteps = count;
+  m_countedTop = top;
+  if (m_countedBytes <= m_budget) return;
   int keepFrom = count - 1;  // the newest step always stays
   size_t kept = stepBytes(m_stack->command(keepFrom));
   while (keepFrom > 0 && kept + stepBytes(m_stack->command(keepFrom - 1)) <= m_budget / 4 * 3) kept += stepBytes(m_stack->command(--keepFrom));
@@ -64,6 +79,9 @@ void UndoBudget::trimIfOver() {
     m_stack->resetClean();  // the saved state is no longer reachable by undo
   }
   m_rebuilding = false;
+  m_countedSteps = m_stack->count();
+  m_countedTop = m_stack->command(m_countedSteps - 1);
+  m_countedBytes = kept;
   m_dropped += keepFrom;
   qCInfo(lcUi).noquote() << "undo history over its budget:" << keepFrom << "oldest steps dropped," << kept << "bytes kept";
   Q_EMIT trimmed(m_dropped);

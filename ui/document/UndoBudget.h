@@ -7,6 +7,7 @@
 #include <QObject>
 #include <cstddef>
 
+class QUndoCommand;
 class QUndoStack;
 
 namespace sam3::ui {
@@ -34,6 +35,9 @@ class UndoBudget : public QObject {
   size_t m_budget;
   int m_dropped = 0;
   bool m_rebuilding = false;
+  int m_countedSteps = 0;                     // what m_countedBytes covers:
+  const QUndoCommand* m_countedTop = nullptr;  // that many steps, this one on top
+  size_t m_countedBytes = 0;
 };
 
 }  // namespace sam3::ui
