@@ -56,7 +56,8 @@ void Importer::categories() {
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string path = "categories[" + std::to_string(i) + "]";
     const json& c = list[i];
-    if (!c.is_object() || !isInteger(c, "id") || !isString(c, "name")) {
+    // An empty name threw out of Project::putCategory (found by fuzz_coco_import in CI).
+    if (!c.is_object() || !isInteger(c, "id") || !isString(c, "name") || c["name"].get<std::string>().empty()) {
       error(path, "needs an integer id and a name; skipped");
       continue;
     }

@@ -177,6 +177,7 @@ class TestCoco : public QObject {
         {json::parse(R"({"images": 999999999999999999})"), "images"},
         {json::parse(R"({"categories": {"id": 1}})"), "categories"},
         {json::parse(R"({"annotations": "none"})"), "annotations"},
+        {json::parse(R"({"categories": [{"id": 1, "name": ""}]})"), "categories[0]"},
         {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": "640", "height": 480}]})"), "images[0]"},
         {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 4294967296, "height": 480}]})"), "images[0]"},
         {json::parse(R"({"images": [{"id": 1, "file_name": "a.png", "width": 70000, "height": 70000}]})"), "images[0]"},
