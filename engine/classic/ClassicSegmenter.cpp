@@ -1,5 +1,7 @@
 #include "engine/classic/ClassicSegmenter.h"
 
+#include "engine/classic/ClickScales.h"
+#include "engine/classic/GrabCutRegion.h"
 #include "engine/classic/SimilarObjectFinder.h"
 #include "engine/segment/ImageConversion.h"
 
@@ -57,6 +59,35 @@ cv::Rect regionOfInterest(const prompt::InteractivePrompt& prompt, const cv::Siz
 
 }  // namespace
 
+namespace {
+
+// Probable foreground from the box, or from a mask prompt (painted or previous), in the region.
+void seedBoxAndMask(cv::Mat& labels, const WorkingRegion& region, const prompt::InteractivePrompt& prompt, const cv::Size& fullSize) {
+  if (prompt.box) {
+    const auto& b = *prompt.box;
+    const cv::Point p0 = region.toWorking(std::min(b[0], b[2]), std::min(b[1], b[3]));
+    const cv::Point p1 = region.toWorking(std::max(b[0], b[2]), std::max(b[1], b[3]));
+    labels(cv::Rect(p0, p1 + cv::Point(1, 1)) & cv::Rect(0, 0, region.width(), region.height())).setTo(cv::GC_PR_FGD);
+  }
+  if (prompt.maskLogits.empty()) return;
+  const int s = prompt::kMaskPromptSize;
+  cv::Mat logits(s, s, CV_32F, const_cast<float*>(prompt.maskLogits.data()));
+  // Map the region into the 288x288 grid and resize only that part (no full-size temporary).
+  const double kx = double(s) / fullSize.width, ky = double(s) / fullSize.height;
+  cv::Mat mapX(region.height(), region.width(), CV_32F), mapY(region.height(), region.width(), CV_32F);
+  for (int y = 0; y < region.height(); ++y)
+    for (int x = 0; x < region.width(); ++x) {
+      mapX.at<float>(y, x) = float((region.roi.x + (x + 0.5) / region.scale) * kx - 0.5);
+      mapY.at<float>(y, x) = float((region.roi.y + (y + 0.5) / region.scale) * ky - 0.5);
+    }
+  cv::Mat regionLogits;
+  cv::remap(logits, regionLogits, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  labels.setTo(cv::GC_PR_FGD, regionLogits > 0);
+  labels.setTo(cv::GC_PR_BGD, (regionLogits <= 0) & (labels == cv::GC_BGD));
+}
+
+}  // namespace
+
 Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
   const auto start = std::chrono::steady_clock::now();
   Prediction result;
@@ -68,101 +99,41 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
     result.error = "the prompt is empty: add a click, a box or a mask";
     return result;
   }
+  const bool clicksOnly = !prompt.box && prompt.maskLogits.empty();
+  const bool anyInclude = std::any_of(prompt.clicks.begin(), prompt.clicks.end(), [](const prompt::Click& c) { return c.positive; });
+  if (clicksOnly && anyInclude) {
+    result = searchClickScales(m_full, prompt.clicks, cancel);
+  } else {
+    result = predictFromRegion(prompt, cancel);
+  }
+  result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+Prediction ClassicSegmenter::predictFromRegion(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
+  Prediction result;
   const cv::Rect roi = regionOfInterest(prompt, m_full.size());
   if (roi.area() == 0) {
     result.error = "the prompt marks no foreground: add an include click or a box";
     return result;
   }
-  // Work on the region, scaled down to the working size.
-  const double scale = std::min(1.0, double(kWorkingSize) / std::max(roi.width, roi.height));
-  cv::Mat working;
-  cv::resize(m_full(roi), working, cv::Size(), scale, scale, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  const int w = working.cols, h = working.rows;
-  auto toWorking = [&](double x, double y) {
-    return cv::Point(std::clamp(int((x - roi.x) * scale), 0, w - 1), std::clamp(int((y - roi.y) * scale), 0, h - 1));
-  };
-  cv::Mat labels(h, w, CV_8U, cv::Scalar(cv::GC_BGD));
-  if (prompt.box) {
-    const auto& b = *prompt.box;
-    const cv::Point p0 = toWorking(std::min(b[0], b[2]), std::min(b[1], b[3]));
-    const cv::Point p1 = toWorking(std::max(b[0], b[2]), std::max(b[1], b[3]));
-    labels(cv::Rect(p0, p1 + cv::Point(1, 1)) & cv::Rect(0, 0, w, h)).setTo(cv::GC_PR_FGD);
-  } else if (prompt.maskLogits.empty()) {
-    // Clicks only: a generous neighbourhood around the positive clicks is probable foreground.
-    const int radius = std::max(8, int(std::max(w, h) / 3.0));
-    for (const prompt::Click& c : prompt.clicks) {
-      if (c.positive) cv::circle(labels, toWorking(c.x, c.y), radius, cv::GC_PR_FGD, cv::FILLED);
-    }
-  }
-  if (!prompt.maskLogits.empty()) {
-    const int s = prompt::kMaskPromptSize;
-    cv::Mat logits(s, s, CV_32F, const_cast<float*>(prompt.maskLogits.data()));
-    // Map the region into the 288x288 grid and resize only that part (no full-size temporary).
-    const double kx = double(s) / m_full.cols, ky = double(s) / m_full.rows;
-    cv::Mat mapX(h, w, CV_32F), mapY(h, w, CV_32F);
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        mapX.at<float>(y, x) = float((roi.x + (x + 0.5) / scale) * kx - 0.5);
-        mapY.at<float>(y, x) = float((roi.y + (y + 0.5) / scale) * ky - 0.5);
-      }
-    cv::Mat regionLogits;
-    cv::remap(logits, regionLogits, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    labels.setTo(cv::GC_PR_FGD, regionLogits > 0);
-    labels.setTo(cv::GC_PR_BGD, (regionLogits <= 0) & (labels == cv::GC_BGD));
-  }
-  // Clicks are definite seeds: the similar-coloured region around the click (a bounded flood
-  // fill, so one click claims a whole uniform part) plus a small disc.
-  const int seed = std::max(2, std::max(w, h) / 100);
-  for (const prompt::Click& c : prompt.clicks) {
-    const cv::Point at = toWorking(c.x, c.y);
-    const uchar value = c.positive ? cv::GC_FGD : cv::GC_BGD;
-    cv::Mat region(h + 2, w + 2, CV_8U, cv::Scalar(0));
-    const cv::Scalar tolerance(12, 12, 12);
-    const int filled = cv::floodFill(working, region, at, cv::Scalar(), nullptr, tolerance, tolerance,
-                                     4 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-    if (filled < w * h / 4) labels.setTo(value, region(cv::Rect(1, 1, w, h)));  // a leak would claim everything
-    cv::circle(labels, at, seed, value, cv::FILLED);
-  }
+  const WorkingRegion region = makeWorkingRegion(m_full, roi, kWorkingSize);
+  cv::Mat labels(region.height(), region.width(), CV_8U, cv::Scalar(cv::GC_BGD));
+  seedBoxAndMask(labels, region, prompt, m_full.size());
+  seedClicks(labels, region, prompt.clicks);
   if (cv::countNonZero(labels == cv::GC_PR_FGD) + cv::countNonZero(labels == cv::GC_FGD) == 0) {
     result.error = "the prompt marks no foreground: add an include click or a box";
     return result;
   }
-  if (cancel && cancel->load()) {
+  if (cancelled(cancel)) {
     result.error = "cancelled";
     return result;
   }
-  cv::Mat background, foreground;
-  try {
-    cv::grabCut(working, labels, cv::Rect(), background, foreground, kGrabCutIterations, cv::GC_INIT_WITH_MASK);
-  } catch (const cv::Exception& e) {
-    result.error = std::string("GrabCut failed: ") + e.what();
-    return result;
-  }
-  cv::Mat binary = (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD);
-  // Keep the parts connected to a positive seed (or the box), drop stray islands.
-  if (!prompt.clicks.empty()) {
-    cv::Mat components;
-    const int count = cv::connectedComponents(binary, components, 8, CV_32S);
-    std::vector<uint8_t> keep(size_t(count), prompt.box.has_value() ? 1 : 0);
-    keep[0] = 0;
-    for (const prompt::Click& c : prompt.clicks) {
-      if (c.positive) keep[size_t(components.at<int>(toWorking(c.x, c.y)))] = 1;
-    }
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) binary.at<uint8_t>(y, x) = keep[size_t(components.at<int>(y, x))] ? 255 : 0;
-  }
-  // Back to full resolution: smooth upsampling of the region, then threshold, so edges land
-  // between working pixels instead of on a staircase.
-  cv::Mat regionMask;
-  cv::resize(binary, regionMask, roi.size(), 0, 0, cv::INTER_LINEAR);
-  mask::BinaryMask full(m_full.rows, m_full.cols);
-  for (int y = 0; y < roi.height; ++y) {
-    const uint8_t* src = regionMask.ptr<uint8_t>(y);
-    uint8_t* dst = full.data() + size_t(roi.y + y) * m_full.cols + roi.x;
-    for (int x = 0; x < roi.width; ++x) dst[x] = src[x] > 127 ? 1 : 0;
-  }
-  result.candidates.push_back({std::move(full), 1.0});
-  result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  cv::Mat binary = runGrabCut(region, labels, kGrabCutIterations, result.error);
+  if (binary.empty()) return result;
+  // Keep the parts connected to an include click (or everything a box marked), drop islands.
+  keepSeededParts(binary, region, prompt.clicks, prompt.box.has_value());
+  result.candidates.push_back({toFullMask(binary, region, m_full.size()), 1.0});
   return result;
 }
 

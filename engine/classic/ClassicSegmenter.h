@@ -1,7 +1,8 @@
 #pragma once
 // The built-in engine: OpenCV GrabCut, no model needed. A box initialises GrabCut; include and
 // exclude clicks become definite foreground/background seeds; a mask prompt (painted or
-// previous) seeds probable foreground; clicks alone grow a region around them. GrabCut runs on
+// previous) seeds probable foreground; clicks alone try five object sizes and rank the results
+// (ClickScales: up to three candidates). GrabCut runs on
 // the region of interest only (the prompt's extent plus a margin), scaled to at most
 // kWorkingSize pixels on its long side, and the result is upsampled into the full-resolution
 // mask, so a click costs about the same on a thumbnail and on a 24-megapixel photo.
@@ -27,6 +28,9 @@ class ClassicSegmenter : public segment::Segmenter {
   segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
 
  private:
+  // A box and/or mask prompt (with any clicks as seeds): one GrabCut on the prompt's region.
+  segment::Prediction predictFromRegion(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel);
+
   cv::Mat m_full;  // 8-bit BGR at full resolution
   std::string m_key;
 };
