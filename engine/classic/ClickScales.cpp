@@ -91,7 +91,7 @@ void attemptScale(Attempt& a, const cv::Mat& base, const cv::Rect& baseArea, dou
   const cv::Mat discs = labels == cv::GC_PR_FGD;
   if (flatAround(a.region, clicks, discs)) return;
   seedClicks(labels, a.region, clicks);
-  a.binary = runGrabCut(a.region, labels, 3, error);
+  a.binary = runGrabCut(a.region, labels, 2, error);
   if (a.binary.empty()) return;
   keepSeededParts(a.binary, a.region, clicks, false);
   // A result no larger than the click's own flood-filled patch (or a twentieth of the include
