@@ -41,6 +41,7 @@ int runHeadlessCommand(const QStringList& arguments) {
     if (command == QLatin1String("segment")) {
       cli::SegmentDefaults defaults;
       defaults.program = "sam3-annotate segment";
+      defaults.openEngine = cli::anyEngineOpener();
       return cli::runSegment(optionsOf(arguments), defaults);
     }
     if (command == QLatin1String("label-folder")) return cli::runLabelFolder(optionsOf(arguments), "sam3-annotate label-folder");

@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <memory>
 
+#include "app/AppOptions.h"
 #include "app/HeadlessCommands.h"
 #include "engine/system/EngineInit.h"
 #include "engine/system/OpenMpWaitPolicy.h"
@@ -54,69 +55,27 @@ int main(int argc, char* argv[]) {
   QApplication::setDesktopFileName(QStringLiteral("sam3-annotate"));
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QApplication::translate(
-      "main", "Label images with points, boxes and brushes using Segment Anything Model 3."));
-  parser.addHelpOption();
-  parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("path"),
-                               QApplication::translate("main", "Image, folder of images or project (*.sam3proj) to open."),
-                               QStringLiteral("[path]"));
-  const QCommandLineOption sampleOption(
-      QStringLiteral("sample"),
-      QApplication::translate("main", "Open bundled sample image <n> (0 or 1)."),
-      QStringLiteral("n"));
-  const QCommandLineOption screenshotOption(
-      QStringLiteral("screenshot"),
-      QApplication::translate("main", "Render the window to <png> once shown, then quit."),
-      QStringLiteral("png"));
-  const QCommandLineOption bundleOption(
-      QStringLiteral("bundle"),
-      QApplication::translate("main", "Use the SAM3 model bundle in <dir> (falls back to the classic engine, saying why)."),
-      QStringLiteral("dir"));
-  const QCommandLineOption deviceOption(
-      QStringLiteral("device"), QApplication::translate("main", "Device for SAM3: auto, cpu or cuda (default: auto)."),
-      QStringLiteral("device"));
-  const QCommandLineOption classicOption(QStringLiteral("classic"),
-                                         QApplication::translate("main", "Start with the classic engine even if a bundle was used last time."));
-  const QCommandLineOption demoOption(
-      QStringLiteral("demo"), QApplication::translate("main", "Demo mode: full screen, big buttons, sample images, one-click reset."));
-  parser.addOption(sampleOption);
-  parser.addOption(screenshotOption);
-  parser.addOption(bundleOption);
-  parser.addOption(deviceOption);
-  parser.addOption(classicOption);
-  parser.addOption(demoOption);
-  const QCommandLineOption maxPixelsOption(
-      QStringLiteral("max-pixels"),
-      QApplication::translate("main", "Refuse images above <n> pixels before decoding them (remembered; default 400000000)."),
-      QStringLiteral("n"));
-  parser.addOption(maxPixelsOption);
-  parser.addPositionalArgument(
-      QStringLiteral("commands"),
-      QApplication::translate("main", "Headless commands (each has --help): validate-coco FILE; "
-                                      "export --project P --format coco|coco-polygons|yolo-seg|png|instance-png --out OUT; "
-                                      "import-coco --project P --coco FILE; "
-                                      "segment --image IMG [--bundle DIR] --point x,y,1 | --box x0,y0,x1,y1 [--find-similar] --out PNG."),
-      QStringLiteral("[command ...]"));
+  const sam3::app::AppOptions options;
+  options.addTo(parser);
   parser.process(*app);
 
   const QString logPath = sam3::ui::installLogging();
   qCInfo(lcApp).noquote() << "SAM3 Annotate" << QApplication::applicationVersion() << "log:" << logPath;
   const sam3::EngineEnvironment env = sam3::initializeEngine();
 
-  if (parser.isSet(deviceOption)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(deviceOption));
-  if (parser.isSet(maxPixelsOption)) {
+  if (parser.isSet(options.device)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(options.device));
+  if (parser.isSet(options.maxPixels)) {
     bool ok = false;
-    const qlonglong pixels = parser.value(maxPixelsOption).toLongLong(&ok);
+    const qlonglong pixels = parser.value(options.maxPixels).toLongLong(&ok);
     if (!ok || pixels < 1) {
       std::fprintf(stderr, "sam3-annotate: --max-pixels needs a whole number of pixels from 1\n");
       return 2;
     }
     sam3::ui::ImageFolder::setMaxPixels(pixels);
   }
-  if (parser.isSet(classicOption)) QSettings().remove(QStringLiteral("engine/bundle"));
+  if (parser.isSet(options.classic)) QSettings().remove(QStringLiteral("engine/bundle"));
   sam3::ui::MainWindow window;
-  if (parser.isSet(bundleOption)) window.loadBundle(parser.value(bundleOption));
+  if (parser.isSet(options.bundle)) window.loadBundle(parser.value(options.bundle));
   bool opened = false;
   const QStringList positional = parser.positionalArguments();
   if (!positional.isEmpty()) {
@@ -124,7 +83,7 @@ int main(int argc, char* argv[]) {
     opened = window.openPath(positional.first(), &error);
     if (!opened) qCCritical(lcApp).noquote() << error;
   }
-  if (!opened && positional.isEmpty() && !parser.isSet(sampleOption) && !parser.isSet(screenshotOption)) {
+  if (!opened && positional.isEmpty() && !parser.isSet(options.sample) && !parser.isSet(options.screenshot)) {
     // The last session ended without saving journaled edits: offer them back.
     opened = window.offerCrashRecovery([&window] {
       return QMessageBox::question(&window, QApplication::translate("main", "Recover unsaved work?"),
@@ -132,15 +91,15 @@ int main(int argc, char* argv[]) {
                                                                    "Recover the edits that were not saved?")) == QMessageBox::Yes;
     });
   }
-  if (!opened && parser.isSet(sampleOption)) {
-    opened = window.openSample(parser.value(sampleOption).toInt());
+  if (!opened && parser.isSet(options.sample)) {
+    opened = window.openSample(parser.value(options.sample).toInt());
   }
   if (!opened && positional.isEmpty()) window.openSample(0);  // first run shows something useful
   window.show();
-  if (parser.isSet(demoOption)) window.setDemoMode(true);
+  if (parser.isSet(options.demo)) window.setDemoMode(true);
 
-  if (parser.isSet(screenshotOption)) {
-    const QString target = parser.value(screenshotOption);
+  if (parser.isSet(options.screenshot)) {
+    const QString target = parser.value(options.screenshot);
     QTimer::singleShot(0, &window, [&window, target] {
       // Texts set while starting (the engine's "image ready in …") are laid out by posted events:
       // grabbing before them showed a label cut to a fragment ("ir") at the status bar's end.

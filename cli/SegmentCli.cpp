@@ -11,8 +11,6 @@
 #include "PromptBatch.h"
 #include "engine/io/AtomicFile.h"
 #include "engine/io/ImageLoader.h"
-#include "engine/segment/EngineFactory.h"
-#include "engine/system/EngineInit.h"
 
 namespace sam3::cli {
 namespace {
@@ -123,8 +121,8 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
   if (line.isSet("threads")) options.threads = countOption(line, "threads", 1, 1024);
   options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;
   std::string error;
-  keepLargeAllocationsOnHeap();  // before the model load, as the app does
-  std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
+  std::unique_ptr<segment::Segmenter> engine = defaults.openEngine ? defaults.openEngine(options, error) : nullptr;
+  if (!defaults.openEngine) error = "no engine opener (a bug)";
   if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
   return engine;
 }

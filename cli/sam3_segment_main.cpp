@@ -9,5 +9,7 @@
 
 int main(int argc, char* argv[]) {
   sam3::preferShortOpenMpSpin(argc, argv);
-  return sam3::cli::runSegment(std::vector<std::string>(argv + 1, argv + argc), sam3::cli::SegmentDefaults{});
+  sam3::cli::SegmentDefaults defaults;
+  defaults.openEngine = sam3::cli::anyEngineOpener();
+  return sam3::cli::runSegment(std::vector<std::string>(argv + 1, argv + argc), defaults);
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Start-up of the headless commands: wall time from exec to exit, 10 runs each, interleaved
-# A/B, median and p95. Ours: the `sam3-annotate` launcher (no LibTorch). Reference: the same
+# A/B, median and p95. Ours: the `sam3-annotate` launcher (no LibTorch; the classic `segment`
+# runs in it too). Reference: the same
 # command through the application proper, sam3-annotate-app (LibTorch loaded; before the
 # launcher existed, every command also re-executed itself for libgomp: 1.28-1.31 s measured).
 #   tests/bench/bench_headless_start.sh [BUILD_DIR] [RUNS]
 set -euo pipefail
-build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
 runs=${2:-10}
 ours="$build/bin/sam3-annotate"
 reference="$build/bin/sam3-annotate-app"
@@ -40,4 +42,7 @@ validate-coco, missing file|validate-coco $work/missing.json
 export, missing project|export --project $work/missing.sam3proj --format coco --out $work/x.json
 import-labelme, missing folder|import-labelme --project $work/p.sam3proj --folder $work/missing
 --version|--version
+--help|--help
+segment (classic), missing image|segment --image $work/missing.png --point 1,1,1 --out $work/m.png
+segment (classic), 600x400 photo, one click|segment --image $root/tests/data/real_photos/coffee.png --point 300,200,1 --out $work/m.png
 EOF2

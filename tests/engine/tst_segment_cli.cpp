@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <QDir>
+#include <QFile>
 #include <map>
 #include <QRegularExpression>
 #include <nlohmann/json.hpp>
@@ -83,6 +84,45 @@ class TestSegmentCli : public QObject {
 
   // --everything on the fixture (a 4x4 grid, every filter open): an instance PNG whose labels
   // are the printed instances, one per pixel; the classic engine and bad options are refused.
+  void launcherAnswersClassicSegmentAndHelpAlone() {
+    // The launcher (no LibTorch) runs `segment` without a bundle and --help itself: a copy with
+    // no application beside it still answers them, and says it cannot start the application for
+    // the rest.
+    const QString app = qEnvironmentVariable("SAM3_APP");
+    if (app.isEmpty()) QSKIP("SAM3_APP not set");
+    QTemporaryDir alone;
+    const QString launcher = alone.filePath(QStringLiteral("sam3-annotate"));
+    QVERIFY(QFile::copy(app, launcher));
+    QVERIFY(QFile::setPermissions(launcher, QFile::permissions(app)));
+    const QString image = alone.filePath(QStringLiteral("disc.png"));
+    QVERIFY(cv::imwrite(image.toStdString(), test::discScene(320, 240)));
+    auto run = [&](const QStringList& args, QString& output) {
+      QProcess process;
+      process.setProcessChannelMode(QProcess::MergedChannels);
+      process.start(launcher, args);
+      process.waitForFinished(60000);
+      output = QString::fromUtf8(process.readAll());
+      return process.exitCode();
+    };
+    QString out;
+    const QString mask = alone.filePath(QStringLiteral("mask.png"));
+    QCOMPARE(run({QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--point"), QStringLiteral("160,120,1"),
+                  QStringLiteral("--out"), mask},
+                 out),
+             0);
+    QVERIFY2(out.contains(QStringLiteral("engine classic ready")), qPrintable(out));
+    const cv::Mat written = cv::imread(mask.toStdString(), cv::IMREAD_GRAYSCALE);
+    QCOMPARE(written.cols, 320);
+    QVERIFY2(cv::countNonZero(written) > 0.8 * CV_PI * 60 * 60, "the disc (radius 60) is found");
+    QCOMPARE(run({QStringLiteral("--help")}, out), 0);
+    QVERIFY2(out.contains(QStringLiteral("--bundle <dir>")) && out.contains(QStringLiteral("--demo")), qPrintable(out));
+    QCOMPARE(run({QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--bundle"), alone.path(),
+                  QStringLiteral("--point"), QStringLiteral("1,1,1"), QStringLiteral("--out"), mask},
+                 out),
+             127);
+    QVERIFY2(out.contains(QStringLiteral("cannot start")), qPrintable(out));
+  }
+
   void segmentEverythingCommandLine() {
     const QString app = qEnvironmentVariable("SAM3_APP");
     if (app.isEmpty()) QSKIP("SAM3_APP not set");
