@@ -4,10 +4,89 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
 
 namespace sam3::mask {
 namespace {
+
+// Directions along pixel edges, y down: right, down, left, up. Turning right is +1.
+constexpr int kStepX[4] = {1, 0, -1, 0};
+constexpr int kStepY[4] = {0, 1, 0, -1};
+
+// Every boundary edge between a foreground pixel and background (or the outside), directed so
+// the foreground lies on its right, as bits (1 << direction) at its start corner. Corners are
+// (x, y) in [0, w] x [0, h] of `box`, stored row-major with stride w + 1.
+std::vector<uint8_t> boundaryEdges(const BinaryMask& mask, const cv::Rect& box) {
+  const int w = box.width, h = box.height, stride = w + 1;
+  std::vector<uint8_t> edges(size_t(stride) * (h + 1), 0);
+  // Rows of the box with a background pixel on either side and a background row above and
+  // below, so the loop needs no bounds checks. A 16 MP disc with a hole takes 35 ms (41 ms with
+  // checked reads; OpenCV's findContours, which traced pixel centres, 15 ms).
+  std::vector<uint8_t> rows(size_t(w + 2) * (h + 2), 0);
+  for (int y = 0; y < h; ++y) std::memcpy(&rows[size_t(y + 1) * (w + 2) + 1], mask.data() + size_t(box.y + y) * mask.width() + box.x, size_t(w));
+  for (int y = 0; y < h; ++y) {
+    const uint8_t* above = &rows[size_t(y) * (w + 2) + 1];
+    const uint8_t* row = above + (w + 2);
+    const uint8_t* below = row + (w + 2);
+    uint8_t* top = &edges[size_t(y) * stride];
+    uint8_t* bottom = top + stride;
+    for (int x = 0; x < w; ++x) {
+      if (!row[x]) continue;
+      if (!above[x]) top[x] |= 1 << 0;           // top, going right
+      if (!row[x + 1]) top[x + 1] |= 1 << 1;     // right side, going down
+      if (!below[x]) bottom[x + 1] |= 1 << 2;    // bottom, going left
+      if (!row[x - 1]) bottom[x] |= 1 << 3;      // left side, going up
+    }
+  }
+  return edges;
+}
+
+// Follows edges from `start` until back there, using each edge once. Where two parts touch at
+// a corner (two ways on) it turns right, so parts touching only diagonally get separate rings
+// (COCO's rasterization of the union is then exact). Only the corners where the way turns are
+// kept, in image coordinates.
+std::vector<cv::Point> followRing(std::vector<uint8_t>& edges, int stride, cv::Point start, const cv::Point& offset) {
+  std::vector<cv::Point> ring;
+  cv::Point at = start;
+  int heading = -1;
+  do {
+    uint8_t& ways = edges[size_t(at.y) * stride + at.x];
+    int next = -1;
+    if (heading >= 0 && (ways & (1 << ((heading + 1) % 4)))) {
+      next = (heading + 1) % 4;
+    } else {
+      for (int d = 0; d < 4 && next < 0; ++d)
+        if (ways & (1 << d)) next = d;
+    }
+    if (next < 0) break;  // cannot happen on a closed boundary; stops rather than loops
+    ways = uint8_t(ways & ~(1 << next));
+    if (next != heading) ring.push_back(at + offset);
+    heading = next;
+    at += cv::Point(kStepX[next], kStepY[next]);
+  } while (at != start);
+  // The start corner is kept only if the way turns there.
+  if (ring.size() > 1 && heading >= 0) {
+    const cv::Point first = ring.front() - offset;
+    if (first == start) {
+      const cv::Point second = ring[1] - offset;
+      const int firstHeading = second.x > first.x ? 0 : second.y > first.y ? 1 : second.x < first.x ? 2 : 3;
+      if (firstHeading == heading) ring.erase(ring.begin());
+    }
+  }
+  return ring;
+}
+
+// Twice the signed area (y down): positive for outer rings (clockwise on screen), negative for holes.
+int64_t twiceArea(const std::vector<cv::Point>& ring) {
+  int64_t sum = 0;
+  for (size_t i = 0; i < ring.size(); ++i) {
+    const cv::Point& a = ring[(i + ring.size() - 1) % ring.size()];
+    const cv::Point& b = ring[i];
+    sum += int64_t(a.x) * b.y - int64_t(b.x) * a.y;
+  }
+  return sum;
+}
 
 Ring toRing(const std::vector<cv::Point>& contour) {
   Ring ring;
@@ -24,20 +103,24 @@ Ring toRing(const std::vector<cv::Point>& contour) {
 PolygonSet maskToPolygons(const BinaryMask& mask, double tolerance) {
   PolygonSet set;
   if (mask.empty()) return set;
-  // findContours modifies its input and ignores the border row; pad by one pixel.
-  cv::Mat padded(mask.height() + 2, mask.width() + 2, CV_8U, cv::Scalar(0));
-  cv::Mat(mask.height(), mask.width(), CV_8U, const_cast<uint8_t*>(mask.data()))
-      .copyTo(padded(cv::Rect(1, 1, mask.width(), mask.height())));
-  std::vector<std::vector<cv::Point>> contours;
-  std::vector<cv::Vec4i> hierarchy;
-  cv::findContours(padded, contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_SIMPLE, cv::Point(-1, -1));
-  for (size_t i = 0; i < contours.size(); ++i) {
-    std::vector<cv::Point> ring = contours[i];
-    if (tolerance > 0) cv::approxPolyDP(contours[i], ring, tolerance, true);
-    if (ring.size() < 3) continue;
-    const bool isHole = hierarchy[i][3] >= 0;  // RETR_CCOMP: holes have a parent
-    (isHole ? set.holes : set.outer).push_back(toRing(ring));
-  }
+  const cv::Rect box = cv::boundingRect(cv::Mat(mask.height(), mask.width(), CV_8U, const_cast<uint8_t*>(mask.data())));
+  if (box.area() == 0) return set;
+  std::vector<uint8_t> edges = boundaryEdges(mask, box);
+  const int stride = box.width + 1;
+  for (int y = 0; y <= box.height; ++y)
+    for (int x = 0; x <= box.width; ++x) {
+      while (edges[size_t(y) * stride + x] != 0) {
+        std::vector<cv::Point> ring = followRing(edges, stride, cv::Point(x, y), box.tl());
+        const bool isHole = twiceArea(ring) < 0;
+        if (tolerance > 0) {
+          std::vector<cv::Point> simplified;
+          cv::approxPolyDP(ring, simplified, tolerance, true);
+          ring.swap(simplified);
+        }
+        if (ring.size() < 3) continue;
+        (isHole ? set.holes : set.outer).push_back(toRing(ring));
+      }
+    }
   return set;
 }
 

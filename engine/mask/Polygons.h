@@ -1,7 +1,8 @@
 #pragma once
-// Polygons <-> masks. Masks to polygons: outer boundaries and holes as separate rings (for
-// display, editing and polygon export). Polygons to masks: the COCO rasterization rule
-// (rleFrPoly), so polygon annotations decode exactly as pycocotools decodes them.
+// Polygons <-> masks. Masks to polygons: outer boundaries and holes as separate rings along the
+// pixels' edges (for polygon export: COCO's rasterization of them gives the mask back exactly).
+// Polygons to masks: the COCO rasterization rule (rleFrPoly), so polygon annotations decode
+// exactly as pycocotools decodes them.
 
 #include <string>
 #include <vector>
@@ -19,8 +20,11 @@ struct PolygonSet {
   std::vector<Ring> holes;  // inner boundaries; COCO polygons cannot carry them
 };
 
-// Boundaries of the mask's parts and holes. `tolerance` > 0 simplifies rings (Douglas-Peucker,
-// in pixels); 0 keeps every boundary vertex. Rings with fewer than 3 vertices are dropped.
+// Boundaries of the mask's parts (4-connected) and holes, along pixel edges: vertices are pixel
+// corners (pixel (x, y) spans x..x+1, y..y+1), outer rings run clockwise on screen, holes the
+// other way. With `tolerance` 0 the union of the outer rings minus the holes rasterizes (COCO's
+// rule) to the mask exactly; `tolerance` > 0 simplifies rings (Douglas-Peucker, in pixels).
+// Rings with fewer than 3 vertices are dropped.
 PolygonSet maskToPolygons(const BinaryMask& mask, double tolerance = 0.0);
 
 // COCO rasterization of one ring (at least 3 vertices, i.e. 6 numbers).
