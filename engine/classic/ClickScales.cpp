@@ -100,37 +100,11 @@ void attemptScale(Attempt& a, const cv::Mat& base, const cv::Rect& baseArea, dou
   a.usable = area >= std::max(64.0, 0.05 * CV_PI * radius * radius * includes);
 }
 
-}  // namespace
-
-segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelFlag& cancel) {
-  segment::Prediction result;
-  const double longSide = std::max(full.cols, full.rows);
-  // One downscaled copy of the largest size's area serves every size: enough pixels that the
-  // smallest size still gets its full working resolution.
-  const cv::Rect canvasArea = reachAround(clicks, 1.6 * kClickScales[4] * longSide, full.size());
-  const double smallestSide = 2 * 1.6 * kClickScales[0] * longSide;
-  const double baseScale = std::min(1.0, kClickSearchSide / smallestSide);
-  cv::Mat base;
-  cv::resize(full(canvasArea), base, cv::Size(), baseScale, baseScale, baseScale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  // The scoring canvas: the same area at most 400 pixels on its long side.
-  const double canvasScale = std::min(baseScale, 400.0 / std::max(canvasArea.width, canvasArea.height));
-  cv::Mat canvas;
-  cv::resize(base, canvas, cv::Size(), canvasScale / baseScale, canvasScale / baseScale, cv::INTER_AREA);
+// Each usable attempt's mask on the canvas, its boundary's edge strength (relative to the
+// canvas's median) and its stability (IoU with the neighbouring sizes' masks); rank = both.
+void rankAttempts(std::vector<Attempt>& attempts, const cv::Mat& canvas, const cv::Rect& canvasArea, double canvasScale) {
   const cv::Mat edges = edgeStrength(canvas);
   const float typicalEdge = std::max(1e-3f, median(edges));
-
-  std::vector<Attempt> attempts(std::size(kClickScales));
-  cv::parallel_for_(cv::Range(0, int(attempts.size())), [&](const cv::Range& range) {
-    for (int i = range.start; i < range.end; ++i) {
-      if (segment::cancelled(cancel)) return;
-      std::string error;
-      attemptScale(attempts[size_t(i)], base, canvasArea, baseScale, clicks, kClickScales[i] * longSide, error);
-    }
-  });
-  if (segment::cancelled(cancel)) {
-    result.error = "cancelled";
-    return result;
-  }
   for (Attempt& a : attempts) {
     if (!a.usable) continue;
     const cv::Rect at(cv::Point(int(std::lround((a.region.roi.x - canvasArea.x) * canvasScale)), int(std::lround((a.region.roi.y - canvasArea.y) * canvasScale))),
@@ -155,6 +129,38 @@ segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<pro
     if (a.stability < 0) a.stability = 0.3;
     a.rank = a.edge * (0.3 + a.stability);
   }
+}
+
+}  // namespace
+
+segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelFlag& cancel) {
+  segment::Prediction result;
+  const double longSide = std::max(full.cols, full.rows);
+  // One downscaled copy of the largest size's area serves every size: enough pixels that the
+  // smallest size still gets its full working resolution.
+  const cv::Rect canvasArea = reachAround(clicks, 1.6 * kClickScales[4] * longSide, full.size());
+  const double smallestSide = 2 * 1.6 * kClickScales[0] * longSide;
+  const double baseScale = std::min(1.0, kClickSearchSide / smallestSide);
+  cv::Mat base;
+  cv::resize(full(canvasArea), base, cv::Size(), baseScale, baseScale, baseScale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  // The scoring canvas: the same area at most 400 pixels on its long side.
+  const double canvasScale = std::min(baseScale, 400.0 / std::max(canvasArea.width, canvasArea.height));
+  cv::Mat canvas;
+  cv::resize(base, canvas, cv::Size(), canvasScale / baseScale, canvasScale / baseScale, cv::INTER_AREA);
+
+  std::vector<Attempt> attempts(std::size(kClickScales));
+  cv::parallel_for_(cv::Range(0, int(attempts.size())), [&](const cv::Range& range) {
+    for (int i = range.start; i < range.end; ++i) {
+      if (segment::cancelled(cancel)) return;
+      std::string error;
+      attemptScale(attempts[size_t(i)], base, canvasArea, baseScale, clicks, kClickScales[i] * longSide, error);
+    }
+  });
+  if (segment::cancelled(cancel)) {
+    result.error = "cancelled";
+    return result;
+  }
+  rankAttempts(attempts, canvas, canvasArea, canvasScale);
   std::vector<size_t> order;
   for (size_t i = 0; i < attempts.size(); ++i)
     if (attempts[i].rank > 0) order.push_back(i);
