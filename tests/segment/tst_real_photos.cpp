@@ -17,7 +17,7 @@ class TestRealPhotos : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     m_cases = test::loadRealPhotoCases();
-    QVERIFY2(m_cases.size() >= 14, "the real-photo set lost cases");
+    QVERIFY2(m_cases.size() >= 20, "the real-photo set lost cases");
   }
 
   void truthMatchesImages() {
@@ -45,7 +45,8 @@ class TestRealPhotos : public QObject {
                                                                .arg(c.floors.at("classic"))));
       if (!c.isBox) clickSum += s.iou, ++clicks;
     }
-    // The single fixed include area of wave 1 averaged 0.57 on these clicks.
+    // The single fixed include area of wave 1 averaged 0.55-0.57 on these ten clicks (its GrabCut
+    // was unseeded), the size search 0.83.
     QVERIFY2(clickSum / clicks >= 0.75, qPrintable(QString("mean click IoU %1").arg(clickSum / clicks)));
   }
 
