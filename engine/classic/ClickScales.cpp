@@ -76,8 +76,9 @@ bool flatAround(const WorkingRegion& region, const std::vector<prompt::Click>& c
 // GrabCut with include discs of `radius` image pixels around the include clicks.
 void attemptScale(Attempt& a, const cv::Mat& base, const cv::Rect& baseArea, double baseScale,
                   const std::vector<prompt::Click>& clicks, double radius, std::string& error) {
-  a.region = makeWorkingRegion(base, baseArea, baseScale, reachAround(clicks, 1.6 * radius, cv::Size(int(1e9), int(1e9))) & baseArea,
-                               kClickSearchSide);
+  const cv::Rect roi = reachAround(clicks, 1.6 * radius, cv::Size(int(1e9), int(1e9))) & baseArea;
+  if (roi.width < 2 || roi.height < 2) return;  // a click at the very edge of a sliver: nothing to cut
+  a.region = makeWorkingRegion(base, baseArea, baseScale, roi, kClickSearchSide);
   cv::Mat labels(a.region.height(), a.region.width(), CV_8U, cv::Scalar(cv::GC_BGD));
   int includes = 0;
   for (const prompt::Click& c : clicks) {
@@ -135,6 +136,13 @@ void rankAttempts(std::vector<Attempt>& attempts, const cv::Mat& canvas, const c
 
 segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelFlag& cancel) {
   segment::Prediction result;
+  for (const prompt::Click& c : clicks) {
+    if (c.positive && !(c.x >= 0 && c.y >= 0 && c.x < full.cols && c.y < full.rows)) {
+      result.error = "the include click at (" + std::to_string(int(std::floor(c.x))) + ", " + std::to_string(int(std::floor(c.y))) +
+                     ") lies outside the " + std::to_string(full.cols) + " x " + std::to_string(full.rows) + " image";
+      return result;
+    }
+  }
   const double longSide = std::max(full.cols, full.rows);
   // One downscaled copy of the largest size's area serves every size: enough pixels that the
   // smallest size still gets its full working resolution.
@@ -153,7 +161,11 @@ segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<pro
     for (int i = range.start; i < range.end; ++i) {
       if (segment::cancelled(cancel)) return;
       std::string error;
-      attemptScale(attempts[size_t(i)], base, canvasArea, baseScale, clicks, kClickScales[i] * longSide, error);
+      try {  // one size failing (OpenCV refusing a degenerate region) leaves the others
+        attemptScale(attempts[size_t(i)], base, canvasArea, baseScale, clicks, kClickScales[i] * longSide, error);
+      } catch (const cv::Exception&) {
+        attempts[size_t(i)].usable = false;
+      }
     }
   });
   if (segment::cancelled(cancel)) {

@@ -5,6 +5,7 @@
 #include <QtTest>
 #include <opencv2/imgproc.hpp>
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "engine/classic/ClassicSegmenter.h"
@@ -312,6 +313,24 @@ class TestClassicSegmenter : public QObject {
     QVERIFY(engine.predict(onlyExclude).error.find("no foreground") != std::string::npos);
     auto cancel = std::make_shared<std::atomic<bool>>(true);
     QCOMPARE(engine.predict(boxAround(drawScene(64, 48).disc, 2), cancel).error, std::string("cancelled"));
+    // An include click off the image is an error value (the size search once threw OpenCV's
+    // "!ssize.empty()" out of predict for it); one in the last pixel, or on a one-pixel-high
+    // image, still answers.
+    for (const prompt::Click off : {prompt::Click{-5000, -5000, true}, prompt::Click{-100, 20, true}, prompt::Click{64, 10, true},
+                                    prompt::Click{std::nan(""), 10, true}}) {
+      prompt::InteractivePrompt outside;
+      outside.clicks = {off};
+      const segment::Prediction answer = engine.predict(outside);
+      QVERIFY2(answer.error.find("outside the 64 x 48 image") != std::string::npos, answer.error.c_str());
+    }
+    prompt::InteractivePrompt corner;
+    corner.clicks = {{63.9, 47.9, true}};
+    const segment::Prediction last = engine.predict(corner);  // textured background there: a mask or "no object"
+    QVERIFY2(last.error.empty() || last.error.find("no object") != std::string::npos, last.error.c_str());
+    QVERIFY(engine.setImage(cv::Mat(1, 40, CV_8UC3, cv::Scalar(10, 200, 30)), "sliver").empty());
+    corner.clicks = {{20, 0, true}};
+    const segment::Prediction sliver = engine.predict(corner);
+    QVERIFY2(sliver.error.empty() || sliver.error.find("no object") != std::string::npos, sliver.error.c_str());
   }
 };
 
