@@ -3,6 +3,7 @@
 #include <cstring>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace sam3::weights {
@@ -314,12 +315,24 @@ class Unpickler {
     }
   }
 
-  // Breaks every container apart without recursion (cycles would leak, deep chains would
-  // overflow the stack when destroyed).
-  void dismantle() {
+  // Breaks containers apart without recursion (cycles would leak, deep chains would overflow
+  // the stack when destroyed): all of them, or all that `keep` (a checked result) does not
+  // reach — a pickle may build a cycle, drop it and still return a clean dict (found by
+  // fuzz_unpickler in CI: a list appended to itself, then popped, leaked).
+  void dismantle(const PickleValuePtr& keep = nullptr) {
+    std::unordered_set<const PickleValue*> kept;
+    if (keep) {
+      std::vector<const PickleValue*> todo{keep.get()};
+      while (!todo.empty()) {
+        const PickleValue* v = todo.back();
+        todo.pop_back();
+        if (!kept.insert(v).second) continue;
+        for (size_t i = 0; const PickleValue* child = childAt(*v, i); ++i) todo.push_back(child);
+      }
+    }
     std::vector<PickleValuePtr> alive;
     for (const auto& weak : m_containers)
-      if (PickleValuePtr v = weak.lock()) alive.push_back(std::move(v));
+      if (PickleValuePtr v = weak.lock(); v && !kept.count(v.get())) alive.push_back(std::move(v));
     for (const PickleValuePtr& v : alive) {
       v->items.clear();
       v->entries.clear();
@@ -361,6 +374,7 @@ PickleValuePtr unpickleRestricted(const uint8_t* data, size_t size) {
   try {
     PickleValuePtr result = unpickler.run();
     unpickler.checkShape(result);
+    unpickler.dismantle(result);  // what the result does not hold
     return result;
   } catch (...) {
     unpickler.dismantle();
