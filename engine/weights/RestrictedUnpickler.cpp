@@ -322,12 +322,12 @@ class Unpickler {
   void dismantle(const PickleValuePtr& keep = nullptr) {
     std::unordered_set<const PickleValue*> kept;
     if (keep) {
-      std::vector<const PickleValue*> todo{keep.get()};
-      while (!todo.empty()) {
-        const PickleValue* v = todo.back();
-        todo.pop_back();
+      std::vector<const PickleValue*> pending{keep.get()};  // an explicit stack: no recursion
+      while (!pending.empty()) {
+        const PickleValue* v = pending.back();
+        pending.pop_back();
         if (!kept.insert(v).second) continue;
-        for (size_t i = 0; const PickleValue* child = childAt(*v, i); ++i) todo.push_back(child);
+        for (size_t i = 0; const PickleValue* child = childAt(*v, i); ++i) pending.push_back(child);
       }
     }
     std::vector<PickleValuePtr> alive;

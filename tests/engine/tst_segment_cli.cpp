@@ -24,6 +24,18 @@
 
 using namespace sam3;
 
+namespace {
+// Runs a program to its end; its merged output in `output`, its exit code returned.
+int runProgram(const QString& program, const QStringList& args, QString& output, int timeoutMs = 120000) {
+  QProcess process;
+  process.setProcessChannelMode(QProcess::MergedChannels);
+  process.start(program, args);
+  process.waitForFinished(timeoutMs);
+  output = QString::fromUtf8(process.readAll());
+  return process.exitCode();
+}
+}  // namespace
+
 class TestSegmentCli : public QObject {
   Q_OBJECT
 
@@ -96,14 +108,7 @@ class TestSegmentCli : public QObject {
     QVERIFY(QFile::setPermissions(launcher, QFile::permissions(app)));
     const QString image = alone.filePath(QStringLiteral("disc.png"));
     QVERIFY(cv::imwrite(image.toStdString(), test::discScene(320, 240)));
-    auto run = [&](const QStringList& args, QString& output) {
-      QProcess process;
-      process.setProcessChannelMode(QProcess::MergedChannels);
-      process.start(launcher, args);
-      process.waitForFinished(60000);
-      output = QString::fromUtf8(process.readAll());
-      return process.exitCode();
-    };
+    auto run = [&](const QStringList& args, QString& output) { return runProgram(launcher, args, output, 60000); };
     QString out;
     const QString mask = alone.filePath(QStringLiteral("mask.png"));
     QCOMPARE(run({QStringLiteral("segment"), QStringLiteral("--image"), image, QStringLiteral("--point"), QStringLiteral("160,120,1"),
@@ -205,14 +210,7 @@ class TestSegmentCli : public QObject {
     if (app.isEmpty() || tool.isEmpty()) QSKIP("SAM3_APP or SAM3_SEGMENT not set");
     const QString image = m_work.filePath(QStringLiteral("qtfree.png"));
     QVERIFY(cv::imwrite(image.toStdString(), test::randomDiscs(200, 140, 11)));
-    auto run = [](const QString& program, const QStringList& args, QString& output) {
-      QProcess process;
-      process.setProcessChannelMode(QProcess::MergedChannels);
-      process.start(program, args);
-      process.waitForFinished(120000);
-      output = QString::fromUtf8(process.readAll());
-      return process.exitCode();
-    };
+    auto run = [](const QString& program, const QStringList& args, QString& output) { return runProgram(program, args, output); };
     const QString viaApp = m_work.filePath(QStringLiteral("via_app.png")), viaTool = m_work.filePath(QStringLiteral("via_tool.png"));
     const QStringList prompt{QStringLiteral("--image"), image, QStringLiteral("--bundle"), m_bundle, QStringLiteral("--cache"),
                              m_work.filePath(QStringLiteral("qtfree-cache")), QStringLiteral("--point=60,50,1"),
