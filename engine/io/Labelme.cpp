@@ -18,9 +18,16 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string digestOf(const mask::Rle& rle) {
+// The SHA-256 of the mask's compressed RLE string: an import remembers it beside the shapes it
+// read, and an export writes those shapes back only while the mask still has this digest.
+std::string digestOf(const mask::Rle& rle) { return Sha256::hexOf(mask::toCompressedString(rle)); }
+
+// Whether `kept` is the digest of `rle`: its SHA-256, or the hex-encoded RLE string itself,
+// which imports stored under that name until December 2026 (a helper named like a hash did not
+// hash), recognised so the unedited shapes of those projects still export as read.
+bool isDigestOf(const std::string& kept, const mask::Rle& rle) {
   const std::string counts = mask::toCompressedString(rle);
-  return Sha256::hex(counts.data(), counts.size());
+  return kept == Sha256::hexOf(counts) || kept == toHex(counts.data(), counts.size());
 }
 
 // The shape's points as numbers, refused when not pairs of finite numbers near the image.
@@ -131,7 +138,7 @@ json objectShapes(const annotation::AnnotationObject& o, const std::string& labe
                   const std::string& where, std::vector<CocoProblem>& warnings) {
   json shapes = json::array();
   const json& kept = o.attributes.contains("labelme") ? o.attributes["labelme"] : json();
-  if (kept.is_object() && kept.value("digest", "") == digestOf(o.mask) && kept.contains("shapes") && kept["shapes"].is_array()) {
+  if (kept.is_object() && isDigestOf(kept.value("digest", ""), o.mask) && kept.contains("shapes") && kept["shapes"].is_array()) {
     for (json shape : kept["shapes"]) {  // unedited: exactly as read, under the class's current name
       shape["label"] = label;
       shapes.push_back(std::move(shape));

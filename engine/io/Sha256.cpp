@@ -90,10 +90,16 @@ std::array<uint8_t, 32> Sha256::digest() {
 
 std::string Sha256::hexDigest() {
   const auto d = digest();
-  return hex(d.data(), d.size());
+  return toHex(d.data(), d.size());
 }
 
-std::string Sha256::hex(const void* data, size_t size) {
+std::string Sha256::hexOf(const void* data, size_t size) {
+  Sha256 hash;
+  hash.update(data, size);
+  return hash.hexDigest();
+}
+
+std::string toHex(const void* data, size_t size) {
   static const char* digits = "0123456789abcdef";
   std::string out;
   out.reserve(size * 2);

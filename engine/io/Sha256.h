@@ -9,6 +9,9 @@
 
 namespace sam3::io {
 
+// Bytes as lowercase hex digits, two per byte (no hashing: see Sha256::hexOf for that).
+std::string toHex(const void* data, size_t size);
+
 class Sha256 {
  public:
   Sha256();
@@ -18,7 +21,9 @@ class Sha256 {
   std::array<uint8_t, 32> digest();
   std::string hexDigest();  // 64 lowercase hex digits
 
-  static std::string hex(const void* data, size_t size);
+  // The SHA-256 of `size` bytes, as 64 lowercase hex digits.
+  static std::string hexOf(const void* data, size_t size);
+  static std::string hexOf(const std::string& bytes) { return hexOf(bytes.data(), bytes.size()); }
   // Hash of a whole file, read in chunks. Throws std::runtime_error naming the path.
   static std::string hexOfFile(const std::string& path);
 

@@ -16,6 +16,7 @@
 #include "engine/io/Labelme.h"
 #include "engine/io/MaskExport.h"
 #include "engine/io/PascalVoc.h"
+#include "engine/io/Sha256.h"
 #include "engine/io/YoloImport.h"
 #include "engine/mask/Polygons.h"
 #include "engine/sam3/BundleManifest.h"
@@ -156,6 +157,37 @@ class TestInterchange : public QObject {
     annotation::Project reread;
     io::importLabelmeFolder(path("lm-out"), reread);
     QVERIFY(reread.objectsOfImage(reread.imageByFileName("a.jpg")->id)[0]->mask == edited.mask);
+  }
+
+  void sha256HashesAndToHexOnlyEncodes() {
+    // FIPS 180-4's test vectors: Sha256::hexOf hashes; toHex only writes the bytes as digits.
+    QCOMPARE(io::Sha256::hexOf(std::string("abc")), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(io::Sha256::hexOf(std::string()), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(io::toHex("{\n", 2), std::string("7b0a"));
+  }
+
+  void labelmeDigestsAreHashesAndOldProjectsStillMatch() {
+    // An import remembers the SHA-256 of the mask beside the shapes it read (projects imported
+    // earlier stored the hex-encoded RLE string under that name): both export the shapes as
+    // read while the mask is unedited.
+    std::filesystem::create_directories(path("dg/in"));
+    const json square = shape("cat", "polygon", {{2, 2}, {12, 2}, {12, 12}, {2, 12}});
+    io::writeFileAtomically(path("dg/in/a.json"), labelmeFile("a.jpg", 20, 20, {square}).dump());
+    annotation::Project project;
+    io::importLabelmeFolder(path("dg/in"), project);
+    QCOMPARE(project.objects().size(), size_t(1));
+    annotation::AnnotationObject object = project.objects().begin()->second;
+    const std::string counts = mask::toCompressedString(object.mask);
+    QCOMPARE(object.attributes["labelme"]["digest"].get<std::string>(), io::Sha256::hexOf(counts));
+    for (const std::string& digest : {io::Sha256::hexOf(counts), io::toHex(counts.data(), counts.size()), std::string("0000")}) {
+      object.attributes["labelme"]["digest"] = digest;
+      project.putObject(object);
+      std::filesystem::create_directories(path("dg/out"));
+      io::exportLabelme(project, path("dg/out"), path("dg"));
+      const json back = json::parse(io::readWholeFile(path("dg/out/a.json")));
+      const bool asRead = back["shapes"][0] == square;
+      QCOMPARE(asRead, digest != "0000");  // a digest of another mask: written as a mask shape
+    }
   }
 
   void labelmeRoundTripOfTheSampleProjectIsLossless() {

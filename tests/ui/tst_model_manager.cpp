@@ -3,7 +3,9 @@
 // their manifests say; Verify passes the fixture and names the damaged file of the copy; Use
 // loads the chosen bundle; the bundle loaded last is listed as recent.
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QTemporaryDir>
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
@@ -52,6 +54,29 @@ class TestModelManager : public QObject {
             help->text().contains(QStringLiteral("export_sam3_bundle.py")) && help->text().contains(QStringLiteral("classic engine")));
     QCOMPARE(dialog->table()->rowCount(), 0);
     QVERIFY(dialog->grab().save(outputDir() + QStringLiteral("/model_manager_first_run.png")));
+  }
+
+  void trustIsRememberedByTheManifestsRealHash() {
+    // Trust is keyed by the SHA-256 of manifest.json; a bundle trusted by an earlier version
+    // (under the manifest's bytes in hex) stays trusted and is re-keyed by its hash.
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("b.sam3bundle"))));
+    const QString bundle = dir.filePath(QStringLiteral("b.sam3bundle"));
+    const QByteArray manifest = R"({"format": "sam3-annotate-bundle", "version": 1, "name": "tiny", "producer": {"exporter": "hand"},
+      "image": {"size": 1008, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},
+      "files": {"backbone": {"path": "b.pt", "sha256": "0000000000000000000000000000000000000000000000000000000000000000"}, "grounding_head": {"path": "g.pt", "sha256": "0000000000000000000000000000000000000000000000000000000000000000"},
+                "weights": {"path": "w.safetensors", "sha256": "0000000000000000000000000000000000000000000000000000000000000000"}}, "ops": [], "geometry_encoder": {}, "interactive": {}})";
+    QFile file(QDir(bundle).filePath(QStringLiteral("manifest.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(manifest) == manifest.size());
+    file.close();
+    const ui::BundleIdentity identity = ui::BundleTrust::describe(bundle);
+    QVERIFY2(identity.error.isEmpty(), qPrintable(identity.error));
+    QCOMPARE(identity.manifestSha256, QString::fromLatin1(QCryptographicHash::hash(manifest, QCryptographicHash::Sha256).toHex()));
+    QSettings().setValue(QStringLiteral("bundles/trusted"), QStringList{QString::fromLatin1(manifest.toHex())});
+    QVERIFY(ui::BundleTrust::isTrusted(identity));
+    QCOMPARE(QSettings().value(QStringLiteral("bundles/trusted")).toStringList(), QStringList{identity.manifestSha256});
+    QSettings().remove(QStringLiteral("bundles/trusted"));
+    QVERIFY(!ui::BundleTrust::isTrusted(identity));
   }
 
   void listsVerifiesAndUsesBundles() {

@@ -38,7 +38,8 @@ BundleIdentity BundleTrust::describe(const QString& bundleDirectory) {
     const model::BundleManifest manifest = model::BundleManifest::parse(text, path);
     identity.name = QString::fromStdString(manifest.name);
     identity.producer = producerOf(text);
-    identity.manifestSha256 = QString::fromStdString(io::Sha256::hex(text.data(), text.size()));
+    identity.manifestSha256 = QString::fromStdString(io::Sha256::hexOf(text));
+    identity.legacyTrustKey = QString::fromStdString(io::toHex(text.data(), text.size()));
   } catch (const std::exception& e) {
     identity.error = QString::fromUtf8(e.what());
   }
@@ -46,7 +47,15 @@ BundleIdentity BundleTrust::describe(const QString& bundleDirectory) {
 }
 
 bool BundleTrust::isTrusted(const BundleIdentity& bundle) {
-  return !bundle.manifestSha256.isEmpty() && QSettings().value(kTrusted).toStringList().contains(bundle.manifestSha256);
+  if (bundle.manifestSha256.isEmpty()) return false;
+  QStringList trusted = QSettings().value(kTrusted).toStringList();
+  if (trusted.contains(bundle.manifestSha256)) return true;
+  // Trusted by an earlier version under the manifest's bytes in hex (kilobytes per entry): kept
+  // as trusted, remembered by its hash from now on.
+  if (bundle.legacyTrustKey.isEmpty() || !trusted.removeAll(bundle.legacyTrustKey)) return false;
+  trusted << bundle.manifestSha256;
+  QSettings().setValue(kTrusted, trusted);
+  return true;
 }
 
 void BundleTrust::trust(const BundleIdentity& bundle) {
@@ -59,7 +68,7 @@ void BundleTrust::trust(const BundleIdentity& bundle) {
 QString BundleTrust::question(const BundleIdentity& bundle) {
   return QObject::tr("<p>A model bundle contains TorchScript programs that run with your permissions. Use bundles only "
                      "from an exporter you trust (yours, or a colleague's you can ask).</p>"
-                     "<p><b>%1</b><br>%2</p><p><b>Made by</b><br>%3</p><p><b>Manifest SHA-256</b> (pins every file)<br><tt>%4</tt></p>"
+                     "<p><b>%1</b><br>%2</p><p><b>Made by</b><br>%3</p><p><b>SHA-256 of manifest.json</b> (it pins every file's own SHA-256)<br><tt>%4</tt></p>"
                      "<p>Load it and remember this bundle?</p>")
       .arg(bundle.name.toHtmlEscaped(), QDir::toNativeSeparators(bundle.directory).toHtmlEscaped(),
            bundle.producer.toHtmlEscaped().replace(QStringLiteral("\n"), QStringLiteral("<br>")), bundle.manifestSha256);
@@ -70,6 +79,7 @@ bool BundleTrust::confirm(const BundleIdentity& bundle, QWidget* parent) {
   QMessageBox box(QMessageBox::Question, QObject::tr("Use this model bundle?"), question(bundle), QMessageBox::Cancel, parent);
   box.setObjectName(QStringLiteral("bundleTrustDialog"));
   box.setTextFormat(Qt::RichText);
+  box.setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);  // the hash can be copied and compared
   QPushButton* load = box.addButton(QObject::tr("Trust and Load"), QMessageBox::AcceptRole);
   box.setDefaultButton(QMessageBox::Cancel);
   box.exec();

@@ -14,7 +14,8 @@ struct BundleIdentity {
   QString directory;
   QString name;
   QString producer;        // exporter, torch version, checkpoint checksum: what the manifest says
-  QString manifestSha256;  // of manifest.json's bytes
+  QString manifestSha256;  // the SHA-256 of manifest.json's bytes (what `sha256sum manifest.json` prints)
+  QString legacyTrustKey;  // the key versions before December 2026 remembered instead (the bytes in hex)
   QString error;           // the manifest cannot be read (the loader then says why, in full)
 };
 
