@@ -85,11 +85,7 @@ int main(int argc, char* argv[]) {
   }
   if (!opened && positional.isEmpty() && !parser.isSet(options.sample) && !parser.isSet(options.screenshot)) {
     // The last session ended without saving journaled edits: offer them back.
-    opened = window.offerCrashRecovery([&window] {
-      return QMessageBox::question(&window, QApplication::translate("main", "Recover unsaved work?"),
-                                   QApplication::translate("main", "SAM3 Annotate was not closed normally last time. "
-                                                                   "Recover the edits that were not saved?")) == QMessageBox::Yes;
-    });
+    opened = window.offerCrashRecovery();
   }
   if (!opened && parser.isSet(options.sample)) {
     opened = window.openSample(parser.value(options.sample).toInt());

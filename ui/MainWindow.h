@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "ui/canvas/OverlayRenderer.h"
+#include "ui/document/RecoveryQuestion.h"
 #include "ui/engine/EngineTypes.h"
 
 class QAction;
@@ -72,7 +73,7 @@ class MainWindow : public QMainWindow {
   bool openSample(int index);
   bool openFolder(const QString& directory, QString* error = nullptr);
   bool openPath(const QString& path, QString* error = nullptr);
-  bool offerCrashRecovery(const std::function<bool()>& ask);
+  bool offerCrashRecovery(const RecoveryQuestion& ask = {});
   QString currentImagePath() const;
   int currentImageId() const;
   void loadBundle(const QString& directory);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -85,6 +86,43 @@ void ProjectJournal::clear() {
 bool ProjectJournal::hasEntries(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+ProjectJournal::Summary ProjectJournal::summarize(const std::string& path) {
+  Summary summary;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return summary;
+  summary.lastWritten = st.st_mtime;
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line))
+    if (!in.eof() && !line.empty()) ++summary.entries;  // a line cut off by a crash is not an entry
+  return summary;
+}
+
+std::string ProjectJournal::setAside(const std::string& path, std::time_t now, std::chrono::hours keepFor) {
+  namespace fs = std::filesystem;
+  const fs::path journal(path);
+  const std::string prefix = journal.filename().string() + ".discarded-";
+  std::error_code ignored;
+  for (const fs::directory_entry& entry : fs::directory_iterator(journal.parent_path(), ignored)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    struct stat st {};
+    if (::stat(entry.path().c_str(), &st) == 0 && now - st.st_mtime > std::chrono::duration_cast<std::chrono::seconds>(keepFor).count()) {
+      fs::remove(entry.path(), ignored);
+    }
+  }
+  if (!hasEntries(path)) return {};
+  char stamp[32];
+  std::tm local {};
+  localtime_r(&now, &local);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  const std::string backup = path + ".discarded-" + stamp;
+  if (::rename(path.c_str(), backup.c_str()) != 0) {
+    throw std::runtime_error("cannot keep the declined journal " + path + " as " + backup + ": " + std::strerror(errno));
+  }
+  return backup;
 }
 
 ProjectJournal::ReplayResult ProjectJournal::replay(const std::string& path, annotation::Project& project) {

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <ctime>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -50,6 +51,20 @@ class ProjectJournal {
   // Applies the journal at `path` to `project`. A missing journal applies nothing.
   static ReplayResult replay(const std::string& path, annotation::Project& project);
   static bool hasEntries(const std::string& path);
+
+  // What a recovery question says about a journal: its whole entries (each a change to one
+  // object, class or image) and when the file was last written (the last edit; 0 when missing).
+  struct Summary {
+    size_t entries = 0;
+    std::time_t lastWritten = 0;
+  };
+  static Summary summarize(const std::string& path);
+
+  // A declined journal is kept, not deleted: renamed to `<journal>.discarded-YYYYMMDD-HHMMSS`
+  // (local time `now`) beside it. Set-aside journals of the same project older than `keepFor`
+  // are removed then. Returns the backup's path ("" when there was no journal). Throws
+  // std::runtime_error naming the path when the rename fails.
+  static std::string setAside(const std::string& path, std::time_t now, std::chrono::hours keepFor = std::chrono::hours(24 * 7));
 
  private:
   void append(const nlohmann::json& entry);

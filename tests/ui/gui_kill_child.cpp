@@ -13,6 +13,7 @@
 #include <random>
 
 #include "FakeSegmenter.h"
+#include "GuiHarness.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/ProjectController.h"
@@ -43,9 +44,9 @@ int main(int argc, char** argv) {
   auto config = std::make_shared<test::FakeEngineConfig>();
   ui::MainWindow window(nullptr, test::fakeEngine(config));
   window.resize(900, 700);
-  window.show();
+  test::showActive(window);
   QString error;
-  const auto accept = [] { return true; };
+  const auto accept = [](const ui::UnsavedEdits&) { return true; };
   bool opened = false;
   if (args[1] == QLatin1String("--folder")) {
     opened = window.projects()->openSession({args[2]}, accept, &error);
@@ -68,14 +69,14 @@ int main(int argc, char** argv) {
     edits.stop();
     const int action = int(rng() % 10);
     if (action == 0) {
-      QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+      test::press(Qt::Key_Z, Qt::ControlModifier);
     } else if (action == 1) {
-      QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+      test::press(Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     } else {
       QSignalSpy ready(window.engineService(), &ui::EngineService::predictionReady);
       const QPointF at(20 + rng() % 280, 20 + rng() % 200);
       QTest::mouseClick(window.canvas(), Qt::LeftButton, Qt::NoModifier, window.canvas()->mapFromImage(at).toPoint());
-      if (ready.wait(5000)) QTest::keyClick(&window, Qt::Key_Return);
+      if (ready.wait(5000)) test::press(Qt::Key_Return);
     }
     report("EDIT", *window.document(), ++n);
     edits.start();

@@ -30,7 +30,7 @@ namespace {
 bool labelOne(Harness& h, QPointF at) {
   const size_t before = h.project().objects().size();
   if (!h.click(at)) return false;
-  QTest::keyClick(h.window.get(), Qt::Key_Return);
+  test::press(Qt::Key_Return);
   return h.project().objects().size() == before + 1;
 }
 
@@ -78,7 +78,7 @@ class TestFolderSessions : public QObject {
     auto again = reopen(h);
     bool asked = false;
     QString error;
-    QVERIFY2(again->projects()->openSession({h.dir.path()}, [&] { asked = true; return true; }, &error), qPrintable(error));
+    QVERIFY2(again->projects()->openSession({h.dir.path()}, [&](const ui::UnsavedEdits&) { asked = true; return true; }, &error), qPrintable(error));
     QVERIFY(asked);
     QCOMPARE(again->document()->projectPath(), project);
     QCOMPARE(again->document()->project().objects().size(), size_t(2));
@@ -98,7 +98,7 @@ class TestFolderSessions : public QObject {
     auto again = reopen(h);
     bool asked = false;
     QString error;
-    QVERIFY2(again->projects()->openSession({h.dir.path()}, [&] { asked = true; return true; }, &error), qPrintable(error));
+    QVERIFY2(again->projects()->openSession({h.dir.path()}, [&](const ui::UnsavedEdits&) { asked = true; return true; }, &error), qPrintable(error));
     QVERIFY(!asked);  // nothing to recover
     QCOMPARE(again->document()->project().objects().size(), size_t(1));
     QVERIFY(!again->document()->isDirty());
@@ -181,7 +181,7 @@ class TestFolderSessions : public QObject {
     h.window.reset();  // a crash
     auto again = reopen(h);
     bool asked = false;
-    QVERIFY(again->offerCrashRecovery([&] { asked = true; return true; }));
+    QVERIFY(again->offerCrashRecovery([&](const ui::UnsavedEdits&) { asked = true; return true; }));
     QVERIFY(asked);
     QCOMPARE(again->document()->project().objects().size(), size_t(1));
     QCOMPARE(again->folders()->folder().images().size(), qsizetype(3));
@@ -214,12 +214,11 @@ class TestFolderSessions : public QObject {
   void closingWithUnfiledEditsAsks() {
     Harness h;
     h.window = std::make_unique<MainWindow>(nullptr, test::fakeEngine(h.config));
-    h.window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
+    QVERIFY(test::showActive(*h.window));
     QVERIFY(h.window->openSample(0));
     QVERIFY(h.window->document()->projectPath().isEmpty());  // a sample is not a session
     QVERIFY(h.click({800, 430}));
-    QTest::keyClick(h.window.get(), Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QCOMPARE(h.project().objects().size(), size_t(1));
     bool seen = false;
     answerBox(QMessageBox::Cancel, &seen);

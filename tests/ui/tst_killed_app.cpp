@@ -5,7 +5,9 @@
 // stronger than the "every edit made more than ~2 s before the kill": the journal is
 // written before an edit returns, so only an edit still unreported at the kill may differ.
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -27,8 +29,9 @@ std::set<int64_t> idsOf(const QString& line) {
   return ids;
 }
 
-// Runs the child for `killAfterMs`, SIGKILLs it, and returns its last complete report line.
-QString runAndKill(const QStringList& args, int killAfterMs, int* edits) {
+// Runs the child for `killAfterMs`, SIGKILLs it, and returns its last complete report line
+// (and its first, OPEN: what it found on opening, in `opened`).
+QString runAndKill(const QStringList& args, int killAfterMs, int* edits, QString* opened = nullptr) {
   QProcess child;
   child.start(QStringLiteral(SAM3_KILL_CHILD), args);
   if (!child.waitForStarted(10000)) return QStringLiteral("NOT STARTED");
@@ -49,6 +52,7 @@ QString runAndKill(const QStringList& args, int killAfterMs, int* edits) {
   QString last;
   for (int i = 0; i + 1 < lines.size(); ++i) {
     if (lines[i].startsWith(QStringLiteral("EDIT")) || lines[i].startsWith(QStringLiteral("OPEN"))) last = lines[i];
+    if (opened && lines[i].startsWith(QStringLiteral("OPEN"))) *opened = lines[i];
     if (lines[i].startsWith(QStringLiteral("EDIT"))) ++*edits;
   }
   return last;
@@ -87,7 +91,7 @@ class TestKilledApp : public QObject {
       MainWindow window(nullptr, fakeEngine(config));
       QString error;
       bool asked = false;
-      const auto accept = [&] { asked = true; return true; };
+      const auto accept = [&](const ui::UnsavedEdits&) { asked = true; return true; };
       const bool opened = savedProject && QFileInfo::exists(project) ? window.projects()->openProject(project, accept, &error)
                                                                      : window.projects()->openSession({dir.path()}, accept, &error);
       QVERIFY2(opened, qPrintable(error));
@@ -110,6 +114,39 @@ class TestKilledApp : public QObject {
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
   void aFolderSessionThatWasNeverSaved() { killRepeatedly(false); }
   void aSavedProject() { killRepeatedly(true); }
+
+  void recoveredWorkSurvivesASecondCrashAndNo() {
+    // Killed; reopened with the recovery accepted and a little more labelling; killed again;
+    // reopened and the recovery declined (No in the real question): the objects recovered the
+    // first time are still there (they were saved on recovery), and what No discarded is kept
+    // as a dated backup beside the session's journal.
+    QTemporaryDir dir;
+    writeFolder(dir.path(), 3);
+    int edits = 0;
+    QString last = runAndKill({QStringLiteral("--folder"), dir.path(), QStringLiteral("7")}, 2500, &edits);
+    QVERIFY2(edits > 3 && idsOf(last).size() > 1, qPrintable(last));
+    QString opened;
+    last = runAndKill({QStringLiteral("--folder"), dir.path(), QStringLiteral("8")}, 1500, &edits, &opened);
+    const std::set<int64_t> recovered = idsOf(opened);
+    QVERIFY2(recovered.size() > 1, qPrintable(opened));
+    QVERIFY2(edits > 0, qPrintable(last));
+
+    auto config = std::make_shared<FakeEngineConfig>();
+    MainWindow window(nullptr, fakeEngine(config));
+    window.show();
+    QString question, error;
+    answerNextMessageBox(QStringLiteral("No"), &question);
+    QVERIFY2(window.projects()->openSession({dir.path()}, &error), qPrintable(error));
+    QVERIFY2(question.contains(QDir::toNativeSeparators(dir.path())) && question.contains(QStringLiteral("change")), qPrintable(question));
+    QVERIFY2(question.contains(QLocale().toString(QDate::currentDate(), QLocale::LongFormat)) ||
+                 question.contains(QString::number(QDate::currentDate().year())), qPrintable(question));
+    std::set<int64_t> found;
+    for (const auto& entry : window.document()->project().objects()) found.insert(entry.first);
+    for (int64_t id : recovered) QVERIFY2(found.count(id), qPrintable(QStringLiteral("recovered object %1 lost after No").arg(id)));
+    const QFileInfo project(window.document()->projectPath());
+    const QStringList backups = project.dir().entryList({project.fileName() + QStringLiteral(".journal.discarded-*")});
+    QCOMPARE(backups.size(), 1);
+  }
 };
 
 QTEST_MAIN(TestKilledApp)

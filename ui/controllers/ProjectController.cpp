@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSettings>
 #include <QUndoStack>
@@ -46,11 +47,18 @@ bool ProjectController::saveProjectAs(const QString& path, QString* error) {
   return ok;
 }
 
-std::function<bool()> ProjectController::recoveryQuestion() const {
-  return [this] {
-    return QMessageBox::question(m_window, tr("Recover unsaved work?"),
-                                 tr("This work has edits that were not saved (the application was closed unexpectedly). "
-                                    "Recover them?")) == QMessageBox::Yes;
+RecoveryQuestion ProjectController::recoveryQuestion(const QString& work) const {
+  return [this, work](const UnsavedEdits& edits) {
+    QMessageBox box(QMessageBox::Question, tr("Recover unsaved work?"),
+                    tr("SAM3 Annotate was not closed normally. The work on %1 has %n change(s) that were not saved, "
+                       "the last on %2.", nullptr, edits.changes)
+                        .arg(QDir::toNativeSeparators(work), QLocale().toString(edits.lastEdit, QLocale::LongFormat)),
+                    QMessageBox::Yes | QMessageBox::No, m_window);
+    box.setObjectName(QStringLiteral("recoveryQuestion"));
+    box.setInformativeText(tr("Yes brings them back and saves them at once. No leaves the work as it was saved and keeps "
+                              "the changes in a backup file beside it for a week."));
+    box.setDefaultButton(QMessageBox::Yes);
+    return box.exec() == QMessageBox::Yes;
   };
 }
 
@@ -70,9 +78,9 @@ bool ProjectController::closeWork(QString* error) {
   return true;
 }
 
-bool ProjectController::openSession(const QStringList& source, QString* error) { return openSession(source, recoveryQuestion(), error); }
+bool ProjectController::openSession(const QStringList& source, QString* error) { return openSession(source, {}, error); }
 
-bool ProjectController::openSession(const QStringList& source, const std::function<bool()>& recover, QString* error) {
+bool ProjectController::openSession(const QStringList& source, const RecoveryQuestion& recover, QString* error) {
   const bool isFolder = source.size() == 1 && QFileInfo(source.first()).isDir();
   const QStringList images = isFolder ? ImageFolder::listImages(source.first()) : source;
   if (images.isEmpty()) {
@@ -85,7 +93,8 @@ bool ProjectController::openSession(const QStringList& source, const std::functi
   }
   if (!closeWork(error)) return false;
   if (QFileInfo::exists(project)) {
-    if (!m_document->open(project, recover, error)) return false;
+    const QString work = isFolder ? source.first() : tr("%n image(s) in %1", nullptr, int(images.size())).arg(QFileInfo(images.first()).absolutePath());
+    if (!m_document->open(project, recover ? recover : recoveryQuestion(work), error)) return false;
   } else {
     QDir().mkpath(FolderSessions::directory());
     QString why;
@@ -109,9 +118,9 @@ QString ProjectController::workLocation() const {
   return QDir::toNativeSeparators(project);
 }
 
-bool ProjectController::openProject(const QString& path, const std::function<bool()>& recover, QString* error) {
+bool ProjectController::openProject(const QString& path, const RecoveryQuestion& recover, QString* error) {
   if (QFileInfo(path).absoluteFilePath() != QFileInfo(m_document->projectPath()).absoluteFilePath() && !closeWork(error)) return false;
-  if (!m_document->open(path, recover, error)) return false;
+  if (!m_document->open(path, recover ? recover : recoveryQuestion(path), error)) return false;
   m_sessionSource.clear();
   QSettings().setValue(QStringLiteral("lastProject"), path);
   QStringList paths;
@@ -125,7 +134,7 @@ bool ProjectController::openProject(const QString& path, const std::function<boo
   return true;
 }
 
-bool ProjectController::offerCrashRecovery(const std::function<bool()>& ask) {
+bool ProjectController::offerCrashRecovery(const RecoveryQuestion& ask) {
   const QString last = QSettings().value(QStringLiteral("lastProject")).toString();
   if (last.isEmpty() || !QFileInfo::exists(last)) return false;
   if (!io::ProjectJournal::hasEntries(io::ProjectJournal::pathFor(last.toStdString()))) return false;
@@ -139,7 +148,7 @@ bool ProjectController::offerCrashRecovery(const std::function<bool()>& ask) {
 }
 
 bool ProjectController::openPath(const QString& path, QString* error) {
-  const bool ok = path.endsWith(QStringLiteral(".sam3proj")) ? openProject(path, recoveryQuestion(), error)
+  const bool ok = path.endsWith(QStringLiteral(".sam3proj")) ? openProject(path, {}, error)
                                                               : openSession({QFileInfo(path).absoluteFilePath()}, error);
   if (ok) addRecent(path);
   return ok;

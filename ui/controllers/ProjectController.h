@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <functional>
 
+#include "ui/document/RecoveryQuestion.h"
+
 class QWidget;
 
 namespace sam3::ui {
@@ -28,18 +30,20 @@ class ProjectController : public QObject {
   ProjectController(Document* document, FolderController* folders, QWidget* window);
 
   bool saveProjectAs(const QString& path, QString* error);
-  // Asks `recover` whether to replay a journal of unsaved edits; shows the first image.
-  bool openProject(const QString& path, const std::function<bool()>& recover, QString* error);
+  // Asks `recover` (by default the window's question) whether to replay a journal of unsaved
+  // edits; shows the first image.
+  bool openProject(const QString& path, const RecoveryQuestion& recover, QString* error);
   // At start-up: when the project used last has journaled edits that were never saved, asks
-  // `ask` and opens it, recovering them or not. True when a project was opened.
-  bool offerCrashRecovery(const std::function<bool()>& ask);
+  // (by default the window's question) and opens it, recovering them or not. True when a
+  // project was opened.
+  bool offerCrashRecovery(const RecoveryQuestion& ask = {});
   // Opens an image, a folder or a project by what the path is.
   bool openPath(const QString& path, QString* error = nullptr);
   // Opens a folder (one path) or image files as a session: its earlier work (the implicit
   // project, or the project it was saved as) is reopened, asking `recover` about edits that were
   // never saved; a new one starts journaled. Refused (false, `error`) when another instance has
   // it open or the current project cannot be saved first.
-  bool openSession(const QStringList& source, const std::function<bool()>& recover, QString* error);
+  bool openSession(const QStringList& source, const RecoveryQuestion& recover, QString* error);
   bool openSession(const QStringList& source, QString* error = nullptr);
   // The folder or images of the open session (empty for a project opened as a file).
   QStringList sessionSource() const { return m_sessionSource; }
@@ -64,7 +68,9 @@ class ProjectController : public QObject {
   void message(const QString& text, int milliseconds);
 
  private:
-  std::function<bool()> recoveryQuestion() const;
+  // The question asked about the unsaved edits of `work` (a folder, images or a project file):
+  // where, how many, when; what No does.
+  RecoveryQuestion recoveryQuestion(const QString& work) const;
 
   Document* m_document;
   FolderController* m_folders;

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QSettings>
+#include <ctime>
 #include <set>
 
 #include "engine/mask/MaskEditing.h"
@@ -152,23 +153,28 @@ void Document::resetContents(annotation::Project project) {
   Q_EMIT categoriesChanged();
 }
 
-bool Document::open(const QString& path, const std::function<bool()>& recover, QString* error) {
-  bool hadJournal = false, recovered = false;
+bool Document::open(const QString& path, const RecoveryQuestion& recover, QString* error) {
+  bool recovered = false;
+  std::string setAside;
   annotation::Project project;
   // Before the journal is read: another instance may be writing it.
   if (const QString busy = m_lock.acquire(path); !busy.isEmpty()) {
     if (error) *error = busy;
     return false;
   }
+  const std::string journalPath = io::ProjectJournal::pathFor(path.toStdString());
   try {
     annotation::Project loaded = io::loadProject(path.toStdString());
-    const std::string journalPath = io::ProjectJournal::pathFor(path.toStdString());
-    hadJournal = io::ProjectJournal::hasEntries(journalPath);
-    if (hadJournal && recover && recover()) {
-      recovered = true;
-      const auto replay = io::ProjectJournal::replay(journalPath, loaded);
-      qCInfo(lcUi).noquote() << "recovered" << replay.applied << "journaled edits from" << QString::fromStdString(journalPath);
-      for (const std::string& problem : replay.problems) qCWarning(lcUi).noquote() << QString::fromStdString(problem);
+    if (io::ProjectJournal::hasEntries(journalPath)) {
+      const io::ProjectJournal::Summary summary = io::ProjectJournal::summarize(journalPath);
+      recovered = recover && recover({int(summary.entries), QDateTime::fromSecsSinceEpoch(qint64(summary.lastWritten))});
+      if (recovered) {
+        const auto replay = io::ProjectJournal::replay(journalPath, loaded);
+        qCInfo(lcUi).noquote() << "recovered" << replay.applied << "journaled edits from" << QString::fromStdString(journalPath);
+        for (const std::string& problem : replay.problems) qCWarning(lcUi).noquote() << QString::fromStdString(problem);
+      } else {
+        setAside = io::ProjectJournal::setAside(journalPath, std::time(nullptr));  // a later crash cannot bring them back
+      }
     }
     project = std::move(loaded);
   } catch (const std::exception& e) {
@@ -176,14 +182,24 @@ bool Document::open(const QString& path, const std::function<bool()>& recover, Q
     keepLockOf(m_projectPath);
     return false;
   }
+  if (!setAside.empty()) qCInfo(lcUi).noquote() << "declined edits kept in" << QString::fromStdString(setAside);
   m_projectPath = path;
-  startJournal();
-  // Recovered edits stay in the journal until the next save; declined ones are dropped so a
-  // later crash cannot bring them back.
-  if (hadJournal && !recovered) journal([](io::ProjectJournal& j) { j.clear(); }, false);
   resetContents(std::move(project));
-  m_recoveredUnsaved = recovered;
+  if (recovered) keepRecovered();
+  startJournal();
   return true;
+}
+
+void Document::keepRecovered() {
+  // Into the project file before the journal restarts: the recovered edits are then as safe as
+  // saved ones. When that write fails they stay in the journal (and the document dirty).
+  try {
+    io::saveProject(m_project, m_projectPath.toStdString());
+    io::ProjectJournal(io::ProjectJournal::pathFor(m_projectPath.toStdString())).clear();
+  } catch (const std::exception& e) {
+    qCWarning(lcUi).noquote() << "recovered edits not saved yet:" << e.what();
+    m_recoveredUnsaved = true;
+  }
 }
 
 int Document::imageFor(const QString& path, int width, int height) {

@@ -12,6 +12,7 @@
 
 #include "engine/annotation/Project.h"
 #include "ui/document/ProjectLock.h"
+#include "ui/document/RecoveryQuestion.h"
 #include "ui/document/UndoBudget.h"
 
 namespace sam3::io {
@@ -81,9 +82,11 @@ class Document : public QObject {
   bool hasUnsavedWork() const { return isDirty() || m_journaledSinceSave; }
   bool saveAs(const QString& path, QString* error);
   bool save(QString* error) { return saveAs(m_projectPath, error); }
-  // Loads a project. When a journal of unsaved edits exists, `recover` is asked (with the
-  // number of bytes of journal) whether to replay it. Returns false with `error` on failure.
-  bool open(const QString& path, const std::function<bool()>& recover, QString* error);
+  // Loads a project. When a journal of unsaved edits exists, `recover` is asked whether to
+  // replay it. Recovered edits are saved into the project file at once (a later crash and "No"
+  // can then only discard what came after); declined ones are set aside as a dated backup of
+  // the journal (io::ProjectJournal::setAside). Returns false with `error` on failure.
+  bool open(const QString& path, const RecoveryQuestion& recover, QString* error);
   // Replaces the document with an empty project written at `path` (journaled from the first
   // edit). On failure nothing changes.
   bool startNew(const QString& path, QString* error);
@@ -109,6 +112,7 @@ class Document : public QObject {
 
  private:
   void startJournal();
+  void keepRecovered();
   void keepLockOf(const QString& projectPath);
   // Takes `path`'s lock and writes `project` there atomically; on failure the lock of the
   // project still open is kept and `error` says why.
