@@ -69,7 +69,12 @@ int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
                                   QStringLiteral("format"), QStringLiteral("coco"));
   const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Output file (coco) or folder (other formats)."),
                                QStringLiteral("path"));
-  parser.addOptions({project, format, out});
+  const QCommandLineOption imageRoot(QStringLiteral("image-root"),
+                                     QStringLiteral("coco, coco-polygons: file_name relative to this folder (default: the "
+                                                    "images' common folder; what a loader is given as its image root)."),
+                                     QStringLiteral("folder"));
+  const QCommandLineOption absolute(QStringLiteral("absolute-paths"), QStringLiteral("coco, coco-polygons: absolute file_name values."));
+  parser.addOptions({project, format, out, imageRoot, absolute});
   parser.process(arguments);
   if (!parser.isSet(project) || !parser.isSet(out)) {
     printError(QStringLiteral("usage: sam3-annotate export --project P --format "
@@ -89,6 +94,11 @@ int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
   } else if (kind == QLatin1String("coco") || kind == QLatin1String("coco-polygons")) {
     io::CocoExportOptions options;
     if (kind == QLatin1String("coco-polygons")) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
+    options.projectFolder = QFileInfo(parser.value(project)).absolutePath().toStdString();
+    if (!parser.isSet(absolute)) {
+      options.imageRoot = parser.isSet(imageRoot) ? QFileInfo(parser.value(imageRoot)).absoluteFilePath().toStdString()
+                                                  : io::imageRootOf(document, options.projectFolder);
+    }
     io::CocoExportResult result = io::exportCoco(document, options);
     io::writeFileAtomically(target, result.coco.dump() + "\n");
     warnings = result.warnings;

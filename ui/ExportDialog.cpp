@@ -1,5 +1,6 @@
 #include "ui/ExportDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -47,9 +48,15 @@ ExportDialog::ExportDialog(const annotation::Project& project, const QString& su
                       tr("COCO results: detections with scores, for COCOeval"), tr("labelme / X-AnyLabeling JSON (folder)"),
                       tr("Pascal VOC segmentation PNGs (folder)")});
   m_path = new QLineEdit(suggestedPath, this);
+  const std::string root = io::imageRootOf(m_project, m_projectFolder.toStdString());
+  m_imageRoot = new QLineEdit(QString::fromStdString(root), this);
+  m_imageRoot->setObjectName(QStringLiteral("imageRoot"));
+  m_imageRoot->setToolTip(tr("COCO file_name values are relative to this folder: give it to your loader as the image "
+                             "root (detectron2's image_root)"));
+  m_absolute = new QCheckBox(tr("Absolute file names"), this);
+  m_absolute->setObjectName(QStringLiteral("absolutePaths"));
   auto* browse = new QPushButton(tr("Browse…"), this);
   m_progress = new QProgressBar(this);
-  m_progress->setRange(0, std::max<int>(1, int(m_project.images().size())));
   m_progress->setValue(0);
   m_status = new QLabel(tr("%n image(s), %1 object(s)", nullptr, int(m_project.images().size())).arg(m_project.objects().size()), this);
   m_export = new QPushButton(tr("Export"), this);
@@ -62,6 +69,17 @@ ExportDialog::ExportDialog(const annotation::Project& project, const QString& su
   auto* form = new QFormLayout;
   form->addRow(tr("Format:"), m_format);
   form->addRow(tr("Destination:"), pathRow);
+  form->addRow(tr("Image root:"), m_imageRoot);
+  form->addRow(QString(), m_absolute);
+  auto cocoOptions = [this] {
+    const int f = m_format->currentIndex();
+    const bool coco = f == CocoRle || f == CocoPolygons;
+    m_imageRoot->setEnabled(coco && !m_absolute->isChecked());
+    m_absolute->setEnabled(coco);
+  };
+  connect(m_format, &QComboBox::currentIndexChanged, this, cocoOptions);
+  connect(m_absolute, &QCheckBox::toggled, this, cocoOptions);
+  cocoOptions();
   auto* buttons = new QHBoxLayout;
   buttons->addStretch(1);
   buttons->addWidget(m_export);
@@ -84,17 +102,20 @@ ExportDialog::ExportDialog(const annotation::Project& project, const QString& su
   });
   auto* poll = new QTimer(this);
   poll->setInterval(50);
-  connect(poll, &QTimer::timeout, this, [this] { if (running()) m_progress->setValue(m_done->load()); });
+  auto showProgress = [this] {
+    m_progress->setRange(0, std::max(1, m_total->load()));
+    m_progress->setValue(std::min(m_done->load(), m_progress->maximum()));
+  };
+  connect(poll, &QTimer::timeout, this, [this, showProgress] { if (running()) showProgress(); });
   poll->start();
-  connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
-    m_result = m_watcher.result();
-    const bool ok = !m_result.startsWith(QLatin1Char('!'));
-    if (!ok) m_result.remove(0, 1);
-    m_progress->setValue(m_done->load());
+  connect(&m_watcher, &QFutureWatcher<ExportOutcome>::finished, this, [this, showProgress] {
+    const ExportOutcome outcome = m_watcher.result();
+    m_result = outcome.text;
+    showProgress();
     m_status->setText(m_result);
     m_export->setEnabled(true);
     m_cancel->setText(tr("Close"));
-    Q_EMIT finished(ok, m_result);
+    Q_EMIT finished(outcome.ok, m_result);
   });
 }
 
@@ -125,25 +146,31 @@ void ExportDialog::start() {
   const annotation::Project project = m_project;
   const std::string projectFolder = (m_projectFolder.isEmpty() ? QStringLiteral("/") : m_projectFolder).toStdString();
   auto cancel = m_cancelFlag;
-  auto done = m_done;
-  m_watcher.setFuture(QtConcurrent::run([project, projectFolder, target, format, cancel, done]() -> QString {
+  auto done = m_done, total = m_total;
+  const bool coco = format == CocoRle || format == CocoPolygons;
+  total->store(std::max(1, int(coco ? project.objects().size() : project.images().size())));
+  io::CocoExportOptions options;
+  if (format == CocoPolygons) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
+  options.projectFolder = m_projectFolder.toStdString();
+  options.imageRoot = m_absolute->isChecked() ? std::string() : m_imageRoot->text().trimmed().toStdString();
+  m_watcher.setFuture(QtConcurrent::run([project, projectFolder, target, format, options, cancel, done, total]() -> ExportOutcome {
+    auto wrote = [&](const QString& text) {
+      if (!cancel->load()) done->store(total->load());  // the bar ends full: every part was written
+      return ExportOutcome{true, text};
+    };
     try {
       if (format == CocoResults) {
         const nlohmann::json results = io::exportCocoResults(project);
         io::writeFileAtomically(target.toStdString(), results.dump() + "\n");
-        done->store(int(project.images().size()));
-        return QObject::tr("Wrote %1 detections to %2").arg(results.size()).arg(target);
+        return wrote(QObject::tr("Wrote %1 detections to %2").arg(results.size()).arg(target));
       }
       if (format == Labelme || format == Voc) {  // whole-project formats (one class list, one image list)
         QDir().mkpath(target);
         const size_t files = format == Labelme ? io::exportLabelme(project, target.toStdString(), projectFolder).filesWritten
                                                : io::exportPascalVoc(project, target.toStdString()).filesWritten;
-        done->store(int(project.images().size()));
-        return QObject::tr("Wrote %1 files to %2").arg(files).arg(target);
+        return wrote(QObject::tr("Wrote %1 files to %2").arg(files).arg(target));
       }
       if (format == CocoRle || format == CocoPolygons) {
-        io::CocoExportOptions options;
-        if (format == CocoPolygons) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
         const io::CocoExportResult result = io::exportCoco(project, options, [&](size_t finished, size_t) {
           done->store(int(finished));
           return !cancel->load();
@@ -151,12 +178,12 @@ void ExportDialog::start() {
         io::writeFileAtomically(target.toStdString(), result.coco.dump() + "\n");
         const QString summary = QObject::tr("Wrote %1 annotations of %2 images to %3")
                                     .arg(result.coco["annotations"].size()).arg(result.coco["images"].size()).arg(target);
-        return cancel->load() ? QObject::tr("Cancelled; kept the part exported so far. ") + summary : summary;
+        return wrote(cancel->load() ? QObject::tr("Cancelled; kept the part exported so far. ") + summary : summary);
       }
       QDir().mkpath(target);
       size_t files = 0;
       for (const auto& entry : project.images()) {
-        if (cancel->load()) return QObject::tr("Cancelled after %1 files in %2; they are kept").arg(files).arg(target);
+        if (cancel->load()) return {true, QObject::tr("Cancelled after %1 files in %2; they are kept").arg(files).arg(target)};
         const annotation::Project one = onlyImage(project, entry.first);
         io::MaskExportReport report;
         if (format == YoloSeg) report = io::exportYoloSegmentation(one, target.toStdString());
@@ -165,9 +192,9 @@ void ExportDialog::start() {
         files += report.filesWritten;
         done->fetch_add(1);
       }
-      return QObject::tr("Wrote %1 files to %2").arg(files).arg(target);
+      return wrote(QObject::tr("Wrote %1 files to %2").arg(files).arg(target));
     } catch (const std::exception& e) {
-      return QStringLiteral("!") + QObject::tr("Export failed: %1").arg(QString::fromUtf8(e.what()));
+      return {false, QObject::tr("Export failed: %1").arg(QString::fromUtf8(e.what()))};
     }
   }));
 }

@@ -1,5 +1,8 @@
 #include "engine/io/CocoExport.h"
 
+#include <filesystem>
+#include <optional>
+
 #include "engine/mask/Polygons.h"
 #include "engine/mask/Rle.h"
 
@@ -16,14 +19,52 @@ std::string location(const annotation::AnnotationObject& o) {
   return "annotations[id=" + std::to_string(o.id) + "]";
 }
 
+namespace fs = std::filesystem;
+
+// The image's file as an absolute, normalized path ("" for a bundled ":/" sample).
+fs::path absoluteImagePath(const std::string& stored, const std::string& projectFolder) {
+  if (stored.empty() || stored[0] == ':') return {};
+  fs::path p(stored);
+  if (p.is_relative() && !projectFolder.empty()) p = fs::path(projectFolder) / p;
+  return p.is_absolute() ? p.lexically_normal() : p;
+}
+
+// What file_name says of an image: relative to the root when inside it, else absolute.
+std::string fileNameOf(const std::string& stored, const CocoExportOptions& options) {
+  const fs::path path = absoluteImagePath(stored, options.projectFolder);
+  if (path.empty() || !path.is_absolute()) return stored;
+  if (!options.imageRoot.empty()) {
+    const fs::path relative = path.lexically_relative(fs::path(options.imageRoot).lexically_normal());
+    if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  }
+  return path.string();
+}
+
 }  // namespace
+
+std::string imageRootOf(const annotation::Project& project, const std::string& projectFolder) {
+  std::optional<fs::path> common;
+  for (const auto& entry : project.images()) {
+    const fs::path path = absoluteImagePath(entry.second.path, projectFolder);
+    if (!path.is_absolute()) return {};
+    const fs::path folder = path.parent_path();
+    if (!common) {
+      common = folder;
+      continue;
+    }
+    fs::path shared;
+    for (auto a = common->begin(), b = folder.begin(); a != common->end() && b != folder.end() && *a == *b; ++a, ++b) shared /= *a;
+    common = shared;
+  }
+  return common ? common->string() : std::string();
+}
 
 CocoExportResult exportCoco(const annotation::Project& project, const CocoExportOptions& options,
                             const std::function<bool(size_t, size_t)>& progress) {
   CocoExportResult result;
   json images = json::array(), categories = json::array(), annotations = json::array();
   for (const auto& [id, image] : project.images()) {
-    images.push_back({{"id", id}, {"file_name", image.path}, {"width", image.width}, {"height", image.height}});
+    images.push_back({{"id", id}, {"file_name", fileNameOf(image.path, options)}, {"width", image.width}, {"height", image.height}});
   }
   for (const auto& [id, category] : project.categories()) {
     categories.push_back({{"id", id}, {"name", category.name},

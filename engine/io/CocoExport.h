@@ -18,7 +18,17 @@ struct CocoExportOptions {
   Segmentation segmentation = Segmentation::Rle;  // RLE is lossless
   double polygonTolerance = 0.0;                  // Douglas-Peucker tolerance in pixels
   std::string description = "Exported by SAM3 Annotate";
+  // file_name is the image's path relative to `imageRoot` (the folder a loader is given, e.g.
+  // detectron2's register_coco_instances image_root) when the image lies inside it; otherwise,
+  // or with an empty root, the absolute path. `projectFolder` resolves paths the project stores
+  // relative to itself. imageRootOf() gives the usual root: the images' common folder.
+  std::string imageRoot;
+  std::string projectFolder;
 };
+
+// The deepest folder that holds every image of `project` (paths resolved against
+// `projectFolder`), or "" when there is none (no images, bundled samples).
+std::string imageRootOf(const annotation::Project& project, const std::string& projectFolder);
 
 struct CocoExportResult {
   nlohmann::json coco;

@@ -2,6 +2,7 @@
 // project; each seeded defect is caught with its path; polygons/uncompressed/compressed RLE and
 // bbox-only annotations import; other export formats; the CLI subcommands.
 
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -39,6 +40,33 @@ class TestCoco : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void fileNamesAreRelativeToTheImageRoot() {
+    // COCO loaders join file_name to the image root they are given (detectron2's image_root,
+    // pycocotools' users): names relative to the images' common folder, absolute on request or
+    // for an image outside the root; paths the project stores relative to itself resolve first.
+    annotation::Project project;
+    project.putImage({0, "/data/set/a.png", 4, 4, "", annotation::ImageStatus::New});
+    project.putImage({0, "/data/set/night/b.png", 4, 4, "", annotation::ImageStatus::New});
+    project.putImage({0, "day/c.png", 4, 4, "", annotation::ImageStatus::New});  // beside the project in /data/set
+    QCOMPARE(io::imageRootOf(project, "/data/set"), std::string("/data/set"));
+    io::CocoExportOptions options;
+    options.projectFolder = "/data/set";
+    options.imageRoot = io::imageRootOf(project, options.projectFolder);
+    auto names = [&] {
+      std::vector<std::string> out;
+      const io::CocoExportResult result = io::exportCoco(project, options);
+      for (const json& image : result.coco["images"]) out.push_back(image["file_name"]);
+      return out;
+    };
+    QCOMPARE(names(), (std::vector<std::string>{"a.png", "night/b.png", "day/c.png"}));
+    options.imageRoot = "/data/set/night";  // a.png and c.png lie outside it
+    QCOMPARE(names(), (std::vector<std::string>{"/data/set/a.png", "b.png", "/data/set/day/c.png"}));
+    options.imageRoot.clear();  // absolute
+    QCOMPARE(names(), (std::vector<std::string>{"/data/set/a.png", "/data/set/night/b.png", "/data/set/day/c.png"}));
+    project.putImage({0, ":/images/sample.png", 4, 4, "", annotation::ImageStatus::New});
+    QCOMPARE(io::imageRootOf(project, "/data/set"), std::string());  // a bundled sample has no folder
+  }
+
   void rleExportIsValidAndRoundTrips() {
     const annotation::Project project = test::makeSampleProject();
     const io::CocoExportResult exported = io::exportCoco(project);
@@ -247,6 +275,12 @@ class TestCoco : public QObject {
     QCOMPARE(run({"validate-coco", cocoPath}, &output), 0);
     QVERIFY(output.contains("0 error(s)"));
     json coco = json::parse(io::readWholeFile(cocoPath.toStdString()));
+    QCOMPARE(coco["images"][0]["file_name"].get<std::string>(), std::string("a.png"));  // relative to images/, their folder
+    QCOMPARE(run({"export", "--project", projectPath, "--format", "coco", "--out", cocoPath, "--image-root", dir.path()}), 0);
+    QCOMPARE(json::parse(io::readWholeFile(cocoPath.toStdString()))["images"][0]["file_name"].get<std::string>(), std::string("images/a.png"));
+    QCOMPARE(run({"export", "--project", projectPath, "--format", "coco", "--out", cocoPath, "--absolute-paths"}), 0);
+    QCOMPARE(QString::fromStdString(json::parse(io::readWholeFile(cocoPath.toStdString()))["images"][0]["file_name"].get<std::string>()),
+             QDir(dir.path()).filePath(QStringLiteral("images/a.png")));
     coco["annotations"][0]["id"] = 0;
     io::writeFileAtomically(dir.filePath(QStringLiteral("bad.json")).toStdString(), coco.dump());
     QCOMPARE(run({"validate-coco", dir.filePath(QStringLiteral("bad.json"))}, &output), 1);
