@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev
   dpkg-dev fakeroot file
   clang  # libFuzzer for tools/fuzz.sh
+  xvfb libxkbcommon-x11-0  # the GUI suites' second run, on X servers (tools/xvfb_test.sh)
 )
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite with ctest (GUI tests run
-# offscreen; GPU tests skip themselves without a GPU; golden tests read ../shared/golden), on
+# offscreen, then again on the xcb platform under Xvfb; GPU tests skip themselves without a GPU; golden tests read ../shared/golden), on
 # both build flavours: Debian's LibTorch 1.13 (./build) and LibTorch 2.x from PyPI's CUDA torch
 # wheel (./build-torch2, the reference venv's; tools/setup_reference.sh).
 #   SAM3_FLAVOURS  which flavours, in order (default "debian pip")

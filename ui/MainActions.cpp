@@ -2,7 +2,12 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QHeaderView>
+#include <QTableWidget>
+#include <QVBoxLayout>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QImageReader>
@@ -16,6 +21,7 @@
 #include <vector>
 
 #include "ui/MainWindow.h"
+#include "ui/StatusBarView.h"
 #include "ui/SampleImages.h"
 #include "ui/TextPromptBar.h"
 #include "ui/canvas/ImageCanvas.h"
@@ -53,19 +59,25 @@ struct ActionSpec {
 // What to load for an action the engine cannot do now.
 QString missingCapability(bool segment::Capabilities::*needs) {
   return needs == &segment::Capabilities::text
-             ? QObject::tr("Needs a SAM3 model bundle with a text encoder: Tools ▸ Load SAM3 Model Bundle…")
-             : QObject::tr("Needs a SAM3 model bundle: Tools ▸ Load SAM3 Model Bundle…");
+             ? QObject::tr("Needs a SAM3 model bundle with a text encoder (the classic engine has none): Tools ▸ Models…")
+             : QObject::tr("Needs a SAM3 model bundle (the classic engine cannot): Tools ▸ Models…");
 }
 
-void bindToCapability(QAction* a, EngineService* engine, bool segment::Capabilities::*needs) {
+// A model-only action stays enabled: its key says what to load instead of doing nothing (a
+// disabled T let the letters typed next reach the tool keys); its tooltip says so too.
+void bindToCapability(QAction* a, MainWindow& w, bool segment::Capabilities::*needs, const std::function<void()>& run) {
+  EngineService* engine = w.session()->engine();
   const QString text = a->text().remove(QLatin1Char('&')).remove(QStringLiteral("…"));
-  auto update = [a, needs, text](const EngineDescription& d) {
-    const bool can = d.capabilities.*needs;
-    a->setEnabled(can);
-    a->setToolTip(can ? text : missingCapability(needs));
-  };
+  auto update = [a, needs, text](const EngineDescription& d) { a->setToolTip(d.capabilities.*needs ? text : missingCapability(needs)); };
   QObject::connect(engine, &EngineService::engineChanged, a, update);
   update(engine->engine());
+  QObject::connect(a, &QAction::triggered, &w, [&w, engine, needs, run] {
+    if (engine->engine().capabilities.*needs) {
+      run();
+    } else {
+      w.statusView()->showMessage(missingCapability(needs), 8000);
+    }
+  });
 }
 
 // An action's place on the toolbar, read back once every menu is built.
@@ -77,18 +89,29 @@ QIcon iconFor(const ActionSpec& spec) {
   return spec.themeIcon ? QIcon::fromTheme(QString::fromLatin1(spec.themeIcon), ours) : ours;
 }
 
+// Each sequence once: the same sequence twice on one action is an ambiguous shortcut, which Qt
+// answers by firing nothing ("Ambiguous shortcut overload"; Redo had QKeySequence::Redo and
+// Ctrl+Shift+Z, the same keys on X11).
+QList<QKeySequence> distinct(const QList<QKeySequence>& keys) {
+  QList<QKeySequence> out;
+  for (const QKeySequence& key : keys)
+    if (!key.isEmpty() && !out.contains(key)) out << key;
+  return out;
+}
+
 QAction* addAction(MainWindow& w, QMenu* menu, const ActionSpec& spec) {
   QAction* a = menu->addAction(iconFor(spec), spec.text);
-  a->setShortcuts(spec.keys);
+  a->setShortcuts(distinct(spec.keys));
   w.addAction(a);  // its shortcut works while the menu bar is hidden (demo mode is full screen without it)
   if (spec.toggled) {
     a->setCheckable(true);
     a->setChecked(spec.checked);
     QObject::connect(a, &QAction::toggled, &w, spec.toggled);
+  } else if (spec.needs) {
+    bindToCapability(a, w, spec.needs, spec.run);
   } else {
     QObject::connect(a, &QAction::triggered, &w, spec.run);
   }
-  if (spec.needs) bindToCapability(a, w.session()->engine(), spec.needs);
   if (!spec.toolbarText.isEmpty()) {
     a->setIconText(spec.toolbarText);
     a->setProperty(kToolbarOrder, spec.toolbarOrder);
@@ -173,10 +196,12 @@ void buildEditMenu(MainWindow& w) {
   LabelSession* s = w.session();
   QMenu* edit = w.menuBar()->addMenu(QObject::tr("&Edit"));
   QAction* undo = w.document()->undoStack()->createUndoAction(&w, QObject::tr("&Undo"));
-  undo->setShortcut(QKeySequence::Undo);
+  undo->setShortcuts(QKeySequence::Undo);
   undo->setIcon(iconFor({{}, {}, {}, "edit-undo", "undo"}));
   QAction* redo = w.document()->undoStack()->createRedoAction(&w, QObject::tr("&Redo"));
-  redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+  // The platform's Redo keys plus both conventions (Ctrl+Y, Ctrl+Shift+Z) wherever they are not already.
+  redo->setShortcuts(distinct(QKeySequence::keyBindings(QKeySequence::Redo) +
+                              QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)}));
   redo->setIcon(iconFor({{}, {}, {}, "edit-redo", "redo"}));
   edit->addActions({undo, redo});
   edit->addSeparator();
@@ -196,15 +221,37 @@ void buildEditMenu(MainWindow& w) {
          s->clearPrompt();
          s->setSelection({});
        }},
-      {QObject::tr("Next &Candidate Mask"), {QKeySequence(Qt::Key_Tab)}, [s] { s->cycleCandidate(); }},
       {QObject::tr("&Delete Selected"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, [s] { s->deleteSelection(); }},
       {QObject::tr("&Merge Selected"), {QKeySequence(Qt::CTRL | Qt::Key_M)}, [s] { s->mergeSelection(); }},
       {QObject::tr("&Split Disconnected Parts"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)}, [s] { s->splitSelection(); }}};
   for (const ActionSpec& spec : specs) addAction(w, edit, spec);
+  // Tab cycles the candidate masks only while there are several: otherwise it moves the keyboard
+  // focus, as everywhere (the docks' buttons were unreachable without a mouse).
+  QAction* next = addAction(w, edit, {QObject::tr("Next &Candidate Mask"), {QKeySequence(Qt::Key_Tab)}, [s] { s->cycleCandidate(); }});
+  next->setShortcutContext(Qt::WidgetShortcut);  // with the canvas focused: in a dock, Tab moves on
+  w.canvas()->addAction(next);
+  auto candidates = [next, s] { next->setEnabled(s->candidateCount() > 1); };
+  QObject::connect(s, &LabelSession::liveChanged, next, candidates);
+  candidates();
   QMenu* classMenu = edit->addMenu(QObject::tr("Set C&lass"));
+  std::vector<QAction*> rows;
   for (int row = 0; row < 9; ++row) {
-    w.addAction(addAction(w, classMenu, {QObject::tr("Class %1").arg(row + 1), {QKeySequence(Qt::Key_1 + row)}, [s, row] { s->chooseCategoryRow(row); }}));
+    rows.push_back(addAction(w, classMenu, {QObject::tr("Class %1").arg(row + 1), {QKeySequence(Qt::Key_1 + row)}, [s, row] { s->chooseCategoryRow(row); }}));
   }
+  // The entries say the classes' names (keys 1-9 pick them in the order of the Classes dock).
+  auto names = [rows, &w] {
+    const auto& categories = w.document()->project().categories();
+    auto category = categories.begin();
+    for (size_t row = 0; row < rows.size(); ++row) {
+      const bool exists = category != categories.end();
+      rows[row]->setText(exists ? QString::fromStdString(category->second.name).replace(QLatin1Char('&'), QStringLiteral("&&"))
+                                : QObject::tr("Class %1").arg(row + 1));
+      rows[row]->setEnabled(exists);
+      if (exists) ++category;
+    }
+  };
+  QObject::connect(w.document(), &Document::categoriesChanged, classMenu, names);
+  names();
 }
 
 void buildToolsMenu(MainWindow& w) {
@@ -307,6 +354,73 @@ void buildGoAndViewMenus(MainWindow& w) {
   for (QDockWidget* dock : w.findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 }
 
+// Every menu entry with keys, by menu, read from the menus themselves (so the list is always
+// the one the window has), plus the mouse gestures of the canvas.
+void addShortcutRows(QTableWidget* table, QMenu* menu, const QString& path) {
+  for (QAction* a : menu->actions()) {
+    const QString text = a->text().remove(QLatin1Char('&'));
+    if (a->menu()) {
+      addShortcutRows(table, a->menu(), path + QStringLiteral(" ▸ ") + text);
+      continue;
+    }
+    if (a->isSeparator() || a->shortcuts().isEmpty()) continue;
+    QStringList keys;
+    for (const QKeySequence& key : a->shortcuts()) keys << key.toString(QKeySequence::NativeText);
+    const int row = table->rowCount();
+    table->insertRow(row);
+    table->setItem(row, 0, new QTableWidgetItem(keys.join(QObject::tr(" or "))));
+    table->setItem(row, 1, new QTableWidgetItem(text));
+    table->setItem(row, 2, new QTableWidgetItem(path));
+  }
+}
+
+void showKeyboardShortcuts(MainWindow& w) {
+  auto* dialog = new QDialog(&w);
+  dialog->setObjectName(QStringLiteral("shortcutsDialog"));
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setWindowTitle(QObject::tr("Keyboard Shortcuts"));
+  auto* table = new QTableWidget(0, 3, dialog);
+  table->setHorizontalHeaderLabels({QObject::tr("Keys"), QObject::tr("Does"), QObject::tr("Menu")});
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table->verticalHeader()->hide();
+  const QList<std::pair<QString, QString>> mouse = {
+      {QObject::tr("Left click"), QObject::tr("Point tool: include this spot")},
+      {QObject::tr("Right click, Shift+click"), QObject::tr("Point tool: exclude this spot")},
+      {QObject::tr("Drag"), QObject::tr("Box tool: a box; Brush and Eraser: paint; Find Similar: an exemplar")},
+      {QObject::tr("Ctrl+wheel"), QObject::tr("Brush size")},
+      {QObject::tr("Wheel"), QObject::tr("Zoom at the cursor (Shift+wheel: scroll sideways)")},
+      {QObject::tr("Middle drag, Space+drag"), QObject::tr("Pan")}};
+  for (const auto& [keys, does] : mouse) {
+    const int row = table->rowCount();
+    table->insertRow(row);
+    table->setItem(row, 0, new QTableWidgetItem(keys));
+    table->setItem(row, 1, new QTableWidgetItem(does));
+    table->setItem(row, 2, new QTableWidgetItem(QObject::tr("Mouse")));
+  }
+  for (QAction* top : w.menuBar()->actions())
+    if (top->menu()) addShortcutRows(table, top->menu(), top->text().remove(QLatin1Char('&')));
+  table->resizeColumnsToContents();
+  table->horizontalHeader()->setStretchLastSection(true);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+  QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+  auto* layout = new QVBoxLayout(dialog);
+  layout->addWidget(table);
+  layout->addWidget(buttons);
+  dialog->resize(720, 560);
+  dialog->show();
+}
+
+void buildHelpMenu(MainWindow& w) {
+  QMenu* help = w.menuBar()->addMenu(QObject::tr("&Help"));
+  w.addAction(help->addAction(QObject::tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, &w, [&w] { showKeyboardShortcuts(w); }));
+  help->addAction(QObject::tr("&About SAM3 Annotate"), &w, [&w] {
+    QMessageBox::about(&w, QObject::tr("About SAM3 Annotate"),
+                       QObject::tr("<h3>SAM3 Annotate %1</h3><p>Label images with points, boxes and brushes, "
+                                   "segmented by Segment Anything Model 3 or the built-in classic engine.</p>")
+                           .arg(QCoreApplication::applicationVersion()));
+  });
+}
+
 }  // namespace
 
 void buildMainActions(MainWindow& w) {
@@ -316,12 +430,7 @@ void buildMainActions(MainWindow& w) {
   buildEditMenu(w);
   buildToolsMenu(w);
   buildGoAndViewMenus(w);
-  w.menuBar()->addMenu(QObject::tr("&Help"))->addAction(QObject::tr("&About SAM3 Annotate"), &w, [&w] {
-    QMessageBox::about(&w, QObject::tr("About SAM3 Annotate"),
-                       QObject::tr("<h3>SAM3 Annotate %1</h3><p>Label images with points, boxes and brushes, "
-                                   "segmented by Segment Anything Model 3 or the built-in classic engine.</p>")
-                           .arg(QCoreApplication::applicationVersion()));
-  });
+  buildHelpMenu(w);
   std::map<int, QAction*> toolbarItems;
   for (QAction* action : w.findChildren<QAction*>()) {
     if (action->property(kToolbarOrder).isValid()) toolbarItems[action->property(kToolbarOrder).toInt()] = action;

@@ -38,6 +38,7 @@
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
+#include "ui/session/WorkflowHint.h"
 #include "ui/tools/BoxTool.h"
 #include "ui/tools/BrushTool.h"
 #include "ui/tools/PanTool.h"
@@ -79,9 +80,14 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   m_batch = new BatchController(m_session, m_folders, m_canvas, this);
   m_textBar = new TextPromptBar(m_session, m_engine, this);
   wireSession();
+  // Before the actions are built: the View menu's checkboxes start from the saved style (Outlines
+  // Only showed unchecked after a restart while outlines were drawn).
+  m_style.fillAlpha = QSettings().value(QStringLiteral("overlay/alpha"), m_style.fillAlpha).toInt();
+  m_style.outlineOnly = QSettings().value(QStringLiteral("overlay/outlineOnly"), false).toBool();
   buildMainActions(*this);
   resize(1280, 860);
   restoreSettings();
+  m_canvas->setFocus();  // keys go to the picture first, not to the phrase box
 }
 
 MainWindow::~MainWindow() { m_canvas->setTool(nullptr); }
@@ -92,7 +98,7 @@ BrushTool* MainWindow::eraserTool() const { return static_cast<BrushTool*>(m_too
 bool MainWindow::openImage(const QString& path, QString* error) { return m_folders->openImage(path, error); }
 bool MainWindow::openFolder(const QString& directory, QString* error) { return m_projects->openSession({directory}, error); }
 bool MainWindow::openPath(const QString& path, QString* error) { return m_projects->openPath(path, error); }
-bool MainWindow::offerCrashRecovery(const std::function<bool()>& ask) { return m_projects->offerCrashRecovery(ask); }
+bool MainWindow::offerCrashRecovery(const RecoveryQuestion& ask) { return m_projects->offerCrashRecovery(ask); }
 QString MainWindow::currentImagePath() const { return m_folders->currentPath(); }
 int MainWindow::currentImageId() const { return m_session->imageId(); }
 
@@ -110,6 +116,12 @@ void MainWindow::wireSession() {
   connect(m_batch, &BatchController::message, this, message);
   connect(m_session, &LabelSession::failed, this, [this](const QString& text) { showEngineError(text); });
   connect(m_session, &LabelSession::liveChanged, this, &MainWindow::refreshLive);
+  auto hint = [this] { m_status->setHint(workflowHint(*m_session)); };
+  for (auto signal : {&LabelSession::liveChanged, &LabelSession::candidatesChanged}) connect(m_session, signal, this, hint);
+  connect(m_session->prompt(), &PromptSession::changed, this, hint);
+  connect(m_engine, &EngineService::engineChanged, this, hint);
+  connect(m_folders, &FolderController::imageShown, this, hint);
+  hint();
   connect(m_session, &LabelSession::candidatesChanged, this, &MainWindow::refreshCandidates);
   connect(m_session, &LabelSession::objectsViewChanged, this, &MainWindow::refreshObjects);
   connect(m_session->prompt(), &PromptSession::changed, this,
@@ -334,8 +346,6 @@ void MainWindow::restoreSettings() {
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
-  m_style.fillAlpha = settings.value(QStringLiteral("overlay/alpha"), m_style.fillAlpha).toInt();
-  m_style.outlineOnly = settings.value(QStringLiteral("overlay/outlineOnly"), false).toBool();
   const int tool = settings.value(QStringLiteral("tool"), int(ToolKind::Point)).toInt();
   selectTool(tool >= 0 && tool <= int(ToolKind::Pan) ? ToolKind(tool) : ToolKind::Point);
   const QString theme = settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString();

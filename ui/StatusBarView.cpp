@@ -16,9 +16,10 @@ StatusBarView::StatusBarView(QStatusBar* bar, EngineService* engine, ImageCanvas
       m_bar(bar),
       m_engine(engine),
       m_imageLabel(new QLabel(bar)),
+      m_hintLabel(new QLabel(bar)),
       m_cursorLabel(new QLabel(bar)),
       m_zoomLabel(new QLabel(bar)),
-      m_engineLabel(new QLabel(tr("classic engine"), bar)),
+      m_engineLabel(new QLabel(engineText(engine->engine()), bar)),
       m_latencyLabel(new QLabel(bar)),
       m_storageLabel(new QLabel(bar)),
       m_busyBar(new QProgressBar(bar)) {
@@ -31,7 +32,10 @@ StatusBarView::StatusBarView(QStatusBar* bar, EngineService* engine, ImageCanvas
   m_busyBar->setMaximumWidth(120);
   m_busyBar->setTextVisible(false);
   m_busyBar->hide();
-  bar->addWidget(m_imageLabel, 1);
+  m_hintLabel->setObjectName(QStringLiteral("hintLabel"));
+  m_engineLabel->setObjectName(QStringLiteral("engineLabel"));
+  bar->addWidget(m_imageLabel);
+  bar->addWidget(m_hintLabel, 1);
   for (QWidget* w : {static_cast<QWidget*>(m_storageLabel), static_cast<QWidget*>(m_busyBar), static_cast<QWidget*>(m_latencyLabel), static_cast<QWidget*>(m_cursorLabel),
                      static_cast<QWidget*>(m_zoomLabel), static_cast<QWidget*>(m_engineLabel)}) {
     bar->addPermanentWidget(w);
@@ -49,15 +53,15 @@ StatusBarView::StatusBarView(QStatusBar* bar, EngineService* engine, ImageCanvas
   connect(engine, &EngineService::imageEncodingStarted, this, [this] { m_busyTimer.start(); });
   connect(engine, &EngineService::imageReady, this, [this](const QString&, const QString& error, double ms) {
     setBusy(false);
-    m_engineLabel->setText(m_engine->engine().status);
+    m_engineLabel->setText(engineText(m_engine->engine()));
     if (!error.isEmpty()) return;
     m_latencyLabel->setText(tr("image ready in %1 ms").arg(qRound(ms)));
     qCInfo(lcUi).noquote() << "image ready in" << qRound(ms) << "ms:" << m_engine->engine().status;
   });
   connect(engine, &EngineService::engineChanged, this, [this](const EngineDescription& description) {
     setBusy(false);  // the re-encoding of the current image gets its own bar if it is slow
-    m_engineLabel->setText(description.status);
-    showMessage(tr("Engine: %1").arg(description.status), 5000);
+    m_engineLabel->setText(engineText(description));
+    showMessage(tr("Engine: %1").arg(engineText(description)), 5000);
   });
   connect(engine, &EngineService::engineLoadFailed, this, [this] { setBusy(false); });
   connect(engine, &EngineService::progress, this, [this](const QString& stage, double) { showMessage(stage, 2000); });
@@ -75,6 +79,14 @@ void StatusBarView::setBusy(bool busy) {
 }
 
 void StatusBarView::showMessage(const QString& text, int milliseconds) { m_bar->showMessage(text, milliseconds); }
+
+void StatusBarView::setHint(const QString& hint) { m_hintLabel->setText(hint); }
+
+QString StatusBarView::engineText(const EngineDescription& engine) {
+  // Only a model gives several candidates per click: anything else is the classic engine.
+  if (engine.capabilities.multimask) return engine.status;
+  return tr("Classic engine — no SAM3 model; Tools ▸ Models");
+}
 
 void StatusBarView::setStorageProblem(const QString& problem) {
   m_storageLabel->setText(tr("Edits are not being saved"));

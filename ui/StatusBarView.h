@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include "ui/engine/EngineTypes.h"
+
 class QLabel;
 class QProgressBar;
 class QStatusBar;
@@ -24,6 +26,10 @@ class StatusBarView : public QObject {
   void showImage(const QString& path, const QSize& size);
   void setBusy(bool busy);  // an indeterminate bar (image decoding, bundle loading)
   void showMessage(const QString& text, int milliseconds);
+  // The one-line hint beside the image's name (ui/session/WorkflowHint).
+  void setHint(const QString& hint);
+  // The engine in words: SAM3's status, or what the classic engine is and where a model comes from.
+  static QString engineText(const EngineDescription& engine);
   // A warning that stays until the problem is gone ("" hides it): edits not reaching the disk.
   void setStorageProblem(const QString& problem);
 
@@ -33,6 +39,7 @@ class StatusBarView : public QObject {
   QStatusBar* m_bar;
   EngineService* m_engine;
   QLabel* m_imageLabel;
+  QLabel* m_hintLabel;
   QLabel* m_cursorLabel;
   QLabel* m_zoomLabel;
   QLabel* m_engineLabel;

@@ -50,6 +50,9 @@ TextPromptBar::TextPromptBar(LabelSession* session, EngineService* engine, QWidg
   buildEverythingMenu();
   layout->addWidget(m_everything);
   connect(m_phrase->lineEdit(), &QLineEdit::returnPressed, this, &TextPromptBar::submit);
+  // The combo box is the focus widget (its line edit's focus proxy): the window system sends it
+  // the ShortcutOverride, so the filter sits on both.
+  m_phrase->installEventFilter(this);
   m_phrase->lineEdit()->installEventFilter(this);
   connect(m_threshold, &QSlider::valueChanged, this, [this](int value) {
     m_thresholdLabel->setText(QString::number(value / 100.0, 'f', 2));
@@ -88,8 +91,8 @@ void TextPromptBar::buildEverythingMenu() {
 
 bool TextPromptBar::eventFilter(QObject* watched, QEvent* event) {
   // Enter in the phrase box sends the phrase: it must not reach the window's Accept shortcut
-  // (which would accept the candidates instead).
-  if (watched == m_phrase->lineEdit() && event->type() == QEvent::ShortcutOverride) {
+  // (which accepted the live mask instead: "Added object 2", found driving a real X window).
+  if ((watched == m_phrase || watched == m_phrase->lineEdit()) && event->type() == QEvent::ShortcutOverride) {
     const int key = static_cast<QKeyEvent*>(event)->key();
     if (key == Qt::Key_Return || key == Qt::Key_Enter) {
       event->accept();
@@ -123,12 +126,11 @@ void TextPromptBar::submit() {
 void TextPromptBar::setAvailable(bool text, bool everything) {
   m_phrase->setEnabled(text);
   m_phrase->setToolTip(text ? tr("A phrase such as \"red car\"; with exemplar boxes drawn, both make one prompt")
-                            : tr("Finding by text needs a SAM3 model bundle with a text encoder: "
-                                 "Tools ▸ Load SAM3 Model Bundle…"));
+                            : tr("Finding by text needs a SAM3 model bundle with a text encoder: Tools ▸ Models…"));
   m_everything->setEnabled(everything);
   m_everything->setToolTip(everything ? tr("Segment everything (Ctrl+Shift+A): a grid of clicks, every distinct object "
                                            "becomes a candidate; the arrow sets the grid")
-                                      : tr("Segment everything needs a SAM3 model bundle: Tools ▸ Load SAM3 Model Bundle…"));
+                                      : tr("Segment everything needs a SAM3 model bundle: Tools ▸ Models…"));
 }
 
 }  // namespace sam3::ui

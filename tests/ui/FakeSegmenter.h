@@ -11,6 +11,7 @@
 #include <cmath>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "engine/segment/Segmenter.h"
 #include "ui/engine/EngineTypes.h"
@@ -21,6 +22,7 @@ struct FakeEngineConfig {
   int delayMs = 0;
   int encodeDelayMs = 0;  // setImage takes this long (a backbone run)
   int candidates = 1;
+  std::vector<double> candidateScores;  // the candidates' scores in the order returned (default 0.9, 0.8, ...)
   std::string failWith;
   bool text = false;                  // the engine takes phrases (SAM3 with a text encoder)
   std::atomic<int> searches{0};       // findSimilar calls
@@ -91,7 +93,10 @@ class FakeSegmenter : public segment::Segmenter {
     }
     for (const prompt::Click& c : prompt.clicks) {
       if (!c.positive) continue;
-      for (int i = 0; i < m_config->candidates; ++i) p.candidates.push_back({disc(m_height, m_width, c.x, c.y, 20 + 10 * i), 0.9 - 0.1 * i});
+      for (int i = 0; i < m_config->candidates; ++i) {
+        const double score = size_t(i) < m_config->candidateScores.size() ? m_config->candidateScores[size_t(i)] : 0.9 - 0.1 * i;
+        p.candidates.push_back({disc(m_height, m_width, c.x, c.y, 20 + 10 * i), score});
+      }
       return p;
     }
     if (!prompt.maskLogits.empty()) {  // painted prompt: a disc in the middle

@@ -4,6 +4,8 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QFileDialog>
+#include <QLineEdit>
 #include <QImage>
 #include <QMessageBox>
 #include <QTimer>
@@ -28,6 +30,35 @@ namespace sam3::test {
 using ui::MainWindow;
 
 inline QPoint at(MainWindow& w, QPointF imagePos) { return w.canvas()->mapFromImage(imagePos).toPoint(); }
+
+// Where a key a user types goes: the widget with the keyboard focus (else the active window).
+// Keys sent there meet Qt's shortcut map as a window system's do: the ShortcutOverride goes to
+// that widget first (a key sent to an inner widget instead hid that the phrase box's Enter
+// accepted the live mask).
+inline QWidget* keyTarget() {
+  if (QWidget* focus = QApplication::focusWidget()) return focus;
+  if (QWidget* active = QApplication::activeWindow()) return active;
+  qWarning("keyTarget: no widget has the keyboard focus and no window is active");
+  return nullptr;
+}
+inline void press(Qt::Key key, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+  if (QWidget* target = keyTarget()) QTest::keyClick(target, key, modifiers);
+}
+inline void typeText(const QString& text) {
+  for (const QChar c : text)
+    if (QWidget* target = keyTarget()) QTest::keyClicks(target, QString(c));  // focus may move while typing
+}
+// A click on the canvas at an image position (it takes the keyboard focus, as for a user).
+inline void clickCanvas(MainWindow& w, QPointF imagePos, Qt::MouseButton button = Qt::LeftButton) {
+  QTest::mouseClick(w.canvas(), button, Qt::NoModifier, at(w, imagePos));
+}
+// Shows `w` and makes it the active window, as the window system does for a new window.
+inline bool showActive(QWidget& w) {
+  w.show();
+  if (!QTest::qWaitForWindowExposed(&w)) return false;
+  w.activateWindow();
+  return QTest::qWaitForWindowActive(&w);
+}
 
 inline QStringList writeFolder(const QString& dir, int count) {
   QStringList paths;
@@ -76,9 +107,9 @@ inline int runMonkey(MainWindow& w, int count, unsigned seed, const std::functio
         if (pick(3) == 0) QTest::qWait(2);
         break;
       case 2: drag(w, point(), point(), pick(5) ? Qt::LeftButton : Qt::RightButton); break;
-      case 3: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier); break;
-      case 4: if (pick(2)) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
-      case 5: QTest::keyClick(&w, keys[pick(int(std::size(keys)))]); break;
+      case 3: if (pick(2)) press(Qt::Key_Z, Qt::ControlModifier); break;
+      case 4: if (pick(2)) press(Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); break;
+      case 5: press(keys[pick(int(std::size(keys)))]); break;
       case 6: w.session()->acceptLiveMask(); break;
       case 7: if (pick(4) == 0) { w.session()->mergeSelection(); } else { w.session()->splitSelection(); } break;
       default: QCoreApplication::processEvents(); break;
@@ -102,6 +133,31 @@ inline void answerNextMessageBox(const QString& buttonText, QString* seenText, i
   });
 }
 
+// Answers the next file dialog as a user does: types `path` into its file name field (which has
+// the focus) and presses Enter. Qt's own dialog: the offscreen and bare xcb platforms have no
+// native one.
+inline void answerNextFileDialog(const QString& path, int delayMs = 50) {
+  QTimer::singleShot(delayMs, [path, delayMs] {
+    auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+    if (!dialog) {
+      answerNextFileDialog(path, delayMs);  // not up yet
+      return;
+    }
+    auto* name = qobject_cast<QLineEdit*>(dialog->focusWidget());
+    if (!name) name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+    name->selectAll();
+    QTest::keyClicks(name, path);
+    QTest::keyClick(name, Qt::Key_Return);
+  });
+}
+
+// The menu entry with this text (without the & of its mnemonic), as a user finds it in a menu.
+inline QAction* menuAction(QWidget& w, const QString& text) {
+  for (QAction* a : w.findChildren<QAction*>())
+    if (a->text().remove(QLatin1Char('&')) == text) return a;
+  return nullptr;
+}
+
 struct Harness {
   std::shared_ptr<test::FakeEngineConfig> config = std::make_shared<test::FakeEngineConfig>();
   std::unique_ptr<MainWindow> window;
@@ -112,13 +168,12 @@ struct Harness {
     window = std::make_unique<MainWindow>(nullptr, test::fakeEngine(config));
     images = writeFolder(dir.path(), imageCount);
     window->resize(1000, 700);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get())) return false;
+    if (!showActive(*window)) return false;
     return window->openFolder(dir.path());
   }
   bool click(QPointF p, Qt::MouseButton button = Qt::LeftButton) {
     QSignalSpy ready(window->engineService(), &ui::EngineService::predictionReady);
-    QTest::mouseClick(window->canvas(), button, Qt::NoModifier, at(*window, p));
+    clickCanvas(*window, p, button);
     return ready.wait(10000);
   }
   const annotation::Project& project() const { return window->document()->project(); }

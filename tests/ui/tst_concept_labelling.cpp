@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
+#include <QStatusBar>
 #include <QToolButton>
 #include <QUndoStack>
 #include <algorithm>
@@ -55,7 +56,10 @@ class TestConceptLabelling : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-  void init() { QSettings().clear(); }
+  void init() {
+    QSettings().clear();
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("Ambiguous shortcut")));  // such a key fires nothing
+  }
 
   void findByTextThresholdAcceptAndUndo() {
     // T focuses the phrase box; Enter sends the phrase (with the exemplars drawn) as one
@@ -66,14 +70,14 @@ class TestConceptLabelling : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
-    QTest::keyClick(&w, Qt::Key_F);
+    test::press(Qt::Key_F);
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     drag(w, {40, 40}, {80, 80});  // an exemplar first: it joins the phrase
     QVERIFY(found.wait(10000));
-    QTest::keyClick(&w, Qt::Key_T);
+    test::press(Qt::Key_T);
     QTRY_VERIFY(w.textPromptBar()->phraseBox()->hasFocus());
-    QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("round things"));
-    QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
+    test::typeText(QStringLiteral("round things"));
+    test::press(Qt::Key_Return);
     QVERIFY(found.wait(10000));
     QCOMPARE(h.config->lastText, std::string("round things"));
     QCOMPARE(h.config->lastExemplars, size_t(1));
@@ -90,14 +94,36 @@ class TestConceptLabelling : public QObject {
     screenshot(&w, QStringLiteral("concept_text_candidates.png"));
     w.session()->chooseCategoryRow(0);
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const auto objects = h.project().objectsOfImage(w.currentImageId());
     QCOMPARE(objects.size(), size_t(4));
     QCOMPARE(objects.front()->categoryId, w.session()->currentCategory());
     QCOMPARE(objects.front()->promptHistory.at(0).at("text").get<std::string>(), std::string("round things"));
     QVERIFY(w.session()->similarCandidates().empty() && w.session()->phrase().isEmpty());
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one undo step
+    test::press(Qt::Key_Z, Qt::ControlModifier);  // one undo step
     QVERIFY(h.project().objects().empty());
+  }
+
+  void enterInThePhraseBoxSearchesEvenWithALiveMask() {
+    // The steps in a real window: click the image (a live mask), click into the phrase
+    // box, type, Enter: the phrase is searched; the live mask is not accepted as an object.
+    Harness h;
+    h.config->text = true;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
+    QVERIFY(h.click({100, 120}));
+    QVERIFY(!w.session()->liveMask().empty());
+    QLineEdit* field = w.textPromptBar()->phraseBox()->lineEdit();
+    QTest::mouseClick(field, Qt::LeftButton, Qt::NoModifier, field->rect().center());
+    QTRY_VERIFY(w.textPromptBar()->phraseBox()->hasFocus());
+    QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
+    test::typeText(QStringLiteral("cat"));
+    test::press(Qt::Key_Return);
+    QVERIFY(found.wait(10000));
+    QCOMPARE(h.config->lastText, std::string("cat"));
+    QVERIFY(h.project().objects().empty());  // not "Added object 1"
+    QCOMPARE(w.session()->similarCandidates().size(), size_t(3));
   }
 
   void classNamesAsPrompts() {
@@ -112,7 +138,7 @@ class TestConceptLabelling : public QObject {
     const int dog = w.document()->addCategory(QStringLiteral("dog"), {0, 0, 255});
     const int classes = int(h.project().categories().size());  // "object" too
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
-    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+    test::press(Qt::Key_T, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(found.size(), classes, 10000);
     QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * classes));  // 0.9, 0.7, 0.5 per class
     QCOMPARE(h.config->lastText, std::string("dog"));
@@ -120,12 +146,12 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(std::count(candidateClasses.begin(), candidateClasses.end(), car), 3L);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));  // Point tool: not a rejection
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const auto objects = h.project().objectsOfImage(w.currentImageId());
     QCOMPARE(objects.size(), size_t(3 * classes));
     QCOMPARE(std::count_if(objects.begin(), objects.end(), [dog](const auto* o) { return o->categoryId == dog; }), 3L);
     QCOMPARE(w.document()->undoStack()->count() > 0, true);
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for every class
+    test::press(Qt::Key_Z, Qt::ControlModifier);  // one step for every class
     QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
   }
 
@@ -147,7 +173,7 @@ class TestConceptLabelling : public QObject {
     const int car = w.document()->addCategory(QStringLiteral("car"), {255, 0, 0});
     const int classes = int(h.project().categories().size());  // "object" and "car"
     QSignalSpy finished(w.engineService(), &ui::EngineService::batchFinished);
-    QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+    test::press(Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(finished.wait(20000));
     QTRY_VERIFY(w.batch()->reviewGallery());
     ui::ReviewGallery* gallery = w.batch()->reviewGallery();
@@ -188,7 +214,7 @@ class TestConceptLabelling : public QObject {
     QCOMPARE(h.config->lastText, std::string("van"));
     QTRY_COMPARE(w.session()->similarCandidates().size(), size_t(3 * 2));  // 3 per class: "van" found the same discs
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);  // each object remembers the phrase that found it
+    test::press(Qt::Key_Return);  // each object remembers the phrase that found it
     for (const annotation::AnnotationObject* o : h.project().objectsOfImage(w.currentImageId())) {
       QCOMPARE(o->promptHistory.at(0).at("text").get<std::string>(), std::string(o->categoryId == car ? "auto" : "object"));
     }
@@ -216,7 +242,7 @@ class TestConceptLabelling : public QObject {
     QVERIFY(w.textPromptBar()->everythingButton()->isVisible());  // not behind a toolbar's overflow
     QVERIFY(w.textPromptBar()->phraseBox()->isVisible());
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
-    QTest::keyClick(&w, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    test::press(Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(found.wait(10000));
     QCOMPARE(h.config->lastGrid, 32);  // the default grid
     QCOMPARE(w.session()->similarCandidates().size(), size_t(5));
@@ -226,16 +252,16 @@ class TestConceptLabelling : public QObject {
     w.textPromptBar()->thresholdSlider()->setValue(0);
     QCOMPARE(w.session()->similarCandidates().size(), size_t(5));
     QCOMPARE(int(h.config->everythingRuns), 1);  // filtered, never asked again
-    QTest::keyClick(&w, Qt::Key_F);  // with the Find Similar tool a click on a candidate rejects it
+    test::press(Qt::Key_F);  // with the Find Similar tool a click on a candidate rejects it
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {90, 200}));  // the second disc
     QCOMPARE(w.session()->similarCandidates().size(), size_t(4));
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const auto objects = h.project().objectsOfImage(w.currentImageId());
     QCOMPARE(objects.size(), size_t(4));
     QVERIFY(objects.front()->source.find("everything") != std::string::npos);
     QCOMPARE(objects.front()->promptHistory.at(0).at("type").get<std::string>(), std::string("everything"));
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(h.project().objects().empty());
     // The button's menu sets the grid, remembered for the next session.
     QMenu* menu = w.textPromptBar()->everythingButton()->menu();
@@ -260,8 +286,13 @@ class TestConceptLabelling : public QObject {
     QVERIFY(!button->isEnabled());
     QAction* action = actionNamed(w, QStringLiteral("Segment Everything"));
     QVERIFY(action);
-    QVERIFY(!action->isEnabled());
-    QVERIFY(action->toolTip().contains(QStringLiteral("Load SAM3 Model Bundle")));
+    QVERIFY(action->toolTip().contains(QStringLiteral("Tools ▸ Models")));
+    // Its key says what to load (a silent key let the letters typed next reach the tool keys).
+    test::clickCanvas(w, {5, 5});
+    test::press(Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Needs a SAM3 model bundle")), qPrintable(w.statusBar()->currentMessage()));
+    test::press(Qt::Key_T);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("text encoder")), qPrintable(w.statusBar()->currentMessage()));
     QVERIFY(!w.session()->segmentEverything());  // asked directly: refused with a message
     QCOMPARE(int(h.config->everythingRuns), 0);
   }
@@ -279,7 +310,7 @@ class TestConceptLabelling : public QObject {
     QVERIFY(w.session()->everythingRunning());
     QTRY_COMPARE(int(h.config->everythingRuns), 1);  // the engine is working on it
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Escape);
+    test::press(Qt::Key_Escape);
     QVERIFY(!w.session()->everythingRunning());
     QVERIFY(failed.wait(3000));  // long before the 5 s the engine would take
     QCOMPARE(failed.first().at(1).toString(), QStringLiteral("cancelled"));
@@ -340,8 +371,7 @@ class TestConceptLabelling : public QObject {
     test::writeFolder(folder.path(), 2);
     MainWindow w;
     w.resize(1000, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(test::showActive(w));
     QVERIFY(w.openFolder(folder.path()));
     QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
     ui::BundleTrust::trust(ui::BundleTrust::describe(bundle));  // asked about in tst_gui_workflows
@@ -368,12 +398,12 @@ class TestConceptLabelling : public QObject {
     screenshot(&w, QStringLiteral("everything_sam3_fixture.png"));
     const size_t count = candidates.size();
     w.canvas()->setFocus();
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QCOMPARE(w.document()->project().objectsOfImage(w.currentImageId()).size(), count);
     w.document()->undoStack()->undo();
     QVERIFY(w.document()->project().objectsOfImage(w.currentImageId()).empty());
 
-    QTest::keyClick(&w, Qt::Key_F);
+    test::press(Qt::Key_F);
     drag(w, {60, 80}, {140, 160});
     QVERIFY(found.wait(60000));
     QSignalSpy imageDone(w.engineService(), &ui::EngineService::batchImageDone);

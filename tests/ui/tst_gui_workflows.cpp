@@ -16,12 +16,18 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStatusBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QLabel>
 #include <QProgressBar>
+#include <QCheckBox>
+#include <QCryptographicHash>
 #include <QtTest>
+#include <cmath>
 #include <random>
+#include <set>
 
 #include "GuiHarness.h"
 #include "engine/io/AtomicFile.h"
@@ -59,37 +65,40 @@ class TestGuiWorkflows : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-  void init() { QSettings().clear(); }
+  void init() {
+    QSettings().clear();
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("Ambiguous shortcut")));  // such a key fires nothing
+  }
 
   void brushStrokeAddsAreaAndOneUndoRemovesIt() {
     Harness h;
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const int64_t id = h.project().objectsOfImage(w.currentImageId()).front()->id;
     const int64_t before = mask::area(h.project().object(id)->mask);
     w.session()->setSelection({id});
-    QTest::keyClick(&w, Qt::Key_R);  // brush
+    test::press(Qt::Key_R);  // brush
     QCOMPARE(w.currentTool(), ToolKind::Brush);
     drag(w, {150, 120}, {220, 120});
     const int64_t after = mask::area(h.project().object(id)->mask);
     QVERIFY2(after > before + 1000, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
-    QTest::keyClick(&w, Qt::Key_E);  // eraser, one stroke through the middle
+    test::press(Qt::Key_E);  // eraser, one stroke through the middle
     drag(w, {100, 80}, {100, 160});
     const int64_t erased = mask::area(h.project().object(id)->mask);
     QVERIFY(erased < after);
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(mask::area(h.project().object(id)->mask), after);  // exactly the eraser stroke undone
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(mask::area(h.project().object(id)->mask), before);  // exactly the brush stroke undone
     // Brush radius keys.
     const double radius = w.brushTool()->radius();
-    QTest::keyClick(&w, Qt::Key_BracketRight);
+    test::press(Qt::Key_BracketRight);
     QVERIFY(w.brushTool()->radius() > radius);
     // Painting with nothing selected makes a new object.
     w.session()->setSelection({});
-    QTest::keyClick(&w, Qt::Key_R);
+    test::press(Qt::Key_R);
     drag(w, {250, 40}, {290, 60});
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     // As a prompt, a stroke goes to the engine instead.
@@ -113,7 +122,7 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(w.session()->liveMask().at(120, 100));
     QVERIFY(w.promptSession()->prompt().empty());  // a preview, not a click
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QCOMPARE(h.project().objects().size(), size_t(1));
   }
 
@@ -124,20 +133,20 @@ class TestGuiWorkflows : public QObject {
     w.document()->addCategory(QStringLiteral("cat"), {255, 0, 255});
     w.document()->addCategory(QStringLiteral("dog"), {0, 255, 255});
     QCOMPARE(w.classesDock()->list()->count(), 3);  // the default class + 2
-    QTest::keyClick(&w, Qt::Key_3);
+    test::press(Qt::Key_3);
     const int dog = h.project().categoryByName("dog")->id;
     QCOMPARE(w.session()->currentCategory(), dog);
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const int64_t id = h.project().objects().begin()->first;
     QCOMPARE(h.project().object(id)->categoryId, dog);
     // With the object selected, a digit changes its class (one undo step).
     w.selectTool(ToolKind::Select);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {100, 120}));
     QCOMPARE(w.session()->selection(), std::set<int64_t>{id});
-    QTest::keyClick(&w, Qt::Key_2);
+    test::press(Qt::Key_2);
     QCOMPARE(h.project().object(id)->categoryId, h.project().categoryByName("cat")->id);
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(h.project().object(id)->categoryId, dog);
   }
 
@@ -147,32 +156,32 @@ class TestGuiWorkflows : public QObject {
     MainWindow& w = *h.window;
     QCOMPARE(w.imagesDock()->list()->count(), 3);
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const int first = w.currentImageId();
-    QTest::keyClick(&w, Qt::Key_D);
+    test::press(Qt::Key_D);
     QCOMPARE(w.currentImagePath(), h.images[1]);
     QVERIFY(w.currentImageId() != first);
     QVERIFY(h.project().objectsOfImage(w.currentImageId()).empty());
     QVERIFY(h.click({120, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QVERIFY(h.click({200, 60}));
-    QTest::keyClick(&w, Qt::Key_Return);
-    QTest::keyClick(&w, Qt::Key_PageDown);
+    test::press(Qt::Key_Return);
+    test::press(Qt::Key_PageDown);
     QCOMPARE(w.currentImagePath(), h.images[2]);
     QVERIFY(!w.folders()->nextImage());  // the last one
-    QTest::keyClick(&w, Qt::Key_A);
-    QTest::keyClick(&w, Qt::Key_PageUp);
+    test::press(Qt::Key_A);
+    test::press(Qt::Key_PageUp);
     QCOMPARE(w.currentImagePath(), h.images[0]);
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(1));
-    QTest::keyClick(&w, Qt::Key_D);
+    test::press(Qt::Key_D);
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     // Status badges and "next unfinished".
     QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("progress")));
     w.folders()->markImageDone(true);
     QVERIFY(w.imagesDock()->status(h.images[1]).contains(QStringLiteral("done")));
-    QTest::keyClick(&w, Qt::Key_N);
+    test::press(Qt::Key_N);
     QCOMPARE(w.currentImagePath(), h.images[2]);
-    QTest::keyClick(&w, Qt::Key_N);
+    test::press(Qt::Key_N);
     QCOMPARE(w.currentImagePath(), h.images[0]);  // skips the done one
   }
 
@@ -184,10 +193,10 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.click({100, 120}));
     QCOMPARE(w.session()->candidateCount(), 3);
     const int64_t first = w.session()->liveMask().area();
-    QTest::keyClick(&w, Qt::Key_Tab);
+    test::press(Qt::Key_Tab);
     QCOMPARE(w.session()->candidateIndex(), 1);
     QVERIFY(w.session()->liveMask().area() > first);
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QCOMPARE(mask::area(h.project().objects().begin()->second.mask), w.session()->liveMask().empty() ? mask::area(h.project().objects().begin()->second.mask) : -1);
     h.config->failWith = "out of memory on the device";
     QSignalSpy failed(w.engineService(), &ui::EngineService::predictionFailed);
@@ -201,17 +210,17 @@ class TestGuiWorkflows : public QObject {
     Harness h;
     QVERIFY(h.start());
     MainWindow& w = *h.window;
-    QTest::keyClick(&w, Qt::Key_F);
+    test::press(Qt::Key_F);
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     drag(w, {40, 40}, {80, 80});
     QVERIFY(found.wait(10000));
     QCOMPARE(w.session()->similarCandidates().size(), size_t(3));
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {140, 60}));  // reject the middle one
     QCOMPARE(w.session()->similarCandidates().size(), size_t(2));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
     QVERIFY(w.session()->similarCandidates().empty());
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // one step for the batch
+    test::press(Qt::Key_Z, Qt::ControlModifier);  // one step for the batch
     QVERIFY(h.project().objects().empty());
   }
 
@@ -219,7 +228,7 @@ class TestGuiWorkflows : public QObject {
     Harness h;
     QVERIFY(h.start(3));
     MainWindow& w = *h.window;
-    QTest::keyClick(&w, Qt::Key_F);
+    test::press(Qt::Key_F);
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     drag(w, {40, 40}, {80, 80});
     QVERIFY(found.wait(10000));
@@ -247,28 +256,109 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QVERIFY(h.click({60, 60}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     QVERIFY(h.click({200, 60}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     w.selectTool(ToolKind::Select);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {60, 60}));
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::ShiftModifier, at(w, {200, 60}));
     QCOMPARE(w.session()->selection().size(), size_t(2));
-    QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier);
+    test::press(Qt::Key_M, Qt::ControlModifier);
     QCOMPARE(h.project().objects().size(), size_t(1));
-    QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);  // split the two discs again
+    test::press(Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);  // split the two discs again
     QCOMPARE(h.project().objects().size(), size_t(2));
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {200, 60}));
-    QTest::keyClick(&w, Qt::Key_Delete);
+    test::press(Qt::Key_Delete);
     QCOMPARE(h.project().objects().size(), size_t(1));
     // A locked object is not deleted.
     const int64_t remaining = h.project().objects().begin()->first;
     QVERIFY(w.document()->setLocked(remaining, true));
     w.session()->setSelection({remaining});
-    QTest::keyClick(&w, Qt::Key_Delete);
+    test::press(Qt::Key_Delete);
     QCOMPARE(h.project().objects().size(), size_t(1));
-    for (int i = 0; i < 4; ++i) QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // lock, delete, split, merge
+    for (int i = 0; i < 4; ++i) test::press(Qt::Key_Z, Qt::ControlModifier);  // lock, delete, split, merge
     QCOMPARE(h.project().objects().size(), size_t(2));  // back to the two accepted objects
+  }
+
+  void aNewcomersFirstMinute() {
+    // The status bar names the engine in words and a hint line says what to do next; F1 lists
+    // every key from the menus themselves; View settings come back as they were drawn.
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    auto* engine = w.statusBar()->findChild<QLabel*>(QStringLiteral("engineLabel"));
+    auto* hint = w.statusBar()->findChild<QLabel*>(QStringLiteral("hintLabel"));
+    QVERIFY(engine && hint);
+    QTRY_COMPARE(engine->text(), QStringLiteral("Classic engine — no SAM3 model; Tools ▸ Models"));
+    QVERIFY2(hint->text().startsWith(QStringLiteral("Click an object")), qPrintable(hint->text()));
+    QVERIFY(h.click({100, 120}));
+    QVERIFY2(hint->text().startsWith(QStringLiteral("Enter keeps it")), qPrintable(hint->text()));
+    test::press(Qt::Key_Return);
+    QVERIFY2(hint->text().startsWith(QStringLiteral("Click an object")), qPrintable(hint->text()));
+    test::press(Qt::Key_F1);
+    QDialog* keys = nullptr;
+    QTRY_VERIFY((keys = w.findChild<QDialog*>(QStringLiteral("shortcutsDialog"))) && keys->isVisible());
+    auto* table = keys->findChild<QTableWidget*>();
+    QVERIFY(table && table->rowCount() > 30);
+    QStringList rows;
+    for (int r = 0; r < table->rowCount(); ++r) rows << table->item(r, 0)->text() + QLatin1Char('|') + table->item(r, 1)->text();
+    QVERIFY2(rows.filter(QStringLiteral("|Redo")).value(0).contains(QStringLiteral("Ctrl+Y")), qPrintable(rows.join(QLatin1Char('\n'))));
+    QVERIFY(rows.contains(QStringLiteral("T|Find by Text…")) && rows.contains(QStringLiteral("Tab|Next Candidate Mask")));
+    keys->close();
+    // Outlines Only (O) is remembered, and its menu entry says so in the next window.
+    test::clickCanvas(w, {300, 230});
+    test::press(Qt::Key_O);
+    QVERIFY(w.overlayStyle().outlineOnly);
+    MainWindow next(nullptr, test::fakeEngine(h.config));
+    QVERIFY(next.overlayStyle().outlineOnly);
+    QAction* outlines = test::menuAction(next, QStringLiteral("Outlines Only"));
+    QVERIFY(outlines && outlines->isChecked());
+  }
+
+  void tabWalksCandidatesInScoreOrderAndOtherwiseMovesTheFocus() {
+    // With several candidate masks and the canvas focused, Tab shows them best first (the
+    // engine returned 0.5, 0.31, 0.36: 0.31 came before 0.36); with none, Tab moves the
+    // keyboard focus on, so the docks' buttons can be reached without a mouse.
+    Harness h;
+    h.config->candidates = 3;
+    h.config->candidateScores = {0.5, 0.31, 0.36};
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));
+    QVERIFY(w.canvas()->hasFocus());
+    std::vector<int> radii;  // the fake's candidate i is a disc of radius 20 + 10 i
+    for (int i = 0; i < 3; ++i) {
+      radii.push_back(int(std::lround(std::sqrt(double(w.session()->liveMask().area()) / M_PI))));
+      test::press(Qt::Key_Tab);
+    }
+    QCOMPARE(radii, (std::vector<int>{20, 40, 30}));  // 0.5, 0.36, 0.31
+    QVERIFY(w.canvas()->hasFocus());
+    test::press(Qt::Key_Escape);  // no candidates any more: Tab is the focus key again
+    QWidget* reached = nullptr;
+    for (int i = 0; i < 60 && !reached; ++i) {
+      test::press(Qt::Key_Tab);
+      auto* button = qobject_cast<QPushButton*>(QApplication::focusWidget());
+      if (button && w.classesDock()->isAncestorOf(button) && button->text().remove(QLatin1Char('&')) == QStringLiteral("Add")) reached = button;
+    }
+    QVERIFY2(reached, "Tab never reached the Classes dock's Add button");
+  }
+
+  void theAcceptedObjectIsSelectedSoTheBrushEditsIt() {
+    // Enter keeps the mask and selects the new object: the next brush stroke adds to it
+    // instead of making a second object in the same colour.
+    Harness h;
+    QVERIFY(h.start());
+    MainWindow& w = *h.window;
+    QVERIFY(h.click({100, 120}));
+    test::press(Qt::Key_Return);
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    const int64_t id = h.project().objects().begin()->first;
+    QCOMPARE(w.session()->selection(), (std::set<int64_t>{id}));
+    const int64_t before = mask::area(h.project().object(id)->mask);
+    test::press(Qt::Key_R);  // Brush
+    drag(w, {200, 60}, {230, 60});
+    QCOMPARE(h.project().objects().size(), size_t(1));
+    QVERIFY(mask::area(h.project().object(id)->mask) > before);
   }
 
   void exportDialogWritesValidCoco() {
@@ -276,21 +366,34 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
-    QTest::keyClick(&w, Qt::Key_D);
+    test::press(Qt::Key_Return);
+    test::press(Qt::Key_D);
     QVERIFY(h.click({150, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
-    ui::ExportDialog* dialog = w.projects()->openExportDialog();
-    QVERIFY(dialog);
+    test::press(Qt::Key_Return);
+    test::press(Qt::Key_E, Qt::ControlModifier);  // File ▸ Export…
+    ui::ExportDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = w.findChild<ui::ExportDialog*>()) && dialog->isVisible());
     const QString out = h.dir.filePath(QStringLiteral("coco.json"));
     dialog->pathEdit()->setText(out);
     QSignalSpy finished(dialog, &ui::ExportDialog::finished);
     QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
     QVERIFY(finished.wait(20000));
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    auto* bar = dialog->findChild<QProgressBar*>();
+    QVERIFY(bar && bar->value() == bar->maximum());  // it stopped at 0 % or 66 % before
     const nlohmann::json coco = nlohmann::json::parse(io::readWholeFile(out.toStdString()));
     QCOMPARE(coco["annotations"].size(), size_t(2));
     for (const auto& problem : io::validateCoco(coco)) QVERIFY2(problem.severity != io::CocoProblem::Severity::Error, problem.message.c_str());
+    // file_name relative to the image root (the images' folder, shown in the dialog), as COCO
+    // loaders expect; absolute when asked.
+    QCOMPARE(QDir::cleanPath(dialog->imageRootEdit()->text()), QDir::cleanPath(h.dir.path()));
+    QCOMPARE(coco["images"][0]["file_name"].get<std::string>(), std::string("img1.png"));
+    QTest::mouseClick(dialog->absolutePathsBox(), Qt::LeftButton, Qt::NoModifier, QPoint(4, dialog->absolutePathsBox()->height() / 2));
+    QVERIFY(dialog->absolutePathsBox()->isChecked() && !dialog->imageRootEdit()->isEnabled());
+    QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    const nlohmann::json absolute = nlohmann::json::parse(io::readWholeFile(out.toStdString()));
+    QCOMPARE(QString::fromStdString(absolute["images"][0]["file_name"].get<std::string>()), QDir(h.dir.path()).filePath(QStringLiteral("img1.png")));
     // A folder format, image by image.
     dialog->formatBox()->setCurrentIndex(4);
     dialog->pathEdit()->setText(h.dir.filePath(QStringLiteral("instances")));
@@ -340,7 +443,7 @@ class TestGuiWorkflows : public QObject {
     });
     timer.start();
     const double zoom = w.canvas()->zoom();
-    QTest::keyClick(&w, Qt::Key_Plus, Qt::ControlModifier);
+    test::press(Qt::Key_Plus, Qt::ControlModifier);
     QVERIFY(w.canvas()->zoom() > zoom);
     QVERIFY(ready.wait(10000));
     QVERIFY2(clock.elapsed() >= 1900, "the fake engine did not take its two seconds");
@@ -361,7 +464,7 @@ class TestGuiWorkflows : public QObject {
     auto* latency = w.findChild<QLabel*>(QStringLiteral("latencyLabel"));
     auto* bar = w.findChild<QProgressBar*>(QStringLiteral("busyBar"));
     QVERIFY(latency && bar);
-    QTest::keyClick(&w, Qt::Key_D);  // the next image encodes for another 1.5 s
+    test::press(Qt::Key_D);  // the next image encodes for another 1.5 s
     QTRY_VERIFY_WITH_TIMEOUT(latency->text().contains(QStringLiteral("of about 2 s")), 5000);
     QCOMPARE(bar->maximum(), 100);
     QVERIFY(bar->isVisible());
@@ -392,8 +495,7 @@ class TestGuiWorkflows : public QObject {
     const QStringList images = writeFolder(folder.path(), 3);
     MainWindow w;  // the default engine factory: classic first
     w.resize(1000, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(test::showActive(w));
     QVERIFY(w.openFolder(folder.path()));
     QSignalSpy changed(w.engineService(), &ui::EngineService::engineChanged);
     QSignalSpy preEncoded(w.engineService(), &ui::EngineService::preEncoded);
@@ -403,7 +505,12 @@ class TestGuiWorkflows : public QObject {
     QString asked;
     test::answerNextMessageBox(QStringLiteral("Cancel"), &asked);
     w.loadBundle(bundle);
-    QVERIFY2(asked.contains(identity.manifestSha256) && asked.contains(QStringLiteral("exporter")), qPrintable(asked));
+    // The real SHA-256 of manifest.json (what sha256sum prints), computed here by Qt's own hash.
+    QFile manifest(QDir(bundle).filePath(QStringLiteral("manifest.json")));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(manifest.readAll(), QCryptographicHash::Sha256).toHex());
+    QCOMPARE(identity.manifestSha256, sha256);
+    QVERIFY2(asked.contains(sha256) && asked.contains(QStringLiteral("exporter")), qPrintable(asked));
     QVERIFY(!changed.wait(500));  // declined: not loaded
     QVERIFY(!w.engineService()->engine().name.contains(QStringLiteral("SAM3")));
     asked.clear();
@@ -425,9 +532,9 @@ class TestGuiWorkflows : public QObject {
       QTRY_VERIFY(w.textPromptBar()->phraseBox()->isEnabled());
       w.textPromptBar()->thresholdSlider()->setValue(0);
       QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
-      QTest::keyClick(&w, Qt::Key_T);
-      QTest::keyClicks(w.textPromptBar()->phraseBox()->lineEdit(), QStringLiteral("a red disc"));
-      QTest::keyClick(w.textPromptBar()->phraseBox()->lineEdit(), Qt::Key_Return);
+      test::press(Qt::Key_T);
+      test::typeText(QStringLiteral("a red disc"));
+      test::press(Qt::Key_Return);
       QVERIFY(found.wait(60000));
       const size_t all = w.session()->similarCandidates().size();
       QVERIFY(all > 0);
@@ -436,12 +543,12 @@ class TestGuiWorkflows : public QObject {
       w.textPromptBar()->thresholdSlider()->setValue(0);
       QCOMPARE(w.session()->similarCandidates().size(), all);  // nothing was lost by filtering
       w.canvas()->setFocus();
-      QTest::keyClick(&w, Qt::Key_Return);
+      test::press(Qt::Key_Return);
       QCOMPARE(w.document()->project().objectsOfImage(w.currentImageId()).size(), all);
-      QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+      test::press(Qt::Key_Z, Qt::ControlModifier);
       QVERIFY(w.document()->project().objectsOfImage(w.currentImageId()).empty());
     }
-    QTest::keyClick(&w, Qt::Key_D);   // the next image starts the look-ahead encoding
+    test::press(Qt::Key_D);   // the next image starts the look-ahead encoding
     QTRY_VERIFY_WITH_TIMEOUT(preEncoded.size() >= 2, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(w.imagesDock()->status(images[2]) == QStringLiteral("encoded"), 60000);
     QSettings().remove(QStringLiteral("engine/bundle"));
@@ -452,10 +559,10 @@ class TestGuiWorkflows : public QObject {
     QVERIFY(h.start());
     MainWindow& w = *h.window;
     const int magenta = w.document()->addCategory(QStringLiteral("magenta"), {255, 0, 255});
-    QTest::keyClick(&w, Qt::Key_2);
+    test::press(Qt::Key_2);
     QCOMPARE(w.session()->currentCategory(), magenta);
     QVERIFY(h.click({100, 120}));
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     w.setOverlayStyle({255, false});  // opaque fill: the pixels are exactly the class colour
     QCoreApplication::processEvents();
     const QImage shot = w.grab().toImage();

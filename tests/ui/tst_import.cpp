@@ -46,8 +46,7 @@ class TestImport : public QObject {
     }
     Harness h;
     h.window = std::make_unique<MainWindow>(nullptr, fakeEngine(h.config));
-    h.window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
+    QVERIFY(test::showActive(*h.window));
     MainWindow& w = *h.window;
     const io::InterchangeReport report = w.imports()->importFrom(ui::ImportController::Format::Labelme, dir.filePath(QStringLiteral("labels")));
     QCOMPARE(report.objectsAdded, size_t(4));
@@ -57,10 +56,10 @@ class TestImport : public QObject {
     QCOMPARE(w.folders()->folder().images().size(), qsizetype(2));  // the imported images, to work through
     QVERIFY(w.currentImagePath().endsWith(QStringLiteral("img1.png")));
     // One undo step takes it all back (classes too), redo brings it again.
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(h.project().objects().empty());
     QVERIFY(!h.project().categoryByName("disc"));
-    QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    test::press(Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(h.project().objects().size(), size_t(4));
     // Exported back: every shape with an area exactly as read.
     QTemporaryDir out;
@@ -71,6 +70,35 @@ class TestImport : public QObject {
       QCOMPARE(back["shapes"][0], shapes[size_t(i - 1)][0]);
       QCOMPARE(back["shapes"][1], shapes[size_t(i - 1)][1]);
     }
+  }
+
+  void importingTheOpenFoldersLabelmeFilesKeepsEveryImageListed() {
+    // A folder is opened (its first image shown, so the project knows only that one); File ▸
+    // Import ▸ labelme of the same folder: both images stay listed and D reaches the second with
+    // its objects (the list once became the one image the project did not know yet).
+    Harness h;
+    QVERIFY(h.start(2));
+    MainWindow& w = *h.window;
+    for (int i = 1; i <= 2; ++i) {
+      const json square = {{"label", "disc"}, {"points", {{10.0 * i, 10}, {60, 10}, {60, 60}, {10.0 * i, 60}}}, {"group_id", nullptr},
+                           {"description", ""}, {"shape_type", "polygon"}, {"flags", json::object()}, {"mask", nullptr}};
+      const json file = {{"version", "5.5.0"}, {"flags", json::object()}, {"shapes", {square, square}},
+                         {"imagePath", "img" + std::to_string(i) + ".png"}, {"imageData", nullptr}, {"imageHeight", 240}, {"imageWidth", 320}};
+      io::writeFileAtomically(h.dir.filePath(QStringLiteral("img%1.json").arg(i)).toStdString(), file.dump());
+    }
+    QAction* labelme = menuAction(w, QStringLiteral("labelme / X-AnyLabeling Folder…"));
+    QVERIFY(labelme);
+    answerNextFileDialog(h.dir.path());
+    labelme->trigger();  // the menu entry
+    QTRY_COMPARE(h.project().objects().size(), size_t(4));
+    QCOMPARE(w.folders()->folder().images().size(), qsizetype(2));
+    QVERIFY(w.currentImagePath().endsWith(QStringLiteral("img1.png")));
+    w.activateWindow();  // the window system gives the window the keyboard back after the dialog
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    test::clickCanvas(w, {300, 230});  // the keyboard goes to the canvas
+    test::press(Qt::Key_D);
+    QTRY_VERIFY(w.currentImagePath().endsWith(QStringLiteral("img2.png")));
+    QCOMPARE(h.project().objectsOfImage(w.currentImageId()).size(), size_t(2));
   }
 
   void aCocoFileImportsTheSameWay() {

@@ -90,19 +90,26 @@ class TestMainWindow : public QObject {
   }
 
   void noTwoActionsShareAShortcut() {
-    // An ambiguous shortcut fires neither action (Tools ▸ Models once took Split's Ctrl+Shift+M).
+    // An ambiguous shortcut fires neither action (Tools ▸ Models once took Split's Ctrl+Shift+M),
+    // and one action holding the same sequence twice is ambiguous too: Redo had
+    // QKeySequence::Redo and Ctrl+Shift+Z, which are one sequence on X11 (this suite runs on
+    // the offscreen and the xcb platforms, whose standard keys differ).
     MainWindow window;
-    QMap<QString, QString> owner;
+    QMap<QString, QAction*> owner;
     for (QAction* a : window.findChildren<QAction*>()) {
       for (const QKeySequence& key : a->shortcuts()) {
         const QString k = key.toString();
         if (k.isEmpty()) continue;  // a standard key this platform has none for (Save As, Quit)
-        QVERIFY2(!owner.contains(k) || owner[k] == a->text(),
-                 qPrintable(QStringLiteral("%1 is both %2 and %3").arg(k, owner.value(k), a->text())));
-        owner[k] = a->text();
+        if (owner.contains(k)) QFAIL(qPrintable(QStringLiteral("%1 is both %2 and %3").arg(k, owner.value(k)->text(), a->text())));
+        owner[k] = a;
       }
     }
     QVERIFY(owner.size() > 20);
+    // The platform's own bindings of the standard keys the window uses are all there.
+    for (const QKeySequence& key : QKeySequence::keyBindings(QKeySequence::Redo) + QKeySequence::keyBindings(QKeySequence::Undo)) {
+      QVERIFY2(owner.contains(key.toString()), qPrintable(key.toString()));
+    }
+    QVERIFY(owner.contains(QStringLiteral("Ctrl+Y")) && owner.contains(QStringLiteral("Ctrl+Shift+Z")));
   }
 
   void rejectsCorruptImage() {

@@ -98,8 +98,7 @@ class TestOrientations : public QObject {
   void windowBatchAndCocoExportAgree() {
     MainWindow w;  // the classic engine: masks follow the pixels
     w.resize(1000, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(test::showActive(w));
     QVERIFY(w.openFolder(m_dir.path()));
     for (int i = 0; i < 8; ++i) {
       QVERIFY(w.folders()->showImageAt(i));
@@ -115,7 +114,7 @@ class TestOrientations : public QObject {
       QVERIFY2(near(c, kDisc) && iou(live, m_reference) >= 0.8,
                qPrintable(QStringLiteral("%1: mask of %2 pixels centred at %3,%4, IoU %5 with o1's")
                               .arg(m_images[i]).arg(live.area()).arg(c.x()).arg(c.y()).arg(iou(live, m_reference))));
-      QTest::keyClick(&w, Qt::Key_Return);
+      test::press(Qt::Key_Return);
     }
     const annotation::Project& project = w.document()->project();
     QCOMPARE(project.objects().size(), size_t(8));
@@ -132,7 +131,7 @@ class TestOrientations : public QObject {
     // A folder batch with the disc of the first image as the exemplar finds it at the same
     // place in every orientation.
     QVERIFY(w.folders()->showImageAt(0));
-    QTest::keyClick(&w, Qt::Key_F);
+    test::press(Qt::Key_F);
     QSignalSpy found(w.engineService(), &ui::EngineService::similarReady);
     drag(w, kDisc - QPointF(26, 26), kDisc + QPointF(26, 26));
     QVERIFY(found.wait(20000));

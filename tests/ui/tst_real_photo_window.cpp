@@ -34,8 +34,7 @@ class TestRealPhotoWindow : public QObject {
     QVERIFY(it != cases.end());
     MainWindow w;  // no engine factory: the classic engine
     w.resize(1000, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(test::showActive(w));
     QString error;
     QVERIFY2(w.openImage(QString::fromStdString(it->imageFile), &error), qPrintable(error));
     w.selectTool(ToolKind::Point);
@@ -55,14 +54,14 @@ class TestRealPhotoWindow : public QObject {
     QVERIFY(latency && latency->text().contains(QStringLiteral("Tab: %1 candidates").arg(count)));
     QVERIFY2(latency->width() >= latency->sizeHint().width(), "the status bar shows the whole text");
 
-    QTest::keyClick(&w, Qt::Key_Tab);
+    test::press(Qt::Key_Tab);
     QCOMPARE(w.session()->candidateIndex(), 1);
     QVERIFY(maskIou(w.session()->liveMask(), asTruth(first)) < 0.9);  // a different reading
-    for (int i = 1; i < count; ++i) QTest::keyClick(&w, Qt::Key_Tab);
+    for (int i = 1; i < count; ++i) test::press(Qt::Key_Tab);
     QCOMPARE(w.session()->candidateIndex(), 0);
     QCOMPARE(maskIou(w.session()->liveMask(), asTruth(first)), 1.0);
 
-    QTest::keyClick(&w, Qt::Key_Return);
+    test::press(Qt::Key_Return);
     const annotation::Project& project = w.document()->project();
     QCOMPARE(project.objects().size(), size_t(1));
     QCOMPARE(mask::area(project.objects().begin()->second.mask), first.area());

@@ -8,6 +8,7 @@
 #include <QImageReader>
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 
 #include "engine/io/ImageLoader.h"
 #include "ui/AppLogging.h"
@@ -80,6 +81,25 @@ bool FolderController::openList(const QStringList& paths, QString* error) {
   const bool ok = paths.isEmpty() || showImageAt(0, error);
   refreshBadges();
   return ok;
+}
+
+void FolderController::includeInList(const QStringList& paths) {
+  QStringList listed = m_folder.images();
+  const bool onlySamples = std::all_of(listed.begin(), listed.end(), [](const QString& p) { return p.startsWith(QLatin1Char(':')); });
+  if (onlySamples) {
+    openList(paths);
+    return;
+  }
+  const int before = int(listed.size());
+  for (const QString& path : paths)
+    if (!listed.contains(path)) listed << path;
+  if (listed.size() == before) return;
+  const int current = std::max(0, m_folder.indexOf(m_currentPath));
+  m_folder.setImages(listed, current);
+  m_dock->setImages(listed);
+  m_dock->setCurrent(current);
+  refreshBadges();
+  Q_EMIT message(tr("%n imported image(s) added to the list", nullptr, int(listed.size() - before)), 6000);
 }
 
 bool FolderController::showImageAt(int index, QString* error) {

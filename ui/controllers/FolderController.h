@@ -41,6 +41,9 @@ class FolderController : public QObject {
   // A list to work through (a file, dropped files, a project's images, the demo's samples);
   // shows the first. False with `error` when it cannot be read.
   bool openList(const QStringList& paths, QString* error = nullptr);
+  // Lists `paths` too: those not listed yet are added after the current list, which stays
+  // shown; a list of bundled samples only (or none) is replaced and the first path shown.
+  void includeInList(const QStringList& paths);
   bool showImageAt(int index, QString* error = nullptr);
   bool nextImage();
   bool previousImage();

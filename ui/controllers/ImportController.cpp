@@ -64,24 +64,35 @@ io::InterchangeReport ImportController::importFrom(Format format, const QString&
   for (const auto& [id, category] : scratch.categories()) {
     categories[id] = oldCategories.count(id) ? id : m_document->addCategory(QString::fromStdString(category.name), category.color);
   }
-  QStringList shown;
+  std::set<int> added;
   for (const auto& [id, image] : scratch.images()) {
-    const bool added = !oldImages.count(id);
-    images[id] = added ? m_document->imageFor(QString::fromStdString(image.path), image.width, image.height) : id;
-    const QString file = QString::fromStdString(image.path);
-    if (added && QFileInfo(file).isAbsolute()) shown << file;
+    if (oldImages.count(id)) {
+      images[id] = id;
+      continue;
+    }
+    images[id] = m_document->imageFor(QString::fromStdString(image.path), image.width, image.height);
+    added.insert(images[id]);
   }
   std::vector<annotation::AnnotationObject> objects;
+  std::set<int> touched = added;  // the images the import added or put objects on
   for (const auto& [id, object] : scratch.objects()) {
     if (id < firstNewObject) continue;  // the importers give new objects the next free ids
     annotation::AnnotationObject copy = object;
     copy.imageId = images[object.imageId];
     copy.categoryId = categories[object.categoryId];
+    touched.insert(copy.imageId);
     objects.push_back(std::move(copy));
   }
   m_document->addImported(std::move(objects), tr("Import %n object(s)", nullptr, int(report.objectsAdded)));
   undo->endMacro();
-  if (!shown.isEmpty()) m_folders->openList(shown);  // the imported images, to work through
+  QStringList paths;
+  for (int id : touched) {
+    const QString file = QString::fromStdString(m_document->project().image(id)->path);
+    if (QFileInfo(file).isAbsolute()) paths << QDir::cleanPath(file);
+  }
+  // Added to the images being worked through (which stay listed: importing the folder that is
+  // open once replaced its list by the images the project did not know yet).
+  if (!paths.isEmpty()) m_folders->includeInList(paths);
   return report;
 }
 

@@ -29,6 +29,10 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
   connect(m_prompt, &PromptSession::changed, this, &LabelSession::onPromptChanged);
   connect(m_engine, &EngineService::predictionReady, this, [this](quint64, const segment::Prediction& prediction) {
     m_prediction = prediction;
+    // Tab walks the candidates best first (SAM's outputs come in the decoder's order: a 0.31
+    // was shown before a 0.36).
+    std::stable_sort(m_prediction.candidates.begin(), m_prediction.candidates.end(),
+                     [](const segment::Candidate& a, const segment::Candidate& b) { return a.score > b.score; });
     m_candidateIndex = 0;
     Q_EMIT liveChanged();
   });
@@ -143,6 +147,7 @@ bool LabelSession::acceptLiveMask() {
   const std::vector<int64_t> ids = m_document->addObjects({std::move(object)}, categoryForNewObjects());
   m_prediction = {};
   m_prompt->clear();
+  setSelection({ids.front()});  // the next brush stroke or class key edits it, not a new object
   Q_EMIT message(tr("Added object %1").arg(ids.front()), 3000);
   return true;
 }
@@ -203,7 +208,7 @@ void LabelSession::requestConcept() {
 
 bool LabelSession::segmentEverything() {
   if (!m_engine->engine().capabilities.everything) {
-    Q_EMIT message(tr("Segment everything needs a SAM3 model bundle (Tools > Load SAM3 Model Bundle)"), 5000);
+    Q_EMIT message(tr("Segment everything needs a SAM3 model bundle: Tools ▸ Models…"), 5000);
     return false;
   }
   if (m_imageId == 0) return false;
@@ -253,6 +258,12 @@ void LabelSession::onConceptFound(const segment::FindSimilarResult& result) {
     m_foundClasses.assign(m_found.size(), 0);
     m_foundPhrases.assign(m_found.size(), m_phrase);
     refilterCandidates();
+    if (m_similar.empty()) {  // stays until the next message: nothing on the canvas says it otherwise
+      Q_EMIT message(tr("Found nothing in %1 ms (%2 below the score threshold): lower it, or try other words or exemplars")
+                         .arg(qRound(result.milliseconds)).arg(m_found.size()),
+                     0);
+      return;
+    }
     Q_EMIT message(tr("Found %n object(s) in %1 ms: Enter accepts, a click rejects one", nullptr, int(m_similar.size()))
                        .arg(qRound(result.milliseconds)),
                    8000);
