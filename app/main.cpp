@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
@@ -78,10 +79,10 @@ int main(int argc, char* argv[]) {
   if (parser.isSet(options.bundle)) window.loadBundle(parser.value(options.bundle));
   bool opened = false;
   const QStringList positional = parser.positionalArguments();
+  QString openError;
   if (!positional.isEmpty()) {
-    QString error;
-    opened = window.openPath(positional.first(), &error);
-    if (!opened) qCCritical(lcApp).noquote() << error;
+    opened = window.openPath(positional.first(), &openError);
+    if (!opened) qCCritical(lcApp).noquote() << openError;
   }
   if (!opened && positional.isEmpty() && !parser.isSet(options.sample) && !parser.isSet(options.screenshot)) {
     // The last session ended without saving journaled edits: offer them back.
@@ -93,6 +94,12 @@ int main(int argc, char* argv[]) {
   if (!opened && positional.isEmpty()) window.openSample(0);  // first run shows something useful
   window.show();
   if (parser.isSet(options.demo)) window.setDemoMode(true);
+  // Said in the window, not only on the console (a second instance on a folder opened empty).
+  if (!openError.isEmpty() && !parser.isSet(options.screenshot)) {
+    QTimer::singleShot(0, &window, [&window, openError, path = positional.first()] {
+      QMessageBox::warning(&window, QApplication::translate("main", "Cannot open %1").arg(QDir::toNativeSeparators(path)), openError);
+    });
+  }
 
   if (parser.isSet(options.screenshot)) {
     const QString target = parser.value(options.screenshot);

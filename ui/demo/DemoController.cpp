@@ -11,6 +11,7 @@
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
+#include "ui/session/PromptSession.h"
 
 namespace sam3::ui {
 
@@ -29,7 +30,16 @@ DemoController::DemoController(DemoPanel* panel, Document* document, LabelSessio
   connect(engine, &EngineService::predictionReady, this, [this](quint64, const segment::Prediction& prediction) {
     if (m_running) m_panel->setLatency(tr("Answered in %1 ms").arg(qRound(prediction.milliseconds)));
   });
-  connect(m_panel, &DemoPanel::undoClicked, this, [this] { m_document->undoStack()->undo(); });
+  connect(m_panel, &DemoPanel::keepClicked, this, [this] { m_session->acceptSimilarCandidates() || m_session->acceptLiveMask(); });
+  // Undo takes back what the visitor sees change: a click in progress first (it removed the
+  // object kept before), then the kept objects.
+  connect(m_panel, &DemoPanel::undoClicked, this, [this] {
+    if (!m_session->prompt()->prompt().empty()) {
+      m_session->clearPrompt();
+    } else {
+      m_document->undoStack()->undo();
+    }
+  });
   connect(m_panel, &DemoPanel::resetClicked, this, &DemoController::reset);
   connect(m_panel, &DemoPanel::nextClicked, this, [this] { showSample((m_folders->folder().current() + 1) % int(sampleImages().size())); });
   connect(m_panel, &DemoPanel::sampleChosen, this, &DemoController::showSample);

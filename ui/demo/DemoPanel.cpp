@@ -65,14 +65,16 @@ DemoPanel::DemoPanel(QWidget* parent) : QWidget(parent), m_hint(new QLabel(this)
   top->addWidget(m_latency);
   auto* bottom = new QHBoxLayout;
   bottom->addWidget(m_gallery, 1);
+  QPushButton* keep = bigButton(tr("✓ Keep"), QStringLiteral("demoKeep"), this);
   QPushButton* undo = bigButton(tr("↶ Undo"), QStringLiteral("demoUndo"), this);
   QPushButton* reset = bigButton(tr("⟲ Start Over"), QStringLiteral("demoReset"), this);
   QPushButton* next = bigButton(tr("Next Picture ▶"), QStringLiteral("demoNext"), this);
   QPushButton* leave = bigButton(tr("Leave (Esc)"), QStringLiteral("demoLeave"), this);
-  for (QPushButton* b : {undo, reset, next, leave}) bottom->addWidget(b);
+  for (QPushButton* b : {keep, undo, reset, next, leave}) bottom->addWidget(b);
   auto* rows = new QVBoxLayout(this);
   rows->addLayout(top);
   rows->addLayout(bottom);
+  connect(keep, &QPushButton::clicked, this, &DemoPanel::keepClicked);
   connect(undo, &QPushButton::clicked, this, &DemoPanel::undoClicked);
   connect(reset, &QPushButton::clicked, this, &DemoPanel::resetClicked);
   connect(next, &QPushButton::clicked, this, &DemoPanel::nextClicked);

@@ -1,7 +1,8 @@
 #pragma once
 // The demo's own strip across the top of the window: one large instruction line that follows
-// what the visitor does, the last answer's latency in large type, big Undo / Reset / Next
-// picture / Leave buttons and a small gallery of the sample pictures.
+// what the visitor does, the last answer's latency in large type, big Keep / Undo / Reset /
+// Next picture / Leave buttons (a touch screen has no Enter key) and a small gallery of the
+// sample pictures.
 
 #include <QWidget>
 
@@ -23,6 +24,7 @@ class DemoPanel : public QWidget {
   void setCurrentSample(int index);
 
  Q_SIGNALS:
+  void keepClicked();
   void undoClicked();
   void resetClicked();
   void nextClicked();
