@@ -11,8 +11,10 @@ never in the app's runtime path:
 
 --random-weights SEED builds the official architecture at its real sizes with every parameter
 drawn from a seeded generator (no gated file needed); --depth N (testing only) keeps N of the
-ViT's 32 blocks. --target-libtorch 1.13 (Debian's LibTorch, the default build) replaces the
-2.x-only attention operators before tracing; 2.x keeps them.
+ViT's 32 blocks. --target-libtorch 2.x (the fast build) keeps fused attention and adds
+bfloat16 graphs (traced under autocast, matrix weights stored in bf16) beside the float32
+ones, so one bundle serves both precisions; 1.13 (Debian's LibTorch) replaces the 2.x-only
+attention operators before tracing and writes float32 graphs only.
 
 Every traced graph is compared with the eager module on inputs it was not traced with (other
 images, phrases of several lengths, several prompt lengths) before anything is written. The
@@ -23,6 +25,7 @@ Exit codes: 0 written, 2 a prerequisite or input is wrong (the message says whic
 fix it), 3 a traced graph differs from the official model.
 """
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -35,6 +38,11 @@ sys.path.insert(0, os.path.join(HERE, "reference"))
 from bundle_files import sha256, write_safetensors  # noqa: E402
 
 FORMAT, VERSION = "sam3-annotate-bundle", 1
+# The bf16 graphs are compared with the official model's eager autocast run: the same casts at
+# the same places, with the same weights (cast once instead of at every call), so they agree
+# exactly (measured: 0 on every output of the three graphs); the bound only leaves room for a
+# reduction order that another oneDNN could choose.
+BF16_TOLERANCE = 1e-3
 INPUT = 1008
 VOCABULARY = "bpe_simple_vocab_16e6.txt.gz"
 NATIVE_PREFIXES = ("detector.geometry_encoder.", "tracker.sam_prompt_encoder.", "tracker.sam_mask_decoder.")
@@ -97,29 +105,47 @@ def build_model(torch, official, args):
     return model
 
 
-def trace_checked(torch, name, module, trace_inputs, check_inputs, tolerance):
-    """Traces `module` on one input, makes the graph device-portable, and compares it with eager
-    on each of the others."""
+def trace_checked(torch, name, module, trace_inputs, check_inputs, tolerance, references=None, tracing=contextlib.nullcontext):
+    """Traces `module` on one input (inside the context `tracing()`), makes the graph
+    device-portable, and compares it with eager on each of the others (or with `references`,
+    eager outputs computed before the module's weights were cast). The graph is checked outside
+    `tracing()`, as the app runs it (a bf16 graph run under autocast gets autocast's casts a
+    second time: 0.7 % off in the masks)."""
     from bundle_graphs import device_problems, make_device_portable, max_relative_difference
     start = time.time()
-    traced = torch.jit.trace(module, trace_inputs, strict=False, check_trace=False)
+    with tracing():
+        traced = torch.jit.trace(module, trace_inputs, strict=False, check_trace=False)
+    # Frozen: the weights become constants of one inlined graph. Measured on the full-size
+    # bf16 backbone loaded alone: peak RSS 2.2 GB instead of 7.4 GB (the unfrozen graph held
+    # every block's activations until it returned) and 7.5 s per encode instead of 8.3 s.
+    # optimize_numerics=False: no convolution folding, so the graph computes what it traced.
+    traced = torch.jit.freeze(traced.eval(), optimize_numerics=False)
     replaced = make_device_portable(torch, traced)
     problems = device_problems(traced)
     if problems:
         refuse("the traced %s is tied to one device: %s" % (name, "; ".join(problems[:5])), 3)
     print("%s traced in %.1f s (%d device constants now follow the input)" % (name, time.time() - start, replaced))
-    for label, inputs in check_inputs:
-        difference = max_relative_difference(module(*inputs), traced(*inputs))
+    for i, (label, inputs) in enumerate(check_inputs):
+        expected = references[i] if references is not None else module(*inputs)
+        difference = max_relative_difference(expected, traced(*inputs))
         print("check: %s, %s: traced vs eager max relative difference %.3g" % (name, label, difference))
         if not difference <= tolerance:
             refuse("the traced %s differs from the official model at %s (%.3g > %.3g)" % (name, label, difference, tolerance), 3)
     return traced
 
 
-def export_graphs(torch, model, args, staging):
-    from bundle_graphs import TEXT_LEN, build_wrappers, graph_ops, libtorch_target
+# Each graph's file per precision (manifest roles: "backbone", "backbone_bf16", ...).
+GRAPH_FILES = {"backbone": "backbone.pt", "grounding_head": "grounding_head.pt", "text_encoder": "text_encoder.pt"}
+
+
+def bf16_file(path):
+    return path[:-3] + ".bf16.pt"
+
+
+def graph_inputs(torch, model, args, backbone, text):
+    """(trace input, [(label, check input)]) per graph, the same for every precision."""
+    from bundle_graphs import TEXT_LEN
     from sam3.model.tokenizer_ve import SimpleTokenizer
-    backbone, grounding, text = build_wrappers(torch, model)
     device = torch.device(args.device)
     generator = torch.Generator().manual_seed(12345)
 
@@ -128,31 +154,71 @@ def export_graphs(torch, model, args, staging):
 
     tokenizer = SimpleTokenizer(bpe_path=args.vocabulary)
 
-    def tokens(phrase):
-        return tokenizer([phrase], context_length=TEXT_LEN).to(device)
+    def tokens(*phrases):
+        return tokenizer(list(phrases), context_length=TEXT_LEN).to(device)
 
-    def prompt(length, valid_text):
-        p = torch.randn(length, 1, model.geometry_encoder.d_model, generator=generator).to(device)
-        m = torch.zeros(1, length, dtype=torch.bool)
-        m[0, valid_text:TEXT_LEN] = True
+    def prompt(length, valid_text, batch=1):
+        p = torch.randn(length, batch, model.geometry_encoder.d_model, generator=generator).to(device)
+        m = torch.zeros(batch, length, dtype=torch.bool)
+        m[:, valid_text:TEXT_LEN] = True
         return p, m.to(device)
 
+    with torch.no_grad():
+        fpn = tuple(backbone(image())["detector_fpn_%d" % i] for i in range(3))
+    # L = 32 text tokens + geometry tokens (boxes, points, CLS): traced at one length, checked at
+    # others; B = phrases asked at once (class names), checked at 2 and 5.
+    return {
+        "backbone": ((image(),), [("a new image", (image(),))]),
+        "text_encoder": ((tokens("a photo of a dog"),),
+                         [(repr(p), (tokens(p),)) for p in ("visual", "a", "red car on the left of the white van")] +
+                         [("3 phrases at once", (tokens("cat", "a red car", "dog"),))]),
+        "grounding_head": (fpn + prompt(TEXT_LEN + 2, 4),
+                           [("L=%d" % n, fpn + prompt(n, v)) for n, v in ((TEXT_LEN + 1, 3), (TEXT_LEN + 4, 9), (TEXT_LEN + 17, 1))] +
+                           [("L=%d, B=%d" % (n, b), fpn + prompt(n, v, b)) for n, v, b in ((TEXT_LEN + 1, 3, 2), (TEXT_LEN + 1, 5, 5))]),
+    }
+
+
+def export_graphs(torch, model, args, staging):
+    """Writes the fp32 graphs and, when asked, the bf16 ones; returns the "visual" text features,
+    the custom ops the graphs call and the manifest's graph files."""
+    from bundle_graphs import build_wrappers, graph_ops, libtorch_target
+    modules = dict(zip(("backbone", "grounding_head", "text_encoder"), build_wrappers(torch, model)))
+    inputs = graph_inputs(torch, model, args, modules["backbone"], modules["text_encoder"])
+    files, ops = {}, set()
     with torch.no_grad(), libtorch_target(torch, args.target_libtorch):
-        traced_backbone = trace_checked(torch, "backbone", backbone, (image(),), [("a new image", (image(),))], args.tolerance)
-        features = backbone(image())
-        fpn = tuple(features["detector_fpn_%d" % i] for i in range(3))
-        traced_text = trace_checked(torch, "text encoder", text, (tokens("a photo of a dog"),),
-                                    [(repr(p), (tokens(p),)) for p in ("visual", "a", "red car on the left of the white van")],
-                                    args.tolerance)
-        visual = text(tokens("visual"))
-        # L = 32 text tokens + geometry tokens (boxes, points, CLS): traced at one length, checked at others.
-        traced_grounding = trace_checked(torch, "grounding head", grounding, fpn + prompt(TEXT_LEN + 2, 4),
-                                         [("L=%d" % n, fpn + prompt(n, v)) for n, v in ((TEXT_LEN + 1, 3), (TEXT_LEN + 4, 9), (TEXT_LEN + 17, 1))],
-                                         args.tolerance)
-    for name, graph in (("backbone.pt", traced_backbone), ("grounding_head.pt", traced_grounding), ("text_encoder.pt", traced_text)):
-        graph.save(os.path.join(staging, name))
-    ops = sorted(set(graph_ops(traced_backbone) + graph_ops(traced_grounding) + graph_ops(traced_text)))
-    return visual, ops
+        visual = modules["text_encoder"](inputs["text_encoder"][1][0][1][0])  # the phrase "visual"
+        for role, path in GRAPH_FILES.items():
+            trace_input, checks = inputs[role]
+            traced = trace_checked(torch, role, modules[role], trace_input, checks, args.tolerance)
+            traced.save(os.path.join(staging, path))
+            files[role] = path
+            ops.update(graph_ops(traced))
+            del traced
+    if "bf16" in args.precisions:
+        files.update(export_bf16_graphs(torch, model, args, staging, modules, inputs, ops))
+    return visual, sorted(ops), files
+
+
+def export_bf16_graphs(torch, model, args, staging, modules, inputs, ops):
+    """The same graphs traced under bfloat16 autocast (so they hold its casts, and run in bf16
+    on any device without autocast at run time) with their matrix weights stored in bf16.
+    Checked against the official model's own eager autocast, with the weights still fp32."""
+    from bundle_graphs import cast_matrix_weights, graph_ops
+    files = {}
+    autocast = lambda: torch.autocast(args.device, dtype=torch.bfloat16, cache_enabled=False)  # noqa: E731
+    with torch.no_grad():
+        with autocast():
+            references = {role: [modules[role](*x) for _, x in inputs[role][1]] for role in GRAPH_FILES}
+        print("bf16: %d weight tensors stored in bfloat16" % cast_matrix_weights(torch, model, torch.bfloat16))
+        for role, path in GRAPH_FILES.items():
+            trace_input, checks = inputs[role]
+            traced = trace_checked(torch, role + " (bf16)", modules[role], trace_input, checks, args.bf16_tolerance,
+                                   references[role], autocast)
+            traced.save(os.path.join(staging, bf16_file(path)))
+            files[role + "_bf16"] = bf16_file(path)
+            ops.update(graph_ops(traced))
+            del traced
+    return files
 
 
 def native_weights(torch, official, model, visual):
@@ -161,14 +227,14 @@ def native_weights(torch, official, model, visual):
         name = official.checkpoint_name(key)
         if name.startswith(NATIVE_PREFIXES) or name == "tracker.no_mem_embed":
             weights[name] = tensor.detach().float().cpu()
-    weights["text.visual.features"] = visual["features"].float().cpu()
-    weights["text.visual.mask"] = visual["mask"].cpu()
+    if visual is not None:
+        weights["text.visual.features"] = visual["features"].float().cpu()
+        weights["text.visual.mask"] = visual["mask"].cpu()
     return weights
 
 
-def manifest_of(args, torch, sam3_version, model, staging, ops):
-    files = {"backbone": "backbone.pt", "grounding_head": "grounding_head.pt", "weights": "weights.safetensors",
-             "text_encoder": "text_encoder.pt", "vocabulary": VOCABULARY}
+def manifest_of(args, torch, sam3_version, model, staging, ops, graphs):
+    files = dict(graphs, weights="weights.safetensors", vocabulary=VOCABULARY)
     geometry = model.geometry_encoder
     layer = geometry.encode[0]
     return {
@@ -180,6 +246,7 @@ def manifest_of(args, torch, sam3_version, model, staging, ops):
         "image": {"size": INPUT, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},
         "files": {role: {"path": path, "sha256": sha256(os.path.join(staging, path))} for role, path in files.items()},
         "ops": ops,
+        "precisions": sorted(args.precisions),
         "geometry_encoder": {
             "PositionEmbeddingSine": {"num_pos_feats": 256, "normalize": True, "scale": None, "temperature": 10000},
             "TransformerEncoderLayer": {"activation": "relu", "d_model": 256, "dim_feedforward": 2048, "pre_norm": True,
@@ -210,12 +277,15 @@ def export(args):
     staging = "%s.partial-%d" % (out, os.getpid())
     os.makedirs(staging)
     try:
-        visual, ops = export_graphs(torch, model, args, staging)
+        # The native weights first: the bf16 pass casts the model's matrix weights in place.
+        native = native_weights(torch, official, model, None)
+        visual, ops, graphs = export_graphs(torch, model, args, staging)
+        native["text.visual.features"] = visual["features"].float().cpu()
+        native["text.visual.mask"] = visual["mask"].cpu()
         shutil.copyfile(args.vocabulary, os.path.join(staging, VOCABULARY))
-        write_safetensors(os.path.join(staging, "weights.safetensors"), native_weights(torch, official, model, visual),
-                          {"producer": "tools/export_sam3_bundle.py"})
+        write_safetensors(os.path.join(staging, "weights.safetensors"), native, {"producer": "tools/export_sam3_bundle.py"})
         with open(os.path.join(staging, "manifest.json"), "w") as f:
-            json.dump(manifest_of(args, torch, sam3_version, model, staging, ops), f, indent=1)
+            json.dump(manifest_of(args, torch, sam3_version, model, staging, ops, graphs), f, indent=1)
         if os.path.exists(out):
             shutil.rmtree(out)
         os.rename(staging, out)
@@ -233,14 +303,27 @@ def parse_args(argv=None):
     parser.add_argument("--out", required=True, help="bundle directory to write (NAME.sam3bundle)")
     parser.add_argument("--name", default="sam3")
     parser.add_argument("--depth", type=int, default=32, help="ViT blocks (testing only; the released model has 32)")
-    parser.add_argument("--target-libtorch", choices=["1.13", "2.x"], default="1.13",
-                        help="1.13: Debian's LibTorch (the default build); 2.x: the PyPI-torch build")
+    parser.add_argument("--target-libtorch", choices=["1.13", "2.x"], default="2.x",
+                        help="2.x (default): the fast build (tools/run_sam3.sh), fp32 and bf16 graphs; 1.13: Debian's "
+                             "LibTorch build, fp32 only and 2-3x slower per encode (see the README)")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--vocabulary", help="CLIP BPE merges (default: the copy in the venv's open_clip package)")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max relative |traced - eager| accepted")
+    parser.add_argument("--precisions", default=None,
+                        help="comma-separated: fp32 and/or bf16 (default: fp32,bf16 for --target-libtorch 2.x, fp32 for 1.13)")
+    parser.add_argument("--bf16-tolerance", type=float, default=BF16_TOLERANCE,
+                        help="max relative |traced bf16 - official eager autocast| accepted")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace an existing --out")
     args = parser.parse_args(argv)
+    args.precisions = set((args.precisions or ("fp32,bf16" if args.target_libtorch == "2.x" else "fp32")).split(","))
+    if not args.precisions <= {"fp32", "bf16"} or "fp32" not in args.precisions:
+        parser.error("--precisions takes fp32 or fp32,bf16 (the fp32 graphs are always written)")
+    if "bf16" in args.precisions and args.target_libtorch != "2.x":
+        parser.error("bf16 graphs are for --target-libtorch 2.x (Debian's LibTorch 1.13 build runs fp32 only)")
+    if args.target_libtorch == "1.13" and args.depth == 32:
+        print("export_sam3_bundle: note: a full-size bundle for LibTorch 1.13 runs on Debian's build at a third of the fast "
+              "build's speed and in fp32 only; tools/run_sam3.sh builds the fast one and exports for it", file=sys.stderr)
     if args.checkpoint and args.depth != 32:
         parser.error("--depth is for random-weight test bundles; a checkpoint has all 32 blocks")
     return args

@@ -75,22 +75,25 @@ class FixtureGroundingHead(nn.Module):
         self.presence_head = nn.Linear(DET_C, 1)
 
     def forward(self, fpn0: Tensor, fpn1: Tensor, fpn2: Tensor, prompt: Tensor, prompt_mask: Tensor) -> Dict[str, Tensor]:
-        valid = (~prompt_mask[0]).to(prompt.dtype).unsqueeze(-1)
-        summary = (prompt[:, 0, :] * valid).sum(0) / valid.sum().clamp(min=1.0)
-        q = self.query_embed + self.prompt_proj(summary)
+        # B prompts [L, B, C] on the one image (phrases asked together), as the real head takes them.
+        b = prompt.shape[1]
+        valid = (~prompt_mask).to(prompt.dtype).transpose(0, 1).unsqueeze(-1)  # [L, B, 1]
+        summary = (prompt * valid).sum(0) / valid.sum(0).clamp(min=1.0)  # [B, C]
+        q = self.query_embed.unsqueeze(0) + self.prompt_proj(summary).unsqueeze(1)  # [B, Q, C]
         boxes = torch.sigmoid(self.box_head(q))
         h = float(fpn2.shape[-2])
         w = float(fpn2.shape[-1])
-        cx, cy, bw, bh = boxes.unbind(-1)
+        cx, cy, bw, bh = boxes.reshape(-1, 4).unbind(-1)
         rois = torch.stack([torch.zeros_like(cx), (cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w,
                             (cy + bh / 2) * h], dim=1)
-        pooled = torch.ops.sam3.roi_align(fpn2, rois, 1.0, 7, 7, -1, False)
-        logits = self.class_head(q) + self.pool_head(pooled.mean(dim=[2, 3]))
+        pooled = torch.ops.sam3.roi_align(fpn2, rois.to(fpn2.dtype), 1.0, 7, 7, -1, False).mean(dim=[2, 3]).reshape(b, q.shape[1], -1)
+        logits = self.class_head(q) + self.pool_head(pooled.to(q.dtype))
         pixels = self.pixel_proj(fpn0 + F.interpolate(fpn1, size=[fpn0.shape[-2], fpn0.shape[-1]], mode="nearest"))[0]
-        masks = torch.einsum("qc,chw->qhw", self.mask_embed(q), pixels)
-        presence = self.presence_head(summary).view(1, 1)
-        return {"pred_logits": logits.unsqueeze(0), "pred_boxes": boxes.unsqueeze(0),
-                "pred_masks": masks.unsqueeze(0), "presence_logit": presence}
+        embed = self.mask_embed(q)
+        # One dtype for einsum: a trace records it whole, after autocast (which eager runs inside it).
+        masks = torch.einsum("bqc,chw->bqhw", embed, pixels.to(embed.dtype))
+        presence = self.presence_head(summary)
+        return {"pred_logits": logits, "pred_boxes": boxes, "pred_masks": masks, "presence_logit": presence}
 
 
 class FixtureTextEncoder(nn.Module):
@@ -185,6 +188,33 @@ def geometry_constructor_args(c, ff, layers, heads, roi):
     }
 
 
+def write_bf16_graphs(out, with_text):
+    """The graphs again as the exporter writes bf16 ones: matrix weights in bf16, traced under
+    CPU autocast (torch 2.x only), same seeds so they compute the fp32 graphs' function."""
+    import copy
+    files = {}
+    modules = {"backbone": (FixtureBackbone, (torch.rand(1, 3, 1008, 1008) * 2 - 1,)),
+               "grounding_head": (FixtureGroundingHead, (torch.randn(1, DET_C, 288, 288), torch.randn(1, DET_C, 144, 144),
+                                                         torch.randn(1, DET_C, 72, 72), torch.randn(TEXT_LEN + 1, 2, DET_C),
+                                                         torch.zeros(2, TEXT_LEN + 1, dtype=torch.bool)))}
+    if with_text:
+        modules["text_encoder"] = (FixtureTextEncoder, (torch.randint(1, 1000, (1, TEXT_LEN)),))
+    for role, (cls, inputs) in modules.items():
+        module = torch.jit.load(out(role + ".pt"))  # the fp32 graph's weights
+        eager = cls().eval()
+        eager.load_state_dict(module.state_dict())
+        for sub in eager.modules():
+            if isinstance(sub, (nn.Linear, nn.Conv2d)):
+                sub.weight.data = sub.weight.data.to(torch.bfloat16)
+                if sub.bias is not None:
+                    sub.bias.data = sub.bias.data.to(torch.bfloat16)
+        with torch.autocast("cpu", dtype=torch.bfloat16, cache_enabled=False):
+            traced = torch.jit.trace(copy.deepcopy(eager), inputs, strict=False, check_trace=False)
+        traced.save(out(role + ".bf16.pt"))
+        files[role + "_bf16"] = role + ".bf16.pt"
+    return files
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out_dir")
@@ -219,6 +249,9 @@ def main():
             shutil.copyfile(args.vocabulary, out("bpe_simple_vocab_16e6.txt.gz"))
             files["text_encoder"] = "text_encoder.pt"
             files["vocabulary"] = "bpe_simple_vocab_16e6.txt.gz"
+
+        if int(torch.__version__.split(".")[0]) >= 2:  # the LibTorch 2.x flavour's bundles carry bf16 graphs too
+            files.update(write_bf16_graphs(out, bool(args.vocabulary)))
 
     manifest = {
         "format": "sam3-annotate-bundle",

@@ -85,8 +85,22 @@ def main():
         run = subprocess.run([sys.executable, exporter, "--random-weights", "1", "--depth", "1", "--out", out],
                              capture_output=True, text=True)
         check(run.returncode == 2 and "--force" in run.stderr, "an existing bundle is not replaced without --force")
+        run = subprocess.run([sys.executable, exporter, "--random-weights", "1", "--depth", "1", "--target-libtorch", "1.13",
+                              "--precisions", "fp32,bf16", "--out", out + "2"], capture_output=True, text=True)
+        check(run.returncode == 2 and "bf16 graphs are for --target-libtorch 2.x" in run.stderr,
+              "bf16 graphs for LibTorch 1.13 are refused")
+        run = subprocess.run([sys.executable, exporter, "--random-weights", "1", "--depth", "1", "--precisions", "bf16",
+                              "--out", out + "2"], capture_output=True, text=True)
+        check(run.returncode == 2 and "fp32 graphs are always written" in run.stderr, "bf16 without fp32 is refused")
 
     import bundle_graphs
+    nn = torch.nn
+    toy = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4), nn.Conv2d(4, 4, 1), nn.Embedding(3, 4), nn.MultiheadAttention(4, 1))
+    cast = bundle_graphs.cast_matrix_weights(torch, toy, torch.bfloat16)
+    check(cast == 8 and toy[0].weight.dtype == torch.bfloat16 and toy[2].bias.dtype == torch.bfloat16
+          and toy[4].in_proj_weight.dtype == torch.bfloat16 and toy[4].out_proj.weight.dtype == torch.bfloat16
+          and toy[1].weight.dtype == torch.float32 and toy[3].weight.dtype == torch.float32,
+          "bf16 graphs store linear, convolution and attention weights in bf16, norms and embeddings in fp32 (%d cast)" % cast)
     torch.manual_seed(0)
     worst = 0.0
     for n, m in ((6000, 6000), (70, 6000), (6000, 33)):  # blocks of 1,024 query rows, and none

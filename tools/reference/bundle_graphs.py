@@ -1,5 +1,6 @@
 """The bundle's TorchScript graphs as modules around the official SAM3 image model (contract:
-engine/sam3/BUNDLE.md), and what a LibTorch 1.13 target needs replaced before tracing.
+engine/sam3/BUNDLE.md), what a LibTorch 1.13 target needs replaced before tracing, and the
+weights a bfloat16 graph stores in bfloat16.
 Reference venv only (tools/setup_reference.sh)."""
 import contextlib
 import math
@@ -116,7 +117,8 @@ def build_wrappers(torch, model):
         def forward(self, fpn0, fpn1, fpn2, prompt, prompt_mask):
             m = self.model
             feats = [fpn0, fpn1, fpn2]
-            ids = torch.zeros(1, dtype=torch.long, device=fpn0.device)
+            # One image, B prompts (several phrases at once): every prompt reads image 0.
+            ids = torch.zeros(prompt.size(1), dtype=torch.long, device=fpn0.device)
             find = FindStage(img_ids=ids, text_ids=ids, input_boxes=None, input_boxes_mask=None,
                              input_boxes_label=None, input_points=None, input_points_mask=None)
             backbone_out = {"backbone_fpn": feats, "vision_features": fpn2,
@@ -147,6 +149,29 @@ def build_wrappers(torch, model):
             return {"features": self.language.resizer(memory.transpose(0, 1)), "mask": tokens == 0}
 
     return Backbone().eval(), GroundingHead().eval(), TextEncoder().eval()
+
+
+# The modules whose weights CPU and CUDA autocast hand to bf16 matrix products (linear, conv,
+# matmul): stored in bf16, so that the graph traced under autocast casts nothing at run time
+# (plain autocast re-casts every fp32 weight at every call, a pass over 1.7 GB per encode).
+# Normalisation, embeddings and position codes stay float32, as autocast keeps them.
+def cast_matrix_weights(torch, module, dtype):
+    """Casts, in place, the weights autocast would cast for a matrix product; returns how many
+    parameters changed."""
+    nn = torch.nn
+    cast = 0
+    for sub in module.modules():
+        names = ()
+        if isinstance(sub, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)):
+            names = ("weight", "bias")
+        elif isinstance(sub, nn.MultiheadAttention):
+            names = ("in_proj_weight", "in_proj_bias", "q_proj_weight", "k_proj_weight", "v_proj_weight")
+        for name in names:
+            p = getattr(sub, name, None)
+            if p is not None and p.is_floating_point() and p.dtype != dtype:
+                p.data = p.data.to(dtype)
+                cast += 1
+    return cast
 
 
 def _method_graphs(module):
