@@ -11,6 +11,9 @@
 #include <stdexcept>
 
 #include "engine/ops/SamplingOps.h"
+#if defined(SAM3_WITH_CUDA_OPS)
+#include "engine/ops/cuda/SamplingKernels.h"
+#endif
 
 namespace sam3::ops {
 namespace {
@@ -88,6 +91,15 @@ std::string loadTorchvisionOps(const std::string& libraryPath) {
     return libraryPath + " loaded but registered no torchvision::roi_align";
   }
   return {};
+}
+
+int cudaComputeCapabilityMajor(int device) {
+#if defined(SAM3_WITH_CUDA_OPS)
+  return cuda::computeCapabilityMajor(device);
+#else
+  (void)device;
+  return -1;
+#endif
 }
 
 bool cudaKernelsBuilt() {

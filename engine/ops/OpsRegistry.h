@@ -12,6 +12,9 @@ void ensureOpsRegistered();
 
 // True when sam3 kernels for CUDA tensors are compiled into this build.
 bool cudaKernelsBuilt();
+// The compute capability major version of CUDA device `device`, or -1 when this build has no
+// CUDA kernels or the device cannot be asked.
+int cudaComputeCapabilityMajor(int device);
 
 // Loads torchvision's compiled ops library (e.g. torchvision/_C.so) into this process. Our
 // torchvision::roi_align stand-in is withdrawn first so the real one registers without a clash.

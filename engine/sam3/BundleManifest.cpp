@@ -117,6 +117,14 @@ BundleManifest BundleManifest::parse(const std::string& jsonText, const std::str
   if (m.textEncoder.has_value() != m.vocabulary.has_value()) {
     fail(source, "files.text_encoder and files.vocabulary come together");
   }
+  if (files.contains("backbone_bf16")) m.backboneBf16 = readFile(files, "backbone_bf16", source);
+  if (files.contains("grounding_head_bf16")) m.groundingHeadBf16 = readFile(files, "grounding_head_bf16", source);
+  if (files.contains("text_encoder_bf16")) m.textEncoderBf16 = readFile(files, "text_encoder_bf16", source);
+  if (m.backboneBf16.has_value() != m.groundingHeadBf16.has_value() ||
+      (m.backboneBf16 && m.textEncoder.has_value() != m.textEncoderBf16.has_value()) || (!m.backboneBf16 && m.textEncoderBf16)) {
+    fail(source, "the bf16 graphs come as a set: files.backbone_bf16 and files.grounding_head_bf16, and text_encoder_bf16 "
+                 "when there is a text encoder");
+  }
   if (j.contains("ops")) {
     if (!j.at("ops").is_array()) fail(source, "\"ops\" must be a list of operator names");
     for (const auto& op : j.at("ops")) {
@@ -145,6 +153,8 @@ std::vector<BundleFile> BundleManifest::files() const {
   std::vector<BundleFile> all{backbone, groundingHead, weights};
   if (textEncoder) all.push_back(*textEncoder);
   if (vocabulary) all.push_back(*vocabulary);
+  for (const auto* bf16 : {&backboneBf16, &groundingHeadBf16, &textEncoderBf16})
+    if (*bf16) all.push_back(**bf16);
   return all;
 }
 

@@ -40,6 +40,10 @@ struct BundleManifest {
   double std[3] = {0.5, 0.5, 0.5};
   BundleFile backbone, groundingHead, weights;
   std::optional<BundleFile> textEncoder, vocabulary;
+  // The same graphs traced in bfloat16 (files.backbone_bf16, ...; bundles for LibTorch 2.x):
+  // all three, or only the two a bundle without a text encoder has, or none.
+  std::optional<BundleFile> backboneBf16, groundingHeadBf16, textEncoderBf16;
+  bool hasBf16() const { return backboneBf16.has_value(); }
   std::vector<std::string> requiredOps;  // "namespace::name"
   nlohmann::json geometryEncoderArgs;    // GeometryEncoderConfig::fromConstructorArgs format
   nlohmann::json interactiveArgs;        // see interactiveConfig() in Sam3Model.cpp

@@ -3,6 +3,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/io/AtomicFile.h"
@@ -11,6 +12,7 @@
 #include "engine/prompt/InteractivePrompt.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
+#include "engine/system/FreedMemory.h"
 
 namespace sam3::model {
 namespace fs = std::filesystem;
@@ -116,12 +118,16 @@ BundleManifest Sam3Model::verify(const std::string& bundleDir, const std::string
   return m;
 }
 
-std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device) {
+std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
+                                                   bool bf16) {
+  if (bf16 && !manifest.hasBf16()) throw BundleError(bundleDir + ": this bundle has no bfloat16 graphs");
   std::unique_ptr<Sam3Model> model(new Sam3Model());
   model->m_manifest = manifest;
   const BundleManifest& m = model->m_manifest;
+  model->m_bundleDir = bundleDir;
   model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
   model->m_device = device;
+  model->m_bf16 = bf16;
 
   // Native modules first: a weights problem is cheaper to report than a graph load.
   const std::string weightsPath = (fs::path(bundleDir) / m.weights.path).string();
@@ -156,10 +162,9 @@ std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifes
     throw BundleError(std::string("cannot use the bundle's weights: ") + e.what());
   }
 
-  model->m_backbone = loadScript(bundleDir, m.backbone, device, "backbone");
-  model->m_groundingHead = loadScript(bundleDir, m.groundingHead, device, "grounding head");
-  if (m.textEncoder) {
-    model->m_textEncoder = loadScript(bundleDir, *m.textEncoder, device, "text encoder");
+  model->m_backbone = loadScript(bundleDir, bf16 ? *m.backboneBf16 : m.backbone, device, "backbone");
+  model->m_groundingHead = loadScript(bundleDir, bf16 ? *m.groundingHeadBf16 : m.groundingHead, device, "grounding head");
+  if (m.textEncoder) {  // the graph itself on the first phrase
     try {
       model->m_tokenizer = text::BpeTokenizer::fromFile((fs::path(bundleDir) / m.vocabulary->path).string());
     } catch (const std::exception& e) {
@@ -174,6 +179,9 @@ ImageEmbedding Sam3Model::encodeImage(const at::Tensor& preprocessed) {
   requireShape(preprocessed, {1, 3, m_manifest.inputSize, m_manifest.inputSize}, "the preprocessed image");
   ++m_backboneRuns;
   const auto out = callForDict(m_backbone, {preprocessed.to(m_device)}, "backbone");
+  // The graph's intermediate tensors are free again; without trimming glibc kept their
+  // hundreds of megabytes mapped after every encode.
+  releaseFreedMemory();
   ImageEmbedding embedding;
   for (const char* name : kDetectorLevels) embedding[name] = entry(out, name, "backbone").to(at::kCPU, at::kFloat).contiguous();
   const at::Tensor t0 = entry(out, "tracker_fpn_0", "backbone").to(at::kCPU, at::kFloat);
@@ -226,39 +234,101 @@ GeometryImageContext Sam3Model::geometryImage(const ImageEmbedding& e) const {
   return m_geometry->prepareImage(features, positions, h, w);
 }
 
+bool Sam3Model::textEncoderLoaded() const {
+  std::lock_guard<std::mutex> lock(m_textMutex);
+  return m_textEncoder.has_value();
+}
+
+void Sam3Model::releaseTextEncoder() {
+  {
+    std::lock_guard<std::mutex> lock(m_textMutex);
+    m_textEncoder.reset();
+  }
+  releaseFreedMemory();
+}
+
+torch::jit::Module& Sam3Model::textEncoder() const {
+  std::lock_guard<std::mutex> lock(m_textMutex);
+  if (!m_textEncoder) {
+    const BundleFile& file = m_bf16 && m_manifest.textEncoderBf16 ? *m_manifest.textEncoderBf16 : *m_manifest.textEncoder;
+    m_textEncoder = loadScript(m_bundleDir, file, m_device, "text encoder");
+  }
+  return *m_textEncoder;
+}
+
 std::pair<at::Tensor, at::Tensor> Sam3Model::textPrompt(const std::string& phrase) const {
-  c10::InferenceMode guard;
   if (phrase.empty()) return {m_visualText, m_visualTextMask};
-  if (!m_textEncoder) throw std::runtime_error("this model bundle has no text encoder: search with exemplar boxes");
-  const std::vector<int64_t> ids = m_tokenizer->tokenize(phrase);
-  const at::Tensor tokens = at::tensor(ids, at::kLong).view({1, -1});
-  const auto out = callForDict(*m_textEncoder, {tokens.to(m_device)}, "text encoder");
-  const at::Tensor features = entry(out, "features", "text encoder").to(at::kCPU, at::kFloat);
-  const at::Tensor mask = entry(out, "mask", "text encoder").to(at::kCPU).to(at::kBool);
-  requireShape(features, {int64_t(ids.size()), 1, m_geometry->config().dModel}, "text encoder output features");
-  requireShape(mask, {1, int64_t(ids.size())}, "text encoder output mask");
-  return {features, mask};
+  return textPrompts({phrase});
+}
+
+std::pair<at::Tensor, at::Tensor> Sam3Model::textPrompts(const std::vector<std::string>& phrases) const {
+  c10::InferenceMode guard;
+  if (!hasText()) throw std::runtime_error("this model bundle has no text encoder: search with exemplar boxes");
+  constexpr size_t kRemembered = 512;  // 32 KB each
+  std::vector<std::string> missing;
+  for (const std::string& p : phrases) {
+    const bool known = std::any_of(m_textCache.begin(), m_textCache.end(), [&p](const auto& e) { return e.first == p; });
+    if (!known && std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
+  }
+  if (!missing.empty()) {
+    std::vector<int64_t> ids;
+    for (const std::string& p : missing) {
+      const std::vector<int64_t> one = m_tokenizer->tokenize(p);
+      ids.insert(ids.end(), one.begin(), one.end());
+    }
+    const int64_t b = int64_t(missing.size()), length = int64_t(ids.size()) / b;
+    const at::Tensor tokens = at::tensor(ids, at::kLong).view({b, length});
+    const auto out = callForDict(textEncoder(), {tokens.to(m_device)}, "text encoder");
+    const at::Tensor features = entry(out, "features", "text encoder").to(at::kCPU, at::kFloat);
+    const at::Tensor mask = entry(out, "mask", "text encoder").to(at::kCPU).to(at::kBool);
+    requireShape(features, {length, b, m_geometry->config().dModel}, "text encoder output features");
+    requireShape(mask, {b, length}, "text encoder output mask");
+    for (int64_t i = 0; i < b; ++i) {
+      m_textCache.emplace_front(missing[size_t(i)], std::make_pair(features.slice(1, i, i + 1).contiguous(), mask.slice(0, i, i + 1).contiguous()));
+    }
+    while (m_textCache.size() > std::max(kRemembered, phrases.size())) m_textCache.pop_back();
+  }
+  std::vector<at::Tensor> features, masks;
+  for (const std::string& p : phrases) {
+    auto it = std::find_if(m_textCache.begin(), m_textCache.end(), [&p](const auto& e) { return e.first == p; });
+    m_textCache.splice(m_textCache.begin(), m_textCache, it);  // most recently used first
+    features.push_back(it->second.first);
+    masks.push_back(it->second.second);
+  }
+  return {at::cat(features, 1), at::cat(masks, 0)};
 }
 
 GroundingOutput Sam3Model::ground(const ImageEmbedding& e, const at::Tensor& prompt, const at::Tensor& promptMask) const {
+  return groundBatch(e, prompt, promptMask).front();
+}
+
+std::vector<GroundingOutput> Sam3Model::groundBatch(const ImageEmbedding& e, const at::Tensor& prompts, const at::Tensor& masks) const {
   c10::InferenceMode guard;
   std::vector<c10::IValue> inputs;
   for (const char* name : kDetectorLevels) inputs.emplace_back(e.at(name).to(m_device));
-  inputs.emplace_back(prompt.to(m_device));
-  inputs.emplace_back(promptMask.to(m_device));
+  inputs.emplace_back(prompts.to(m_device));
+  inputs.emplace_back(masks.to(m_device));
   const auto out = callForDict(m_groundingHead, std::move(inputs), "grounding head");
-  GroundingOutput g;
-  g.logits = entry(out, "pred_logits", "grounding head").to(at::kCPU, at::kFloat).reshape({-1});
-  g.boxes = entry(out, "pred_boxes", "grounding head").to(at::kCPU, at::kFloat);
-  g.maskLogits = entry(out, "pred_masks", "grounding head").to(at::kCPU, at::kFloat);
-  g.presence = entry(out, "presence_logit", "grounding head").to(at::kCPU, at::kFloat).reshape({});
-  const int64_t q = g.logits.size(0), side = prompt::kMaskPromptSize;
-  requireShape(g.boxes, {1, q, 4}, "grounding head output pred_boxes");
-  requireShape(g.maskLogits, {1, q, side, side}, "grounding head output pred_masks");
-  g.boxes = g.boxes[0];
-  g.maskLogits = g.maskLogits[0];
-  g.scores = at::sigmoid(g.logits) * at::sigmoid(g.presence);
-  return g;
+  const int64_t b = prompts.size(1), side = prompt::kMaskPromptSize;
+  const at::Tensor logits = entry(out, "pred_logits", "grounding head").to(at::kCPU, at::kFloat).reshape({b, -1});
+  const at::Tensor boxes = entry(out, "pred_boxes", "grounding head").to(at::kCPU, at::kFloat);
+  const at::Tensor maskLogits = entry(out, "pred_masks", "grounding head").to(at::kCPU, at::kFloat);
+  const at::Tensor presence = entry(out, "presence_logit", "grounding head").to(at::kCPU, at::kFloat).reshape({b});
+  const int64_t q = logits.size(1);
+  requireShape(boxes, {b, q, 4}, "grounding head output pred_boxes");
+  requireShape(maskLogits, {b, q, side, side}, "grounding head output pred_masks");
+  std::vector<GroundingOutput> results;
+  for (int64_t i = 0; i < b; ++i) {
+    GroundingOutput g;
+    g.logits = logits[i];
+    g.boxes = boxes[i];
+    g.maskLogits = maskLogits[i];
+    g.presence = presence[i];
+    g.scores = at::sigmoid(g.logits) * at::sigmoid(g.presence);
+    results.push_back(std::move(g));
+  }
+  releaseFreedMemory();
+  return results;
 }
 
 }  // namespace sam3::model

@@ -8,9 +8,13 @@
 #include <torch/script.h>
 
 #include <atomic>
+#include <list>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/text/BpeTokenizer.h"
 #include "engine/sam3/BundleManifest.h"
@@ -45,12 +49,20 @@ class Sam3Model {
   // hashes, operators; BundleError), then the weights and graphs onto `device`. A caller that
   // may retry on another device (a GPU that fails) verifies once and loads twice at most.
   static BundleManifest verify(const std::string& bundleDir, const std::string& stampPath);
-  static std::unique_ptr<Sam3Model> loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device);
+  // `bf16`: the bundle's bfloat16 graphs (BundleManifest::hasBf16) instead of the float32 ones;
+  // their outputs are cast back to float32 where they leave the graph.
+  static std::unique_ptr<Sam3Model> loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
+                                                 bool bf16 = false);
 
   const BundleManifest& manifest() const { return m_manifest; }
   const std::string& fingerprint() const { return m_fingerprint; }  // sha256 of manifest.json
   c10::Device device() const { return m_device; }
-  bool hasText() const { return m_textEncoder.has_value(); }
+  bool bf16() const { return m_bf16; }
+  // The bundle has a text encoder. It is loaded on the first phrase (1.4 GB in fp32: a session
+  // of clicks never needs it) and may be let go again.
+  bool hasText() const { return m_manifest.textEncoder.has_value(); }
+  bool textEncoderLoaded() const;
+  void releaseTextEncoder();
   const InteractiveHeads& interactiveHeads() const { return *m_interactive; }
   // The mask decoder on the model's GPU, or nullptr on the CPU (where InteractiveHeads' own
   // cached fast path is used).
@@ -71,16 +83,28 @@ class Sam3Model {
   // Text tokens for the grounding prompt: the phrase through the text encoder, or for "" the
   // stored features of "visual" (what SAM3 uses for exemplar-only prompts). [L,1,C] + [1,L].
   std::pair<at::Tensor, at::Tensor> textPrompt(const std::string& text) const;
+  // Several phrases through the text encoder at once ([L,B,C] + [B,L]), each phrase's features
+  // remembered (class names repeat on every image of a folder).
+  std::pair<at::Tensor, at::Tensor> textPrompts(const std::vector<std::string>& phrases) const;
   GroundingOutput ground(const ImageEmbedding& embedding, const at::Tensor& prompt, const at::Tensor& promptMask) const;
+  // B prompts on one image in one call of the grounding head: `prompts` [L,B,C], `masks` [B,L].
+  std::vector<GroundingOutput> groundBatch(const ImageEmbedding& embedding, const at::Tensor& prompts, const at::Tensor& masks) const;
 
  private:
   Sam3Model() = default;
 
+  torch::jit::Module& textEncoder() const;  // loads it on first use
+
   BundleManifest m_manifest;
+  std::string m_bundleDir;
   std::string m_fingerprint;
   c10::Device m_device = c10::kCPU;
+  bool m_bf16 = false;
   mutable torch::jit::Module m_backbone, m_groundingHead;
+  mutable std::mutex m_textMutex;
   mutable std::optional<torch::jit::Module> m_textEncoder;
+  // Phrase -> text features [L,1,C] and mask [1,L], least recently used first out.
+  mutable std::list<std::pair<std::string, std::pair<at::Tensor, at::Tensor>>> m_textCache;
   std::optional<text::BpeTokenizer> m_tokenizer;
   std::unique_ptr<GeometryEncoder> m_geometry;
   std::unique_ptr<InteractiveHeads> m_interactive;

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <new>
 #include <thread>
 
 #include "engine/io/FastHash.h"
 #include "engine/prompt/GeometryPromptBuilder.h"
 #include "engine/sam3/DeviceChoice.h"
+#include "engine/sam3/PrecisionChoice.h"
 #include "engine/sam3/EverythingDecoder.h"
 #include "engine/sam3/ImagePreprocess.h"
 #include "engine/sam3/InteractivePredictor.h"
@@ -17,6 +19,7 @@
 #include "engine/sam3/Sam3Model.h"
 #include "engine/segment/ImageConversion.h"
 #include "engine/system/EngineLog.h"
+#include "engine/system/FreedMemory.h"
 
 namespace sam3::model {
 
@@ -38,6 +41,14 @@ mask::BinaryMask toBinaryMask(const at::Tensor& boolMask) {
   return mask::BinaryMask(int(mask.size(0)), int(mask.size(1)), std::vector<uint8_t>(data, data + mask.numel()));
 }
 
+// Out of memory during a graph run: LibTorch's CPU allocator throws c10::Error ("can't allocate
+// memory"), CUDA's c10::OutOfMemoryError, plain C++ std::bad_alloc.
+bool isOutOfMemory(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return true;
+  const std::string what = e.what();
+  return what.find("can't allocate memory") != std::string::npos || what.find("out of memory") != std::string::npos;
+}
+
 std::string messageOf(const std::exception& e) {
   if (const auto* torchError = dynamic_cast<const c10::Error*>(&e)) {
     const std::string what = torchError->what_without_backtrace();
@@ -53,6 +64,7 @@ struct Sam3Segmenter::State {
   std::string stampPath;  // where the bundle's verified hashes are remembered
   model::BundleManifest manifest;  // verified once, whichever device loads it
   model::DeviceChoice device;
+  model::PrecisionChoice precision;
   std::unique_ptr<model::Sam3Model> model;
   std::unique_ptr<model::EmbeddingCache> cache;
   // The current image.
@@ -92,7 +104,8 @@ struct Sam3Segmenter::State {
       return;
     }
     try {
-      model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device);
+      choosePrecision();
+      model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device, precision.bf16);
     } catch (const std::exception& e) {
       if (device.device.is_cpu()) throw;
       useCpu(device.description + " could not load the model (" + messageOf(e) + ")");
@@ -107,7 +120,14 @@ struct Sam3Segmenter::State {
     device = model::DeviceChoice{c10::kCPU, "CPU", shortWhy + "; running on the CPU"};
     deviceInteractive.reset();
     model.reset();  // the GPU's copy goes before the CPU's is made
-    model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device);
+    choosePrecision();
+    model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device, precision.bf16);
+  }
+
+  // For the device the model goes to; throws BundleError when bf16 is asked of a bundle without it.
+  void choosePrecision() {
+    precision = model::choosePrecision(model::parsePrecisionPreference(options.precision), device.device, manifest.hasBf16());
+    if (!precision.reason.empty()) logMessage(LogLevel::Warning, "SAM3: " + precision.reason);
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.
@@ -164,6 +184,31 @@ struct Sam3Segmenter::State {
       foreignKey = imageKey + boxes;
     }
     return {prompt, foreignPooled};
+  }
+
+  // The instances of one grounding answer scoring above the request's threshold (at most its
+  // maxInstances), best first, with their masks at image size and their boxes in pixels.
+  void keepInstances(const model::GroundingOutput& g, const FindSimilarRequest& request, FindSimilarResult& result) const {
+    result.presence = at::sigmoid(g.presence).item<double>();
+    const at::Tensor sorted = std::get<1>(g.scores.sort(0, /*descending=*/true));
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < sorted.size(0) && int(kept.size()) < request.maxInstances; ++i) {
+      const int64_t q = sorted[i].item<int64_t>();
+      if (g.scores[q].item<double>() > request.threshold) kept.push_back(q);
+    }
+    if (kept.empty()) return;
+    const at::Tensor index = at::tensor(kept, at::kLong);
+    const at::Tensor masks = model::upsampleToMask(g.maskLogits.index_select(0, index).unsqueeze(0), height, width)[0];
+    const at::Tensor boxes = g.boxes.index_select(0, index);
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const auto b = boxes[int64_t(i)];
+      const double cx = b[0].item<double>() * width, cy = b[1].item<double>() * height;
+      const double w = b[2].item<double>() * width, h = b[3].item<double>() * height;
+      result.instances.push_back({toBinaryMask(masks[int64_t(i)]),
+                                  {std::clamp(cx - w / 2, 0.0, double(width)), std::clamp(cy - h / 2, 0.0, double(height)),
+                                   std::clamp(cx + w / 2, 0.0, double(width)), std::clamp(cy + h / 2, 0.0, double(height))},
+                                  g.scores[kept[i]].item<double>()});
+    }
   }
 
   // The embedding of `bgr` from the caches, or from the backbone (then cached). Throws.
@@ -253,6 +298,12 @@ std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& ima
   } catch (const std::exception& e) {
     s.key.clear();
     s.embedding.clear();
+    if (isOutOfMemory(e)) {
+      releaseFreedMemory();
+      return "SAM3 ran out of memory encoding this image; it stays unencoded and the work is kept. Close other programs" +
+             std::string(s.precision.bf16 ? "" : ", or choose bf16 (Tools ▸ SAM3 Precision), which needs half the memory") +
+             " (" + messageOf(e) + ")";
+    }
     return "SAM3 could not encode the image: " + messageOf(e);
   }
   return {};
@@ -339,32 +390,8 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     // The geometry encoder runs on the model's device; its few tokens join the text on the CPU.
     const model::GroundingOutput g = s.model->ground(s.embedding, at::cat({text, geometry.embeddings.to(at::kCPU)}, 0),
                                                      at::cat({textMask, geometry.mask.to(at::kCPU)}, 1));
-    result.presence = at::sigmoid(g.presence).item<double>();
-    const at::Tensor sorted = std::get<1>(g.scores.sort(0, /*descending=*/true));
-    std::vector<int64_t> kept;
-    for (int64_t i = 0; i < sorted.size(0) && int(kept.size()) < request.maxInstances; ++i) {
-      const int64_t q = sorted[i].item<int64_t>();
-      if (g.scores[q].item<double>() > request.threshold) kept.push_back(q);
-    }
-    if (cancelled(cancel)) {
-      result.error = "cancelled";
-      return result;
-    }
     reportProgress("upsampling masks", 0.7);
-    if (!kept.empty()) {
-      const at::Tensor index = at::tensor(kept, at::kLong);
-      const at::Tensor masks = model::upsampleToMask(g.maskLogits.index_select(0, index).unsqueeze(0), s.height, s.width)[0];
-      const at::Tensor boxes = g.boxes.index_select(0, index);
-      for (size_t i = 0; i < kept.size(); ++i) {
-        const auto b = boxes[int64_t(i)];
-        const double cx = b[0].item<double>() * s.width, cy = b[1].item<double>() * s.height;
-        const double w = b[2].item<double>() * s.width, h = b[3].item<double>() * s.height;
-        result.instances.push_back({toBinaryMask(masks[int64_t(i)]),
-                                    {std::clamp(cx - w / 2, 0.0, double(s.width)), std::clamp(cy - h / 2, 0.0, double(s.height)),
-                                     std::clamp(cx + w / 2, 0.0, double(s.width)), std::clamp(cy + h / 2, 0.0, double(s.height))},
-                                    g.scores[kept[i]].item<double>()});
-      }
-    }
+    s.keepInstances(g, request, result);
     reportProgress("done", 1.0);
   } catch (const std::exception& e) {
     result.instances.clear();
@@ -372,6 +399,60 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
   }
   result.milliseconds = millisecondsSince(start);
   return result;
+}
+
+namespace {
+bool isPhraseOnly(const FindSimilarRequest& r) {
+  return !r.text.empty() && r.exemplars.empty() && r.patches.empty() && r.source.exemplars.empty();
+}
+}  // namespace
+
+std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector<FindSimilarRequest>& requests, const CancelFlag& cancel) {
+  // Eight prompts per call: the masks of 200 queries at 288 x 288 are 66 MB per prompt, and
+  // larger batches gained nothing more on 2 cores (measured in tests/bench/bench_sam3_model.py).
+  constexpr size_t kBatch = 8;
+  State& s = *m_state;
+  std::vector<FindSimilarResult> results(requests.size());
+  std::vector<size_t> phrases;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (isPhraseOnly(requests[i]) && !s.embedding.empty() && s.model->hasText()) {
+      phrases.push_back(i);
+    } else {
+      results[i] = findSimilar(requests[i], cancel);
+    }
+  }
+  for (size_t first = 0; first < phrases.size(); first += kBatch) {
+    const std::vector<size_t> chunk(phrases.begin() + long(first), phrases.begin() + long(std::min(phrases.size(), first + kBatch)));
+    if (cancelled(cancel)) {
+      for (size_t i : chunk) results[i].error = "cancelled";
+      continue;
+    }
+    const auto start = Clock::now();
+    reportProgress("finding objects", 0.3 * double(first + 1) / double(phrases.size()));
+    try {
+      c10::InferenceMode guard;
+      if (!s.geometry) s.geometry = s.model->geometryImage(s.embedding);
+      // A phrase alone still carries the geometry encoder's CLS token: the same for every one.
+      const model::GeometryEncoding cls = s.model->geometryEncoder().encode(prompt::GeometryPromptBuilder(s.width, s.height).build(), *s.geometry);
+      std::vector<std::string> texts;
+      for (size_t i : chunk) texts.push_back(requests[i].text);
+      const auto [text, textMask] = s.model->textPrompts(texts);
+      const int64_t b = int64_t(chunk.size());
+      const at::Tensor geometry = cls.embeddings.to(at::kCPU).expand({-1, b, -1});
+      const at::Tensor geometryMask = cls.mask.to(at::kCPU).expand({b, -1});
+      const std::vector<model::GroundingOutput> grounded =
+          s.model->groundBatch(s.embedding, at::cat({text, geometry}, 0), at::cat({textMask, geometryMask}, 1));
+      const double each = millisecondsSince(start) / double(b);
+      for (size_t k = 0; k < chunk.size(); ++k) {
+        s.keepInstances(grounded[k], requests[chunk[k]], results[chunk[k]]);
+        results[chunk[k]].milliseconds = each;
+      }
+    } catch (const std::exception& e) {
+      for (size_t i : chunk) results[i] = {{}, -1, 0, "SAM3 search failed: " + messageOf(e)};
+    }
+  }
+  reportProgress("done", 1.0);
+  return results;
 }
 
 FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& options, const CancelFlag& cancel) {
@@ -449,17 +530,25 @@ Sam3EngineStats Sam3Segmenter::stats() const {
 }
 
 std::string Sam3Segmenter::deviceDescription() const { return m_state->device.description; }
+std::string Sam3Segmenter::precisionDescription() const { return m_state->precision.description; }
+
+void Sam3Segmenter::releaseIdleMemory() {
+  if (m_state->model->textEncoderLoaded()) logMessage(LogLevel::Info, "SAM3: text encoder released while idle");
+  m_state->model->releaseTextEncoder();
+  releaseFreedMemory();
+}
 std::string Sam3Segmenter::deviceReason() const { return m_state->device.reason; }
 
 std::string Sam3Segmenter::statusText() const {
   const State& s = *m_state;
-  std::string text = name() + " on " + s.device.description;
+  std::string text = name() + " · " + s.device.description + " · " + s.precision.description;
   if (!s.last.lastEmbeddingSource.empty()) {
     const std::string& source = s.last.lastEmbeddingSource;
     text += source == "backbone" ? " · image encoded in " : source == "disk" ? " · embedding from disk cache in " : " · embedding from memory in ";
     text += std::to_string(int(s.last.lastEmbeddingMilliseconds + 0.5)) + " ms";
   }
   if (!s.device.reason.empty()) text += " · " + s.device.reason;
+  if (!s.precision.reason.empty()) text += " · " + s.precision.reason;
   if (s.deviceDecoderFailed) text += " · clicks on the CPU (the GPU mask decoder failed, see the log)";
   return text;
 }

@@ -16,6 +16,7 @@ namespace sam3::model {
 struct Sam3SegmenterOptions {
   std::string bundleDirectory;
   std::string device = "auto";     // auto, cpu or cuda
+  std::string precision = "auto";  // auto, fp32 or bf16 (see PrecisionChoice.h)
   std::string cacheDirectory;      // "" = memory only
   uint64_t cacheBudgetBytes = 8ULL << 30;
   size_t memoryEntries = 3;
@@ -44,6 +45,10 @@ class Sam3Segmenter : public segment::Segmenter {
   // otherwise the single best mask.
   segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
   segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
+  // Phrases without exemplars go through the grounding head together, kBatch at a time.
+  std::vector<segment::FindSimilarResult> findSimilarBatch(const std::vector<segment::FindSimilarRequest>& requests,
+                                                           const segment::CancelFlag& cancel = {}) override;
+  void releaseIdleMemory() override;  // the text encoder and the allocator's freed blocks
   // SAM's automatic mask generator (see EverythingDecoder.h); on the GPU decoder when there is one.
   segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options,
                                                const segment::CancelFlag& cancel = {}) override;
@@ -56,6 +61,7 @@ class Sam3Segmenter : public segment::Segmenter {
 
   Sam3EngineStats stats() const;
   std::string deviceDescription() const;
+  std::string precisionDescription() const;  // "bf16 (AMX)", "fp32", ...
   std::string deviceReason() const;  // why the requested device was not used ("" when it was)
 
  private:

@@ -12,6 +12,7 @@ std::unique_ptr<Segmenter> openEngine(const EngineOptions& options, std::string&
   model::Sam3SegmenterOptions sam3;
   sam3.bundleDirectory = options.bundleDirectory;
   sam3.device = options.device;
+  sam3.precision = options.precision;
   sam3.cacheDirectory = options.cacheDirectory.empty() ? defaultCacheDirectory() : options.cacheDirectory;
   sam3.threads = options.threads;
   try {

@@ -13,6 +13,7 @@ namespace sam3::segment {
 struct EngineOptions {
   std::string bundleDirectory;  // "" = the classic engine
   std::string device = "auto";  // auto, cpu or cuda (SAM3)
+  std::string precision = "auto";  // auto, fp32 or bf16 (SAM3's heavy graphs)
   std::string cacheDirectory;   // embedding cache; "" = defaultCacheDirectory()
   int threads = 0;              // intra-op threads (SAM3); 0 = the engine's default
 };

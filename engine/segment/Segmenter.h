@@ -107,6 +107,20 @@ class Segmenter {
   // Engines without capabilities().findSimilar answer with an error.
   virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) = 0;
 
+  // Several concept prompts on the current image, one result each (in order). By default they
+  // are asked one by one; SAM3 runs phrases without exemplars through its grounding head as one
+  // batch (class names as prompts).
+  virtual std::vector<FindSimilarResult> findSimilarBatch(const std::vector<FindSimilarRequest>& requests,
+                                                          const CancelFlag& cancel = {}) {
+    std::vector<FindSimilarResult> results;
+    for (const FindSimilarRequest& request : requests) results.push_back(findSimilar(request, cancel));
+    return results;
+  }
+
+  // Memory an idle engine can give back (SAM3: the text encoder, freed allocator blocks); it is
+  // loaded again when needed. Called after minutes without work.
+  virtual void releaseIdleMemory() {}
+
   // SAM's automatic mask generator on the current image: a grid of clicks, filtered, without
   // duplicates; instances best first (score: the predicted IoU). Engines without
   // capabilities().everything answer with an error.

@@ -63,11 +63,13 @@ class TestSam3Engine : public QObject {
   QTemporaryDir m_work;
   QString m_bundle;
 
-  std::unique_ptr<model::Sam3Segmenter> open(const QString& cacheDir = {}, const QString& device = QStringLiteral("cpu")) {
+  std::unique_ptr<model::Sam3Segmenter> open(const QString& cacheDir = {}, const QString& device = QStringLiteral("cpu"),
+                                             const char* precision = "fp32") {
     model::Sam3SegmenterOptions options;
     options.bundleDirectory = m_bundle.toStdString();
     options.cacheDirectory = cacheDir.toStdString();
     options.device = device.toStdString();
+    options.precision = precision;
     std::string error;
     auto engine = model::Sam3Segmenter::open(options, error);
     if (!engine) qWarning("open failed: %s", error.c_str());
@@ -77,6 +79,7 @@ class TestSam3Engine : public QObject {
   QString openError(const QString& bundle) {
     model::Sam3SegmenterOptions options;
     options.bundleDirectory = bundle.toStdString();
+    options.precision = "fp32";  // the variants replace the fp32 graphs
     std::string error;
     auto engine = model::Sam3Segmenter::open(options, error);
     return engine ? QString() : QString::fromStdString(error);
@@ -98,7 +101,7 @@ class TestSam3Engine : public QObject {
     QVERIFY(caps.multimask && caps.findSimilar);
     QCOMPARE(caps.text, test::fixtureHasText(m_bundle));
     QCOMPARE(engine->deviceDescription(), std::string("CPU"));
-    QVERIFY(engine->statusText().find("on CPU") != std::string::npos);
+    QVERIFY2(engine->statusText().find(" · CPU · ") != std::string::npos, engine->statusText().c_str());
   }
 
   void failingGpuFallsBackToCpuWithAReason() {
@@ -362,6 +365,75 @@ class TestSam3Engine : public QObject {
     QCOMPARE(result.instances.size(), size_t(16));
     request.text = "a red car";
     QVERIFY(engine->findSimilar(request).instances.at(0).score != result.instances.at(0).score);  // the text matters
+  }
+
+  void phrasesInOneBatchEqualPhrasesOneByOne() {
+    // Class names as prompts: the phrases go through the text encoder and the grounding head
+    // together; each answer equals the one asked alone (and a repeated phrase its first copy).
+    if (!test::fixtureHasText(m_bundle)) QSKIP("golden tokenizer vocabulary absent: the fixture has no text encoder");
+    auto engine = open(QString(), QStringLiteral("cpu"), "fp32");
+    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").empty());
+    std::vector<segment::FindSimilarRequest> requests;
+    for (const char* text : {"cat", "a red car", "tree", "cat"}) {
+      segment::FindSimilarRequest r;
+      r.text = text;
+      r.threshold = 0.2;
+      requests.push_back(r);
+    }
+    segment::FindSimilarRequest exemplar;  // not a phrase alone: asked on its own inside the batch
+    exemplar.exemplars.push_back({{20, 20, 60, 60}, true});
+    requests.push_back(exemplar);
+    const std::vector<segment::FindSimilarResult> batch = engine->findSimilarBatch(requests);
+    QCOMPARE(batch.size(), requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const segment::FindSimilarResult alone = engine->findSimilar(requests[i]);
+      QVERIFY2(batch[i].error.empty() && alone.error.empty(), (batch[i].error + alone.error).c_str());
+      QCOMPARE(batch[i].instances.size(), alone.instances.size());
+      QVERIFY(std::abs(batch[i].presence - alone.presence) < 1e-5);
+      for (size_t k = 0; k < alone.instances.size(); ++k) {
+        QVERIFY(std::abs(batch[i].instances[k].score - alone.instances[k].score) < 1e-5);
+        // Pixels whose logit is within rounding of 0 may fall either way (other GEMM blockings).
+        const mask::BinaryMask &x = batch[i].instances[k].mask, &y = alone.instances[k].mask;
+        int64_t differ = 0;
+        for (int64_t p = 0; p < x.pixelCount(); ++p) differ += x.data()[p] != y.data()[p];
+        QVERIFY2(differ <= x.pixelCount() / 10000, qPrintable(QString::number(differ)));
+      }
+    }
+    QVERIFY(!batch[0].instances.empty());
+    QCOMPARE(batch[3].instances.size(), batch[0].instances.size());
+  }
+
+  void bf16GraphsWhenTheBundleHasThem() {
+    // The LibTorch 2.x flavour's fixture has bf16 graphs (made like the exporter's): asked for,
+    // the engine runs them, says so, and answers as the fp32 graphs do to bf16 rounding; asked
+    // of a bundle without them, it refuses naming the re-export.
+    const nlohmann::json manifest = nlohmann::json::parse(io::readWholeFile(m_bundle.toStdString() + "/manifest.json"));
+    if (!manifest["files"].contains("backbone_bf16")) {
+      QVERIFY(!open(QString(), QStringLiteral("cpu"), "bf16"));
+      QSKIP("this flavour's fixture comes from Debian's torch 1.13, without bf16 graphs: the LibTorch 2.x flavour runs this");
+    }
+    auto fp32 = open(QString(), QStringLiteral("cpu"), "fp32");
+    auto bf16 = open(QString(), QStringLiteral("cpu"), "bf16");
+    QVERIFY(fp32 && bf16);
+    QVERIFY2(bf16->precisionDescription().rfind("bf16", 0) == 0, bf16->precisionDescription().c_str());
+    QVERIFY2(bf16->statusText().find("bf16") != std::string::npos, bf16->statusText().c_str());
+    QCOMPARE(fp32->precisionDescription(), std::string("fp32"));
+    const cv::Mat image = test::randomDiscs(200, 150, 8);
+    QVERIFY(fp32->setImage(image, "x").empty() && bf16->setImage(image, "x").empty());
+    prompt::InteractivePrompt click;
+    click.clicks.push_back({100, 75, true});
+    const segment::Prediction a = fp32->predict(click), b = bf16->predict(click);
+    QVERIFY2(a.error.empty() && b.error.empty(), (a.error + b.error).c_str());
+    QCOMPARE(a.candidates.size(), b.candidates.size());
+    const mask::BinaryMask& ma = a.candidates[0].mask;
+    const mask::BinaryMask& mb = b.candidates[0].mask;
+    int64_t both = 0, either = 0;
+    for (int64_t i = 0; i < ma.pixelCount(); ++i) {
+      both += ma.data()[i] && mb.data()[i];
+      either += ma.data()[i] || mb.data()[i];
+    }
+    QVERIFY2(either == 0 || double(both) / double(either) > 0.9, qPrintable(QString::number(double(both) / double(either))));
+    QVERIFY(std::abs(a.candidates[0].score - b.candidates[0].score) < 0.05);
   }
 
   void cancellationAndErrorsAreValues() {

@@ -162,4 +162,13 @@ int deviceCount() {
   return count;
 }
 
+int computeCapabilityMajor(int device) {
+  int major = -1;
+  if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess) {
+    cudaGetLastError();
+    return -1;
+  }
+  return major;
+}
+
 }  // namespace sam3::ops::cuda

@@ -45,5 +45,7 @@ const char* launchSamplePointsSeq(const SamplePointsSeqArgs& args, void* stream)
 
 // Number of usable CUDA devices; a missing driver or any runtime error counts as zero.
 int deviceCount();
+// The device's compute capability major version (8 = Ampere: bf16 tensor cores), -1 on error.
+int computeCapabilityMajor(int device);
 
 }  // namespace sam3::ops::cuda
