@@ -14,6 +14,10 @@ AppOptions::AppOptions()
       bundle(QStringLiteral("bundle"), tr("Use the SAM3 model bundle in <dir> (falls back to the classic engine, saying why)."),
              QStringLiteral("dir")),
       device(QStringLiteral("device"), tr("Device for SAM3: auto, cpu or cuda (default: auto)."), QStringLiteral("device")),
+      precision(QStringLiteral("precision"),
+                tr("Precision of SAM3's heavy graphs: auto (bf16 where the CPU or GPU does it natively), fp32 or bf16 "
+                   "(default: auto)."),
+                QStringLiteral("precision")),
       classic(QStringLiteral("classic"), tr("Start with the classic engine even if a bundle was used last time.")),
       demo(QStringLiteral("demo"), tr("Demo mode: full screen, big buttons, sample images, one-click reset.")),
       maxPixels(QStringLiteral("max-pixels"),
@@ -25,7 +29,7 @@ void AppOptions::addTo(QCommandLineParser& parser) const {
   parser.addVersionOption();
   parser.addPositionalArgument(QStringLiteral("path"), tr("Image, folder of images or project (*.sam3proj) to open."),
                                QStringLiteral("[path]"));
-  for (const QCommandLineOption& option : {sample, screenshot, bundle, device, classic, demo, maxPixels}) parser.addOption(option);
+  for (const QCommandLineOption& option : {sample, screenshot, bundle, device, precision, classic, demo, maxPixels}) parser.addOption(option);
   parser.addPositionalArgument(
       QStringLiteral("commands"),
       tr("Headless commands (each has --help): validate-coco FILE; "

@@ -12,7 +12,7 @@ struct AppOptions {
   // Adds --help, --version, the options below and the positional arguments to `parser`.
   void addTo(QCommandLineParser& parser) const;
 
-  QCommandLineOption sample, screenshot, bundle, device, classic, demo, maxPixels;
+  QCommandLineOption sample, screenshot, bundle, device, precision, classic, demo, maxPixels;
 };
 
 }  // namespace sam3::app

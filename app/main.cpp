@@ -65,6 +65,14 @@ int main(int argc, char* argv[]) {
   const sam3::EngineEnvironment env = sam3::initializeEngine();
 
   if (parser.isSet(options.device)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(options.device));
+  if (parser.isSet(options.precision)) {
+    const QString precision = parser.value(options.precision).toLower();
+    if (precision != QLatin1String("auto") && precision != QLatin1String("fp32") && precision != QLatin1String("bf16")) {
+      std::fprintf(stderr, "sam3-annotate: --precision takes auto, fp32 or bf16, not '%s'\n", qPrintable(precision));
+      return 2;
+    }
+    QSettings().setValue(QStringLiteral("engine/precision"), precision);
+  }
   if (parser.isSet(options.maxPixels)) {
     bool ok = false;
     const qlonglong pixels = parser.value(options.maxPixels).toLongLong(&ok);

@@ -45,6 +45,7 @@ void declareOptions(CommandLine& line) {
   line.addOption("out", "COCO JSON file to write (atomically).", "file");
   line.addOption("project", "Project file to write (atomically), to open and review in the app.", "file");
   line.addOption("device", "auto, cpu or cuda.", "device", "auto");
+  line.addOption("precision", "auto (bf16 where the CPU or GPU does it natively), fp32 or bf16.", "precision", "auto");
   line.addOption("cache", "Embedding cache directory (default: the user cache).", "dir");
   line.addOption("json", "Progress as one JSON object per line (machine-readable).");
   line.addOption("max-pixels", "Skip images above this many pixels, before decoding them.", "n",
@@ -108,7 +109,8 @@ void drawBar(const Run& run, size_t done, size_t total) {
   std::fflush(stdout);
 }
 
-// One image: encode once, every phrase in turn; the objects go into the project.
+// One image: encode once, every phrase in one engine call (SAM3 batches them); the objects go
+// into the project.
 void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::path& outDir, size_t index, size_t total, Run& run) {
   const auto start = std::chrono::steady_clock::now();
   const io::LoadedImage loaded = io::loadImage(image.string(), run.limits);
@@ -120,12 +122,18 @@ void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::pat
     std::error_code ec;
     const fs::path relative = fs::relative(fs::absolute(image), fs::absolute(outDir), ec);
     const int imageId = run.project.putImage({0, (ec || relative.empty() ? fs::absolute(image) : relative).string(), pixels.cols, pixels.rows});
+    std::vector<segment::FindSimilarRequest> requests;
     for (const Ask& ask : run.asks) {
       segment::FindSimilarRequest request;
       request.text = ask.phrase;
       if (ask.phrase.empty()) request.source = run.exemplars;
       request.threshold = run.threshold;
-      const segment::FindSimilarResult result = engine.findSimilar(request);
+      requests.push_back(std::move(request));
+    }
+    const std::vector<segment::FindSimilarResult> results = engine.findSimilarBatch(requests);
+    for (size_t a = 0; a < run.asks.size(); ++a) {
+      const Ask& ask = run.asks[a];
+      const segment::FindSimilarResult& result = results[a];
       if (!result.error.empty()) error = result.error;
       const size_t added = addObjects(run, ask, imageId, engine.name(), result.instances);
       const std::string name = ask.phrase.empty() ? "exemplars" : ask.phrase;
@@ -207,6 +215,7 @@ void run(const CommandLine& line, const std::string& program) {
   segment::EngineOptions options;
   options.bundleDirectory = line.value("bundle");
   options.device = line.value("device");
+  options.precision = line.value("precision");
   options.cacheDirectory = line.value("cache");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   std::string error;

@@ -1,6 +1,7 @@
 #include "PromptBatch.h"
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -92,7 +93,7 @@ std::vector<float> runInteractive(segment::Segmenter& engine, const prompt::Inte
   return r.lowResLogits;
 }
 
-void runFind(segment::Segmenter& engine, const json& find, int h, int w, const fs::path& out) {
+segment::FindSimilarRequest findRequest(const json& find) {
   segment::FindSimilarRequest request;
   for (const json& b : find.value("boxes", json::array())) {
     request.exemplars.push_back({boxOf(b), b.size() < 5 || b[4].get<int>() != 0});
@@ -100,7 +101,10 @@ void runFind(segment::Segmenter& engine, const json& find, int h, int w, const f
   request.text = find.value("text", std::string());
   request.threshold = find.value("threshold", 0.5);
   if (!(request.threshold >= 0.0 && request.threshold <= 1.0)) throw RequestError("threshold must be between 0 and 1");
-  const segment::FindSimilarResult r = engine.findSimilar(request);
+  return request;
+}
+
+void writeInstances(const segment::FindSimilarResult& r, int h, int w, const fs::path& out, double milliseconds) {
   if (!r.error.empty()) throw RequestError(r.error);
   std::vector<float> scores, boxes;
   for (const segment::Instance& i : r.instances) {
@@ -113,7 +117,34 @@ void runFind(segment::Segmenter& engine, const json& find, int h, int w, const f
   writeTensors(out,
                {view("masks", weights::DType::U8, {n, h, w}, masks), view("scores", weights::DType::F32, {n}, scores),
                 view("boxes", weights::DType::F32, {n, 4}, boxes), view("presence", weights::DType::F32, {1}, presence)},
-               {{"milliseconds", std::to_string(r.milliseconds)}});
+               {{"milliseconds", std::to_string(milliseconds)}});
+}
+
+void runFind(segment::Segmenter& engine, const json& find, int h, int w, const fs::path& out) {
+  const segment::FindSimilarResult r = engine.findSimilar(findRequest(find));
+  writeInstances(r, h, w, out, r.milliseconds);
+}
+
+// Several finds in one engine call (class names as prompts): NAME_0, NAME_1, ... each, and NAME
+// with no instances and the whole call's time.
+void runFindBatch(segment::Segmenter& engine, const json& finds, int h, int w, const fs::path& out) {
+  if (!finds.is_array() || finds.empty()) throw RequestError("find_batch is a list of find requests");
+  std::vector<segment::FindSimilarRequest> requests;
+  for (const json& find : finds) requests.push_back(findRequest(find));
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<segment::FindSimilarResult> results = engine.findSimilarBatch(requests);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (size_t i = 0; i < results.size(); ++i) {
+    writeInstances(results[i], h, w, out.parent_path() / (out.stem().string() + "_" + std::to_string(i) + ".safetensors"), ms);
+  }
+  writeInstances({}, h, w, out, ms);
+}
+
+void runEverything(segment::Segmenter& engine, const json& options, int h, int w, const fs::path& out) {
+  segment::EverythingOptions o;
+  o.pointsPerSide = options.value("points_per_side", o.pointsPerSide);
+  const segment::FindSimilarResult r = engine.segmentEverything(o);
+  writeInstances(r, h, w, out, r.milliseconds);
 }
 
 }  // namespace
@@ -142,6 +173,10 @@ std::string runPromptBatch(segment::Segmenter& engine, int imageHeight, int imag
     try {
       if (request.contains("find")) {
         runFind(engine, request["find"], imageHeight, imageWidth, out);
+      } else if (request.contains("find_batch")) {
+        runFindBatch(engine, request["find_batch"], imageHeight, imageWidth, out);
+      } else if (request.contains("everything")) {
+        runEverything(engine, request["everything"], imageHeight, imageWidth, out);
       } else {
         lowRes[name] = runInteractive(engine, interactivePrompt(request, lowRes, base), imageHeight, imageWidth, out);
       }

@@ -47,6 +47,7 @@ void declareOptions(CommandLine& line) {
   line.addOption("image", "Image to segment.", "file");
   line.addOption("bundle", "SAM3 model bundle directory (default: the classic engine).", "dir");
   line.addOption("device", "auto, cpu or cuda (SAM3 only).", "device", "auto");
+  line.addOption("precision", "auto (bf16 where the CPU or GPU does it natively), fp32 or bf16 (SAM3 only).", "precision", "auto");
   line.addOption("cache", "Embedding cache directory (SAM3 only; default: the user cache).", "dir");
   line.addOption("point", "Click x,y,label (label 1 include, 0 exclude); repeatable.", "x,y,label");
   line.addOption("box", "Box x0,y0,x1,y1 (with --find-similar: an exemplar; add ,0 for a negative one); repeatable.",
@@ -117,6 +118,7 @@ std::unique_ptr<segment::Segmenter> openEngine(const CommandLine& line, const Se
   segment::EngineOptions options;
   options.bundleDirectory = line.value("bundle");
   options.device = line.value("device");
+  options.precision = line.value("precision");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));  // headless: nothing else needs a core
   if (line.isSet("threads")) options.threads = countOption(line, "threads", 1, 1024);
   options.cacheDirectory = line.isSet("cache") ? line.value("cache") : defaults.cacheDirectory;

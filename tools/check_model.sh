@@ -3,7 +3,8 @@
 # SAM3 architecture with seeded random weights and 2 of the ViT's 32 blocks, everything else at
 # real size - and proves it equal to the official Python model on two images (one non-square,
 # one of 12 MP) through `sam3-segment --bundle` (the code of `sam3-annotate segment`). The bundle
-# targets the build's LibTorch: 1.13 for the Debian build, 2.x for the pip flavour.
+# targets the build's LibTorch: 1.13 for the Debian build, 2.x for the pip flavour, whose bundle
+# also carries bf16 graphs, checked against the official model's own bf16 error.
 #   tools/check_model.sh [BUILD_DIR]
 # The bundle is cached by the content hash of everything that determines it (exporter, pinned
 # requirements), in SAM3_MODEL_CACHE (default ~/.cache/sam3-annotate/ci-bundles);
@@ -55,6 +56,15 @@ set +e
   grep -v -e 'Warning' -e 'autocast' -e 'warnings.warn' -e 'masks = self' -e '^$' -e 'post-processing' |
   tee "$build/test-output/model_parity.txt"
 status=${PIPESTATUS[0]}
+# The LibTorch 2.x build also runs the bundle's bf16 graphs: each output held to 1.5x the official
+# model's own bf16 autocast error against its fp32, on the same images and prompts.
+if [ "$target" = 2.x ] && [ "$status" = 0 ]; then
+  "$python" "$root/tools/check_bundle_parity.py" "$bundle" "$root/resources/images/sample_shapes.png" "$work/tiles_12mp.png" \
+    --app "$app" --work "$work/bf16" --cache "$work/embeddings-bf16" --precision bf16 2>&1 |
+    grep -v -e 'Warning' -e 'autocast' -e 'warnings.warn' -e 'masks = self' -e '^$' -e 'post-processing' |
+    tee "$build/test-output/model_parity_bf16.txt"
+  status=${PIPESTATUS[0]}
+fi
 set -e
 echo "check_model: $(( $(date +%s) - start )) s"
 exit "$status"

@@ -147,8 +147,10 @@ from PIL import Image
 Image.open(sys.argv[1]).convert("RGB").resize((4032, 3024), Image.BICUBIC).save(sys.argv[2], compress_level=1)
 PY
   if [ -f "$bundle/manifest.json" ]; then
+    # Both precisions on both sides (ours fp32 / bf16, official eager / bf16 autocast), the eight
+    # class names as one batched call, segment everything.
     step "model benchmark" "$python" "$root/tests/bench/bench_sam3_model.py" "$bundle" "$image" --app "$build/bin/sam3-segment" \
-      --device "$device" --runs "$runs"
+      --device "$device" --rounds "$runs"
   fi
 fi
 

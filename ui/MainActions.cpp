@@ -301,6 +301,23 @@ void buildToolsMenu(MainWindow& w) {
        }},
       {QObject::tr("Use &Classic Engine"), {}, [&w] { w.useClassicEngine(); }}};
   for (const ActionSpec& spec : options) addAction(w, tools, spec);
+  // The precision of SAM3's heavy graphs; takes effect when a bundle is loaded next.
+  QMenu* precisionMenu = tools->addMenu(QObject::tr("SAM3 &Precision"));
+  auto* precisions = new QActionGroup(&w);
+  const QString precision = QSettings().value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString();
+  const std::pair<QString, QString> precisionChoices[] = {
+      {QStringLiteral("auto"), QObject::tr("Auto (bf16 where the CPU or GPU does it natively)")},
+      {QStringLiteral("fp32"), QObject::tr("FP32")},
+      {QStringLiteral("bf16"), QObject::tr("BF16 (emulated, and slower, on CPUs without AMX or AVX512-BF16)")}};
+  for (const auto& [key, text] : precisionChoices) {
+    precisions->addAction(addAction(w, precisionMenu, {text, {}, {}, nullptr, nullptr, {}, 0, [&w, key = key](bool on) {
+                                                         if (!on) return;
+                                                         QSettings().setValue(QStringLiteral("engine/precision"), key);
+                                                         const QString bundle = QSettings().value(QStringLiteral("engine/bundle")).toString();
+                                                         if (!bundle.isEmpty()) w.loadBundle(bundle);  // reload in that precision
+                                                       },
+                                                       precision == key}));
+  }
   QMenu* deviceMenu = tools->addMenu(QObject::tr("SAM3 &Device"));
   auto* devices = new QActionGroup(&w);
   const QString chosen = QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString();

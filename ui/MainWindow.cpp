@@ -249,7 +249,8 @@ void MainWindow::loadBundle(const QString& directory) {
   m_status->setBusy(true);
   m_status->showMessage(tr("Loading model bundle %1…").arg(QDir::toNativeSeparators(directory)), 0);
   QSettings().setValue(QStringLiteral("engine/bundle"), directory);
-  m_engine->loadBundle(directory, QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString());
+  m_engine->loadBundle(directory, QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString(),
+                       QSettings().value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString());
 }
 
 ModelManagerDialog* MainWindow::openModelManager() {

@@ -114,6 +114,13 @@ quint64 EngineService::requestFindSimilar(const segment::FindSimilarRequest& req
   return id;
 }
 
+quint64 EngineService::requestFindSimilarBatch(const std::vector<segment::FindSimilarRequest>& requests) {
+  const quint64 id = m_nextId++;
+  m_latestSimilarId = id;
+  onWorker([id, requests](EngineWorker* w) { w->findSimilarBatch(id, requests); });
+  return id;
+}
+
 quint64 EngineService::requestEverything(const segment::EverythingOptions& options) {
   cancelConcept();  // a newer request makes the older one's answer useless
   const quint64 id = m_nextId++;
@@ -127,8 +134,8 @@ void EngineService::cancelConcept() {
   if (m_conceptCancel) m_conceptCancel->store(true);
 }
 
-void EngineService::loadBundle(const QString& directory, const QString& device) {
-  onWorker([directory, device, cache = cacheDirectory()](EngineWorker* w) { w->loadBundle(directory, device, cache); });
+void EngineService::loadBundle(const QString& directory, const QString& device, const QString& precision) {
+  onWorker([directory, device, precision, cache = cacheDirectory()](EngineWorker* w) { w->loadBundle(directory, device, precision, cache); });
 }
 
 void EngineService::useClassic() {

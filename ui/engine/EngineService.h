@@ -29,11 +29,14 @@ class EngineService : public QObject {
   void setImage(const QImage& image, const QString& key);
   quint64 requestPrediction(const prompt::InteractivePrompt& prompt);
   quint64 requestFindSimilar(const segment::FindSimilarRequest& request);
+  // Several concept prompts at once (class names as prompts): one similarReady (or
+  // similarFailed) per request, in order, under the one id returned.
+  quint64 requestFindSimilarBatch(const std::vector<segment::FindSimilarRequest>& requests);
   // Segment everything on the current image; the instances arrive as similarReady (or
   // similarFailed, "cancelled" after cancelConcept()). Stops between batches of clicks.
   quint64 requestEverything(const segment::EverythingOptions& options);
   void cancelConcept();
-  void loadBundle(const QString& directory, const QString& device = QStringLiteral("auto"));
+  void loadBundle(const QString& directory, const QString& device = QStringLiteral("auto"), const QString& precision = QStringLiteral("auto"));
   void useClassic();
   // Encodes these images in the background, one at a time, after any user request; a new list
   // (or a new current image) abandons the old one.

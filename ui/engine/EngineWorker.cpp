@@ -1,7 +1,6 @@
 #include "ui/engine/EngineWorker.h"
 
-#include <QElapsedTimer>
-#include <QTimer>
+#include <QEvent>
 #include <exception>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -23,7 +22,24 @@ EngineWorker::EngineWorker(EngineFactory factory) : m_factory(std::move(factory)
 
 EngineWorker::~EngineWorker() = default;
 
+bool EngineWorker::event(QEvent* event) {
+  if (event->type() == QEvent::MetaCall) {
+    m_sinceWork.restart();
+    m_released = false;
+  }
+  return QObject::event(event);
+}
+
 void EngineWorker::start() {
+  m_sinceWork.start();
+  m_idleCheck = new QTimer(this);  // on the engine thread, like the engine
+  m_idleCheck->setInterval(60 * 1000);
+  connect(m_idleCheck, &QTimer::timeout, this, [this] {
+    if (m_released || !m_engine || m_sinceWork.elapsed() < kIdleMinutes * 60 * 1000) return;
+    m_engine->releaseIdleMemory();
+    m_released = true;
+  });
+  m_idleCheck->start();
   try {
     install(m_factory ? m_factory() : classic());
   } catch (const std::exception& e) {
@@ -83,6 +99,17 @@ void EngineWorker::findSimilar(quint64 requestId, const sam3::segment::FindSimil
   Q_EMIT similarFound(requestId, result);
 }
 
+void EngineWorker::findSimilarBatch(quint64 requestId, const std::vector<sam3::segment::FindSimilarRequest>& requests) {
+  std::vector<segment::FindSimilarResult> results;
+  try {
+    results = m_engine->findSimilarBatch(requests);
+  } catch (const std::exception& e) {
+    results.assign(requests.size(), {});
+    for (segment::FindSimilarResult& r : results) r.error = e.what();
+  }
+  for (const segment::FindSimilarResult& result : results) Q_EMIT similarFound(requestId, result);
+}
+
 void EngineWorker::segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options,
                                      const sam3::segment::CancelFlag& cancel) {
   segment::FindSimilarResult result;
@@ -95,11 +122,12 @@ void EngineWorker::segmentEverything(quint64 requestId, const sam3::segment::Eve
   Q_EMIT similarFound(requestId, result);
 }
 
-void EngineWorker::loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory) {
+void EngineWorker::loadBundle(const QString& directory, const QString& device, const QString& precision, const QString& cacheDirectory) {
   Q_EMIT progress(tr("loading model bundle"), -1.0);
   segment::EngineOptions options;
   options.bundleDirectory = directory.toStdString();
   options.device = device.toStdString();
+  options.precision = precision.toStdString();
   options.cacheDirectory = cacheDirectory.toStdString();
   std::string error;
   std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
@@ -196,9 +224,11 @@ void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui:
     cv::Mat bgr = image;
     if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
     if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+    std::vector<segment::FindSimilarRequest> requests;
+    for (const BatchPrompt& prompt : prompts) requests.push_back(prompt.request);
+    const std::vector<segment::FindSimilarResult> results = m_engine->findSimilarBatch(requests);  // one call: SAM3 batches phrases
     for (size_t p = 0; p < prompts.size(); ++p) {  // the image is encoded once for all of them
-      if (!batch.isCurrent(generation)) break;
-      const segment::FindSimilarResult result = m_engine->findSimilar(prompts[p].request);
+      const segment::FindSimilarResult& result = results[p];
       if (!result.error.empty()) error = QString::fromStdString(result.error);
       for (const segment::Instance& instance : result.instances) hits.push_back(makeHit(bgr, path, instance, prompts[p], int(p)));
     }

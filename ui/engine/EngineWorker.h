@@ -4,8 +4,10 @@
 // exception reaches the event loop. Background pre-encoding runs one image per event, so any
 // user request queued meanwhile is served first.
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QObject>
+#include <QTimer>
 #include <QStringList>
 #include <atomic>
 #include <memory>
@@ -32,8 +34,10 @@ class EngineWorker : public QObject {
   void setImage(const QImage& image, const QString& key);
   void predict(quint64 requestId, const sam3::prompt::InteractivePrompt& prompt);
   void findSimilar(quint64 requestId, const sam3::segment::FindSimilarRequest& request);
+  // Several concept prompts in one engine call (SAM3 batches phrases); one similarFound each, in order.
+  void findSimilarBatch(quint64 requestId, const std::vector<sam3::segment::FindSimilarRequest>& requests);
   void segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options, const sam3::segment::CancelFlag& cancel);
-  void loadBundle(const QString& directory, const QString& device, const QString& cacheDirectory);
+  void loadBundle(const QString& directory, const QString& device, const QString& precision, const QString& cacheDirectory);
   void useClassic();
   void preEncode(const QStringList& paths, quint64 generation);
   // Finds objects like the request's exemplar patches in every image, one image per event;
@@ -51,6 +55,9 @@ class EngineWorker : public QObject {
   void batchImageDone(int done, int total, const std::vector<sam3::ui::BatchHit>& hits, const QString& error);
   void batchFinished(bool cancelled);
 
+ protected:
+  bool event(QEvent* event) override;  // every queued call counts as work (for the idle release)
+
  private:
   void install(std::unique_ptr<segment::Segmenter> engine);
   static std::unique_ptr<segment::Segmenter> classic();
@@ -63,6 +70,12 @@ class EngineWorker : public QObject {
   std::unique_ptr<segment::Segmenter> m_engine;
   QImage m_image;  // the current image, to re-set it on a new engine
   QString m_key;
+  // After kIdleMinutes without a call the engine gives back what it can load again (SAM3's
+  // 1.4 GB text encoder); the next phrase loads it again in a second or two.
+  static constexpr int kIdleMinutes = 5;
+  QTimer* m_idleCheck = nullptr;
+  QElapsedTimer m_sinceWork;
+  bool m_released = false;
 };
 
 }  // namespace sam3::ui

@@ -47,6 +47,7 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
     } else {
       Q_EMIT failed((everything ? tr("Segment everything failed: %1") : tr("Find similar failed: %1")).arg(error));
     }
+    if (m_askingClass) askNextClass();  // the other class names' answers still come
   });
   connect(m_engine, &EngineService::engineChanged, this, [this] {
     if (!m_prompt->prompt().empty()) onPromptChanged();  // the new engine answers the same prompt
@@ -296,6 +297,17 @@ bool LabelSession::labelWithClassNames() {
     for (const std::string& phrase : annotation::conceptPhrases(category)) m_classQueue.emplace_back(id, QString::fromStdString(phrase));
   }
   if (m_classQueue.empty() || m_imageId == 0) return false;
+  // Every phrase in one request: SAM3 runs them through the grounding head as a batch. The
+  // answers come back in the queue's order.
+  std::vector<segment::FindSimilarRequest> requests;
+  for (const auto& entry : m_classQueue) {
+    segment::FindSimilarRequest request;
+    request.text = entry.second.toStdString();
+    request.threshold = m_requestedThreshold = m_threshold;
+    requests.push_back(std::move(request));
+  }
+  m_engine->requestFindSimilarBatch(requests);
+  Q_EMIT message(tr("Looking for %n class name(s)…", nullptr, int(requests.size())), 0);
   askNextClass();
   return true;
 }
@@ -307,10 +319,10 @@ void LabelSession::askNextClass() {
     Q_EMIT message(tr("Found %n object(s) by class name: Enter accepts each with its class", nullptr, int(m_similar.size())), 8000);
     return;
   }
+  // The next answer is this phrase's (they were all asked at once).
   m_askingClass = m_classQueue.front().first;
   m_phrase = m_classQueue.front().second;
   m_classQueue.erase(m_classQueue.begin());
-  requestConcept();
 }
 
 bool LabelSession::rejectCandidateAt(const QPointF& p) {
