@@ -1,6 +1,7 @@
 #include "engine/sam3/Sam3Model.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/version.h>
 
 #include <algorithm>
@@ -120,6 +121,11 @@ BundleManifest Sam3Model::verify(const std::string& bundleDir, const std::string
 
 std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
                                                    bool bf16) {
+  // The graphs run as exported, without the profiling executor: it kept the activations of
+  // every block alive until the graph returned (full bf16 backbone: peak RSS 5.7 GB instead
+  // of 2.2 GB, measured alone) and its optimisations gained nothing on frozen graphs (7.9 s vs
+  // 7.7 s per encode). Process-wide; nothing else here runs TorchScript.
+  torch::jit::setGraphExecutorOptimize(false);
   if (bf16 && !manifest.hasBf16()) throw BundleError(bundleDir + ": this bundle has no bfloat16 graphs");
   std::unique_ptr<Sam3Model> model(new Sam3Model());
   model->m_manifest = manifest;
