@@ -276,24 +276,21 @@ std::pair<at::Tensor, at::Tensor> Sam3Model::textPrompts(const std::vector<std::
     const bool known = std::any_of(m_textCache.begin(), m_textCache.end(), [&p](const auto& e) { return e.first == p; });
     if (!known && std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
   }
-  if (!missing.empty()) {
-    std::vector<int64_t> ids;
-    for (const std::string& p : missing) {
-      const std::vector<int64_t> one = m_tokenizer->tokenize(p);
-      ids.insert(ids.end(), one.begin(), one.end());
-    }
-    const int64_t b = int64_t(missing.size()), length = int64_t(ids.size()) / b;
-    const at::Tensor tokens = at::tensor(ids, at::kLong).view({b, length});
+  // One phrase per call: the bf16 text encoder took 6 s for a batch of 2 (its attention's input
+  // projection on a transposed [L, B, C] input falls back to a batched product over an expanded
+  // copy of the weight for B > 1) against 57 ms for one phrase.
+  for (const std::string& p : missing) {
+    const std::vector<int64_t> ids = m_tokenizer->tokenize(p);
+    const int64_t length = int64_t(ids.size());
+    const at::Tensor tokens = at::tensor(ids, at::kLong).view({1, length});
     const auto out = callForDict(textEncoder(), {tokens.to(m_device)}, "text encoder");
-    const at::Tensor features = entry(out, "features", "text encoder").to(at::kCPU, at::kFloat);
-    const at::Tensor mask = entry(out, "mask", "text encoder").to(at::kCPU).to(at::kBool);
-    requireShape(features, {length, b, m_geometry->config().dModel}, "text encoder output features");
-    requireShape(mask, {b, length}, "text encoder output mask");
-    for (int64_t i = 0; i < b; ++i) {
-      m_textCache.emplace_front(missing[size_t(i)], std::make_pair(features.slice(1, i, i + 1).contiguous(), mask.slice(0, i, i + 1).contiguous()));
-    }
-    while (m_textCache.size() > std::max(kRemembered, phrases.size())) m_textCache.pop_back();
+    const at::Tensor features = entry(out, "features", "text encoder").to(at::kCPU, at::kFloat).contiguous();
+    const at::Tensor mask = entry(out, "mask", "text encoder").to(at::kCPU).to(at::kBool).contiguous();
+    requireShape(features, {length, 1, m_geometry->config().dModel}, "text encoder output features");
+    requireShape(mask, {1, length}, "text encoder output mask");
+    m_textCache.emplace_front(p, std::make_pair(features, mask));
   }
+  while (m_textCache.size() > std::max(kRemembered, phrases.size())) m_textCache.pop_back();
   std::vector<at::Tensor> features, masks;
   for (const std::string& p : phrases) {
     auto it = std::find_if(m_textCache.begin(), m_textCache.end(), [&p](const auto& e) { return e.first == p; });

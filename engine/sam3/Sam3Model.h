@@ -83,8 +83,8 @@ class Sam3Model {
   // Text tokens for the grounding prompt: the phrase through the text encoder, or for "" the
   // stored features of "visual" (what SAM3 uses for exemplar-only prompts). [L,1,C] + [1,L].
   std::pair<at::Tensor, at::Tensor> textPrompt(const std::string& text) const;
-  // Several phrases through the text encoder at once ([L,B,C] + [B,L]), each phrase's features
-  // remembered (class names repeat on every image of a folder).
+  // Several phrases' text tokens ([L,B,C] + [B,L]), each phrase's features remembered (class
+  // names repeat on every image of a folder).
   std::pair<at::Tensor, at::Tensor> textPrompts(const std::vector<std::string>& phrases) const;
   GroundingOutput ground(const ImageEmbedding& embedding, const at::Tensor& prompt, const at::Tensor& promptMask) const;
   // B prompts on one image in one call of the grounding head: `prompts` [L,B,C], `masks` [B,L].

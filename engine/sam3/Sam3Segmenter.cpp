@@ -408,10 +408,13 @@ bool isPhraseOnly(const FindSimilarRequest& r) {
 }  // namespace
 
 std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector<FindSimilarRequest>& requests, const CancelFlag& cancel) {
-  // Eight prompts per call: the masks of 200 queries at 288 x 288 are 66 MB per prompt, and
-  // larger batches gained nothing more on 2 cores (measured in tests/bench/bench_sam3_model.py).
-  constexpr size_t kBatch = 8;
+  // On a GPU eight prompts per call. On a CPU one: batching made each phrase slower (full bf16
+  // grounding head, 2 cores: 1.14 s per phrase alone, 1.33 s at B=2, 1.36 s at 4, 1.45 s at 8
+  // - attention is linear in B, the 288 x 288 pixel decoder's memory-bound passes grow worse)
+  // and cost 66 MB of mask logits per prompt. The phrases still share the CLS token, the text
+  // features cache and one call from the caller.
   State& s = *m_state;
+  const size_t kBatch = s.device.device.is_cpu() ? 1 : 8;
   std::vector<FindSimilarResult> results(requests.size());
   std::vector<size_t> phrases;
   for (size_t i = 0; i < requests.size(); ++i) {
