@@ -127,7 +127,8 @@ struct Sam3Segmenter::State {
   // For the device the model goes to; throws BundleError when bf16 is asked of a bundle without it.
   void choosePrecision() {
     precision = model::choosePrecision(model::parsePrecisionPreference(options.precision), device.device, manifest.hasBf16());
-    if (!precision.reason.empty()) logMessage(LogLevel::Warning, "SAM3: " + precision.reason);
+    // A warning only when bf16 runs emulated; why auto chose fp32 is a hint, for the status line.
+    if (precision.bf16 && !precision.reason.empty()) logMessage(LogLevel::Warning, "SAM3: " + precision.reason);
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.
