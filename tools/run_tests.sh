@@ -48,4 +48,11 @@ if [ "${SAM3_FUZZ_SECONDS:-30}" != 0 ]; then
   "$root/tools/fuzz.sh" "${SAM3_FUZZ_SECONDS:-30}" || status=1
   echo "=== fuzz: done in $(( $(date +%s) - start )) s (status so far: $status)"
 fi
+# The suites that share data with pool threads, under ThreadSanitizer (SAM3_TSAN=0 skips).
+if [ "${SAM3_TSAN:-1}" != 0 ]; then
+  start=$(date +%s)
+  echo "=== tsan"
+  "$root/tools/tsan.sh" || status=1
+  echo "=== tsan: done in $(( $(date +%s) - start )) s (status so far: $status)"
+fi
 exit "$status"

@@ -1,5 +1,6 @@
 #include "ui/docks/ImagesDock.h"
 
+#include <QApplication>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QListWidget>
@@ -24,7 +25,7 @@ ImagesDock::ImagesDock(QWidget* parent) : QDockWidget(tr("Images"), parent), m_l
   });
 }
 
-ImagesDock::~ImagesDock() { ++m_generation; }
+ImagesDock::~ImagesDock() { ++*m_generation; }
 
 void ImagesDock::setImages(const QStringList& paths) {
   m_updating = true;
@@ -35,24 +36,28 @@ void ImagesDock::setImages(const QStringList& paths) {
     updateText(i);
   }
   m_updating = false;
-  loadThumbnails(paths, ++m_generation);
+  loadThumbnails(paths, ++*m_generation);
 }
 
 void ImagesDock::loadThumbnails(const QStringList& paths, quint64 generation) {
+  // Decoding stays off the GUI thread; each thumbnail is posted back as it is ready. The pool
+  // thread touches neither the dock nor the settings: it gets the generation counter (shared,
+  // atomic) and the pixel limit read here, and only the GUI thread dereferences `self`.
   QPointer<ImagesDock> self(this);
-  // Decoding stays off the GUI thread; each thumbnail is posted back as it is ready.
-  (void)QtConcurrent::run([self, paths, generation] {
+  const std::shared_ptr<const std::atomic<quint64>> current = m_generation;
+  const qint64 maxPixels = qint64(ImageFolder::limits().maxPixels);
+  (void)QtConcurrent::run([self, current, paths, generation, maxPixels] {
     for (int i = 0; i < paths.size(); ++i) {
-      if (!self || self->m_generation != generation) return;
+      if (current->load() != generation) return;  // another list, or the dock is gone
       QImageReader reader(paths[i]);
       reader.setAutoTransform(true);
       const QSize size = reader.size();
       if (size.isValid()) reader.setScaledSize(size.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio));
       // Above the pixel limit nothing is decoded, not even for a thumbnail (opening it says why).
-      const bool tooLarge = size.isValid() && qint64(size.width()) * size.height() > ImageFolder::limits().maxPixels;
+      const bool tooLarge = size.isValid() && qint64(size.width()) * size.height() > maxPixels;
       const QImage thumb = tooLarge ? QImage() : reader.read();
-      QMetaObject::invokeMethod(self, [self, i, thumb, generation] {
-        if (!self || self->m_generation != generation || i >= self->m_list->count()) return;
+      QMetaObject::invokeMethod(qApp, [self, current, i, thumb, generation] {
+        if (!self || current->load() != generation || i >= self->m_list->count()) return;
         self->m_list->item(i)->setIcon(QIcon(QPixmap::fromImage(thumb)));
       }, Qt::QueuedConnection);
     }

@@ -6,6 +6,9 @@
 #include <QHash>
 #include <QStringList>
 
+#include <atomic>
+#include <memory>
+
 class QListWidget;
 
 namespace sam3::ui {
@@ -33,7 +36,9 @@ class ImagesDock : public QDockWidget {
   QListWidget* m_list;
   QStringList m_paths;
   QHash<QString, QString> m_status;
-  quint64 m_generation = 0;
+  // Which list the thumbnail loader is working for: shared with the pool thread, which reads
+  // only this (never the dock, which the GUI thread may be destroying meanwhile).
+  std::shared_ptr<std::atomic<quint64>> m_generation = std::make_shared<std::atomic<quint64>>(0);
   bool m_updating = false;
 };
 
