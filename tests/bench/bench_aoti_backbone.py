@@ -16,7 +16,6 @@ official eager model (same autocast). The CPU model and its bf16 / AMX flags hea
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -25,12 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "reference"))
 sys.path.insert(0, HERE)
 
-from bench_sam3_model import cpu_line  # noqa: E402
-
-
-def p95(values):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+from bench_sam3_model import cpu_line, summary  # noqa: E402
 
 
 def relative_l2(a, b):
@@ -101,10 +95,10 @@ def main():
 
     key = "detector_fpn_2"
     print("\n%-24s %10s %10s %10s %26s" % ("backbone encode", "median s", "p95 s", "vs shipped", "rel. L2 vs official eager"))
-    shipped = statistics.median(times["TorchScript (shipped)"])
+    shipped = summary(times["TorchScript (shipped)"])[0]
     for name in sides:
-        median = statistics.median(times[name])
-        print("%-24s %10.2f %10.2f %9.2fx %26.4f" % (name, median, p95(times[name]), shipped / median,
+        median, p95 = summary(times[name])
+        print("%-24s %10.2f %10.2f %9.2fx %26.4f" % (name, median, p95, shipped / median,
                                                      relative_l2(outputs[name][key], reference[key])))
     print("AOTInductor compile: %.0f s (package %s, %.0f MB)" % (compile_s, path, os.path.getsize(path) / 1e6))
 

@@ -12,24 +12,10 @@
 #include <QtTest>
 #include <memory>
 
+#include "GuiHarness.h"
 #include "ui/docks/ImagesDock.h"
 
 using namespace sam3;
-
-namespace {
-
-QStringList writeImages(const QTemporaryDir& dir, int count) {
-  QStringList paths;
-  QImage image(640, 480, QImage::Format_RGB32);
-  for (int i = 0; i < count; ++i) {
-    image.fill(QColor::fromHsv((i * 37) % 360, 200, 200));
-    paths << dir.filePath(QStringLiteral("img%1.png").arg(i));
-    image.save(paths.back());
-  }
-  return paths;
-}
-
-}  // namespace
 
 class TestImagesDock : public QObject {
   Q_OBJECT
@@ -39,7 +25,7 @@ class TestImagesDock : public QObject {
 
   void thumbnailsArriveForEveryImage() {
     QTemporaryDir dir;
-    const QStringList paths = writeImages(dir, 4);
+    const QStringList paths = test::writeFolder(dir.path(), 4);
     ui::ImagesDock dock;
     dock.setImages(paths);
     QCOMPARE(dock.list()->count(), 4);
@@ -48,7 +34,7 @@ class TestImagesDock : public QObject {
 
   void replacingTheListOrClosingTheDockWhileThumbnailsLoadIsSafe() {
     QTemporaryDir dir;
-    const QStringList paths = writeImages(dir, 40);
+    const QStringList paths = test::writeFolder(dir.path(), 40);
     for (int round = 0; round < 10; ++round) {
       auto dock = std::make_unique<ui::ImagesDock>();
       dock->setImages(paths);
