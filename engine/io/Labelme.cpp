@@ -8,6 +8,7 @@
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/Base64.h"
+#include "engine/io/ImageHeader.h"
 #include "engine/io/ImportSupport.h"
 #include "engine/io/Sha256.h"
 #include "engine/mask/Polygons.h"
@@ -53,18 +54,39 @@ std::vector<std::array<double, 2>> pointsOf(const json& shape, int height, int w
   return points;
 }
 
+// A mask shape's PNG, decoded once its header says it is the box's size (so a header that
+// claims a huge image costs nothing); empty with `why` set for anything else, a damaged PNG
+// included (OpenCV throws on some broken IDAT streams: fuzz_labelme found one).
+cv::Mat decodeMaskPng(const std::string& base64, int boxWidth, int boxHeight, std::string* why) {
+  const std::optional<std::string> png = base64Decode(base64);
+  const auto* bytes = png ? reinterpret_cast<const uint8_t*>(png->data()) : nullptr;
+  const std::optional<ImageHeader> header = png ? readImageHeader(bytes, png->size()) : std::nullopt;
+  if (!header || header->format != "png") {
+    *why = "has a mask that is not a base64 PNG";
+    return {};
+  }
+  if (header->width != boxWidth || header->height != boxHeight) {
+    *why = "has a mask whose size is not its box's";
+    return {};
+  }
+  cv::Mat crop;
+  try {
+    crop = cv::imdecode(cv::Mat(1, int(png->size()), CV_8U, const_cast<uint8_t*>(bytes)), cv::IMREAD_GRAYSCALE);
+  } catch (const cv::Exception&) {
+  }
+  if (crop.empty() || crop.cols != boxWidth || crop.rows != boxHeight) *why = "has a mask PNG that is damaged (its pixels could not be decoded)";
+  return crop.empty() || !why->empty() ? cv::Mat() : crop;
+}
+
 mask::BinaryMask maskShape(const json& shape, const std::vector<std::array<double, 2>>& points, int height, int width, std::string* why) {
   if (points.size() != 2 || !shape.contains("mask") || !shape["mask"].is_string()) {
     *why = "a mask shape needs two box corners and a base64 PNG";
     return {};
   }
-  const std::optional<std::string> png = base64Decode(shape["mask"].get<std::string>());
-  const cv::Mat crop = png ? cv::imdecode(cv::Mat(1, int(png->size()), CV_8U, const_cast<char*>(png->data())), cv::IMREAD_GRAYSCALE) : cv::Mat();
   const int x0 = int(std::lround(points[0][0])), y0 = int(std::lround(points[0][1]));
-  if (crop.empty() || crop.cols != int(std::lround(points[1][0])) - x0 + 1 || crop.rows != int(std::lround(points[1][1])) - y0 + 1) {
-    *why = crop.empty() ? "has a mask that is not a base64 PNG" : "has a mask whose size is not its box's";
-    return {};
-  }
+  const int boxWidth = int(std::lround(points[1][0])) - x0 + 1, boxHeight = int(std::lround(points[1][1])) - y0 + 1;
+  const cv::Mat crop = decodeMaskPng(shape["mask"].get<std::string>(), boxWidth, boxHeight, why);
+  if (crop.empty()) return {};
   mask::BinaryMask m(height, width);
   for (int y = 0; y < crop.rows; ++y)
     for (int x = 0; x < crop.cols; ++x)

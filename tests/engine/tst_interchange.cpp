@@ -159,6 +159,36 @@ class TestInterchange : public QObject {
     QVERIFY(reread.objectsOfImage(reread.imageByFileName("a.jpg")->id)[0]->mask == edited.mask);
   }
 
+  void labelmeMaskPngsThatAreEmptyDamagedOrOversizedAreReportedNotFatal() {
+    // fuzz_labelme found an empty "mask" string making OpenCV's imdecode throw through the import.
+    std::filesystem::create_directories(path("lmbad"));
+    cv::Mat crop(2, 2, CV_8U, cv::Scalar(1));
+    std::string damaged = pngOf(crop);
+    const size_t idat = damaged.find("IDAT");
+    QVERIFY(idat != std::string::npos);
+    damaged[idat + 4] = char(0xff);  // the zlib header: libpng refuses the stream
+    damaged[idat + 5] = char(0xff);
+    std::string oversized = pngOf(crop);
+    oversized[16] = char(0x7f);  // IHDR width: 2,130,706,434 pixels, never decoded
+    const auto maskShape = [](const std::string& png) {
+      json m = shape("blob", "mask", {{0, 0}, {1, 1}});
+      m["mask"] = io::base64Encode(png);
+      return m;
+    };
+    const json shapes = {maskShape(""), maskShape(damaged), maskShape(oversized), maskShape(pngOf(crop))};
+    io::writeFileAtomically(path("lmbad/e.json"), labelmeFile("../photos/e.jpg", 10, 10, shapes).dump());
+
+    annotation::Project project;
+    const io::InterchangeReport report = io::importLabelmeFolder(path("lmbad"), project);
+    QVERIFY2(mentions(report.problems, "e.json: shapes[0]", "not a base64 PNG"), qPrintable(describe(report.problems)));
+    QVERIFY(mentions(report.problems, "e.json: shapes[1]", "damaged"));
+    QVERIFY(mentions(report.problems, "e.json: shapes[2]", "size is not its box's"));
+    QCOMPARE(report.skipped, size_t(3));
+    QCOMPARE(report.objectsAdded, size_t(1));  // the good mask beside them
+    const auto objects = project.objectsOfImage(project.imageByFileName("e.jpg")->id);
+    QCOMPARE(mask::area(objects[0]->mask), int64_t(4));
+  }
+
   void sha256HashesAndToHexOnlyEncodes() {
     // FIPS 180-4's test vectors: Sha256::hexOf hashes; toHex only writes the bytes as digits.
     QCOMPARE(io::Sha256::hexOf(std::string("abc")), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
