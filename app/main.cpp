@@ -6,16 +6,15 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QMessageBox>
-#include <QSettings>
 #include <QTimer>
 #include <memory>
 
 #include "app/AppOptions.h"
 #include "app/HeadlessCommands.h"
-#include "engine/system/EngineInit.h"
-#include "engine/system/OpenMpWaitPolicy.h"
-#include "ui/AppLogging.h"
-#include "ui/ImageFolder.h"
+#include "engine/platform/EngineInit.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
+#include "ui/support/AppLogging.h"
+#include "ui/support/Settings.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 
@@ -38,9 +37,34 @@ bool needsGui(int argc, char* argv[]) {
 
 }  // namespace
 
+// The window's options as this run's settings: they override what the user chose in the
+// window without being written (a `--device cuda` test run no longer changed the next start).
+// 0, or the exit status after a message on stderr.
+int applyForThisRun(const QCommandLineParser& parser, const sam3::app::AppOptions& options) {
+  namespace settings = sam3::ui::settings;
+  if (parser.isSet(options.device) && !settings::engineDevice().overrideForThisRun(parser.value(options.device).toLower())) {
+    std::fprintf(stderr, "sam3-annotate: --device takes auto, cpu or cuda, not '%s'\n", qPrintable(parser.value(options.device)));
+    return 2;
+  }
+  if (parser.isSet(options.precision) && !settings::enginePrecision().overrideForThisRun(parser.value(options.precision).toLower())) {
+    std::fprintf(stderr, "sam3-annotate: --precision takes auto, fp32 or bf16, not '%s'\n", qPrintable(parser.value(options.precision)));
+    return 2;
+  }
+  if (parser.isSet(options.maxPixels)) {
+    bool ok = false;
+    const qlonglong pixels = parser.value(options.maxPixels).toLongLong(&ok);
+    if (!ok || !settings::maxImagePixels().overrideForThisRun(pixels)) {
+      std::fprintf(stderr, "sam3-annotate: --max-pixels needs a whole number of pixels from 1\n");
+      return 2;
+    }
+  }
+  if (parser.isSet(options.classic)) settings::engineBundle().overrideForThisRun(QString());
+  return 0;
+}
+
 int main(int argc, char* argv[]) {
   // Only what runs models re-executes for libgomp's setting: the file commands start at once.
-  if (sam3::app::usesModels(argc, argv)) sam3::preferShortOpenMpSpin(argc, argv);
+  if (sam3::app::usesModels(argc, argv)) sam3::platform::preferShortOpenMpSpin(argc, argv);
   if (sam3::app::isHeadlessCommand(argc, argv)) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sam3-annotate"));
@@ -62,27 +86,9 @@ int main(int argc, char* argv[]) {
 
   const QString logPath = sam3::ui::installLogging();
   qCInfo(lcApp).noquote() << "SAM3 Annotate" << QApplication::applicationVersion() << "log:" << logPath;
-  const sam3::EngineEnvironment env = sam3::initializeEngine();
+  const sam3::platform::EngineEnvironment env = sam3::platform::initializeEngine();
 
-  if (parser.isSet(options.device)) QSettings().setValue(QStringLiteral("engine/device"), parser.value(options.device));
-  if (parser.isSet(options.precision)) {
-    const QString precision = parser.value(options.precision).toLower();
-    if (precision != QLatin1String("auto") && precision != QLatin1String("fp32") && precision != QLatin1String("bf16")) {
-      std::fprintf(stderr, "sam3-annotate: --precision takes auto, fp32 or bf16, not '%s'\n", qPrintable(precision));
-      return 2;
-    }
-    QSettings().setValue(QStringLiteral("engine/precision"), precision);
-  }
-  if (parser.isSet(options.maxPixels)) {
-    bool ok = false;
-    const qlonglong pixels = parser.value(options.maxPixels).toLongLong(&ok);
-    if (!ok || pixels < 1) {
-      std::fprintf(stderr, "sam3-annotate: --max-pixels needs a whole number of pixels from 1\n");
-      return 2;
-    }
-    sam3::ui::ImageFolder::setMaxPixels(pixels);
-  }
-  if (parser.isSet(options.classic)) QSettings().remove(QStringLiteral("engine/bundle"));
+  if (const int status = applyForThisRun(parser, options); status != 0) return status;
   sam3::ui::MainWindow window;
   if (parser.isSet(options.bundle)) window.loadBundle(parser.value(options.bundle));
   bool opened = false;

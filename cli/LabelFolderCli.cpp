@@ -17,8 +17,8 @@
 #include "engine/io/ImageLoader.h"
 #include "engine/io/ProjectFile.h"
 #include "engine/mask/Rle.h"
-#include "engine/segment/EngineFactory.h"
-#include "engine/system/EngineInit.h"
+#include "engine/factory/EngineFactory.h"
+#include "engine/platform/EngineInit.h"
 
 namespace sam3::cli {
 namespace {
@@ -115,7 +115,7 @@ void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::pat
   const auto start = std::chrono::steady_clock::now();
   const io::LoadedImage loaded = io::loadImage(image.string(), run.limits);
   const cv::Mat& pixels = loaded.pixels;
-  std::string error = !loaded.error.empty() ? loaded.error : engine.setImage(pixels, image.string());
+  std::string error = !loaded.error.empty() ? loaded.error : engine.setImage(pixels, image.string()).message;
   nlohmann::json counts = nlohmann::json::object();
   size_t found = 0;
   if (error.empty()) {
@@ -134,7 +134,7 @@ void labelImage(segment::Segmenter& engine, const fs::path& image, const fs::pat
     for (size_t a = 0; a < run.asks.size(); ++a) {
       const Ask& ask = run.asks[a];
       const segment::FindSimilarResult& result = results[a];
-      if (!result.error.empty()) error = result.error;
+      if (!result.status.ok()) error = result.status.message;
       const size_t added = addObjects(run, ask, imageId, engine.name(), result.instances);
       const std::string name = ask.phrase.empty() ? "exemplars" : ask.phrase;
       counts[name] = counts.value(name, size_t(0)) + added;
@@ -219,8 +219,8 @@ void run(const CommandLine& line, const std::string& program) {
   options.cacheDirectory = line.value("cache");
   options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   std::string error;
-  keepLargeAllocationsOnHeap();  // before the model load, as the app does
-  const std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
+  platform::keepLargeAllocationsOnHeap();  // before the model load, as the app does
+  const std::unique_ptr<segment::Segmenter> engine = factory::openEngine(options, error);
   if (!engine) throw CommandFailure{1, "cannot use the model bundle: " + error};
   if (phrases && !engine->capabilities().text) {
     throw CommandFailure{1, "the bundle has no text encoder: phrases need one (export it with its text encoder)"};

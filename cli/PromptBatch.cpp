@@ -82,7 +82,7 @@ std::vector<uint8_t> stackMasks(const std::vector<Item>& items, int height, int 
 
 std::vector<float> runInteractive(segment::Segmenter& engine, const prompt::InteractivePrompt& p, int h, int w, const fs::path& out) {
   const segment::Prediction r = engine.predict(p);
-  if (!r.error.empty()) throw RequestError(r.error);
+  if (!r.status.ok()) throw RequestError(r.status.message);
   std::vector<float> scores;
   for (const segment::Candidate& c : r.candidates) scores.push_back(float(c.score));
   const std::vector<uint8_t> masks = stackMasks(r.candidates, h, w);
@@ -105,7 +105,7 @@ segment::FindSimilarRequest findRequest(const json& find) {
 }
 
 void writeInstances(const segment::FindSimilarResult& r, int h, int w, const fs::path& out, double milliseconds) {
-  if (!r.error.empty()) throw RequestError(r.error);
+  if (!r.status.ok()) throw RequestError(r.status.message);
   std::vector<float> scores, boxes;
   for (const segment::Instance& i : r.instances) {
     scores.push_back(float(i.score));

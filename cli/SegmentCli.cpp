@@ -154,7 +154,7 @@ segment::EverythingOptions everythingOptions(const CommandLine& line) {
 
 // The instances as one PNG (pixel value = 1-based index, 16-bit beyond 255) and a line each.
 void writeInstances(const segment::FindSimilarResult& result, const cv::Mat& pixels, const std::string& out) {
-  if (!result.error.empty()) throw CommandFailure{1, result.error};
+  if (!result.status.ok()) throw CommandFailure{1, result.status.message};
   cv::Mat labels(pixels.rows, pixels.cols, result.instances.size() < 256 ? CV_8U : CV_16U, cv::Scalar(0));
   for (size_t i = 0; i < result.instances.size(); ++i) {
     const segment::Instance& instance = result.instances[i];
@@ -177,7 +177,7 @@ void runEverything(segment::Segmenter& engine, const CommandLine& line, const cv
   const int clicks = options.pointsPerSide * options.pointsPerSide;
   const segment::FindSimilarResult result = engine.segmentEverything(options);
   writeInstances(result, pixels, line.value("out"));
-  if (result.error.empty()) {
+  if (result.status.ok()) {
     print(std::to_string(clicks) + " clicks at " + fixed(clicks / std::max(1e-3, result.milliseconds / 1e3), 1) + " prompts/s");
   }
 }
@@ -200,7 +200,7 @@ prompt::InteractivePrompt interactivePrompt(const CommandLine& line) {
 
 void runInteractive(segment::Segmenter& engine, const CommandLine& line) {
   const segment::Prediction prediction = engine.predict(interactivePrompt(line));
-  if (!prediction.error.empty()) throw CommandFailure{1, prediction.error};
+  if (!prediction.status.ok()) throw CommandFailure{1, prediction.status.message};
   const segment::Candidate& best = prediction.candidates.front();
   const cv::Mat m(best.mask.height(), best.mask.width(), CV_8U, const_cast<uint8_t*>(best.mask.data()));
   writePng(m * 255, line.value("out"));
@@ -243,7 +243,7 @@ void run(const CommandLine& line, const SegmentDefaults& defaults) {
   print("engine " + engine->name() + " ready in " + std::to_string(timer.restart()) + " ms");
   warmUp(*engine, pixels, line.value("image"), warmups);
   timer.restart();
-  if (const std::string error = engine->setImage(pixels, line.value("image")); !error.empty()) throw CommandFailure{1, error};
+  if (const segment::Status set = engine->setImage(pixels, line.value("image")); !set.ok()) throw CommandFailure{1, set.message};
   print("image set in " + std::to_string(timer.restart()) + " ms (" + engine->statusText() + ")");
   if (line.isSet("prompts")) {
     const std::string error = runPromptBatch(*engine, pixels.rows, pixels.cols, line.value("prompts"), line.value("dump"));

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/segment/EngineFactory.h"
+#include "engine/segment/EngineOptions.h"
+#include "engine/segment/Segmenter.h"
 
 namespace sam3::cli {
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "SegmentCli.h"
-#include "engine/system/OpenMpWaitPolicy.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
 
 int main(int argc, char* argv[]) {
-  sam3::preferShortOpenMpSpin(argc, argv);
+  sam3::platform::preferShortOpenMpSpin(argc, argv);
   sam3::cli::SegmentDefaults defaults;
   defaults.openEngine = sam3::cli::anyEngineOpener();
   return sam3::cli::runSegment(std::vector<std::string>(argv + 1, argv + argc), defaults);

@@ -4,13 +4,13 @@
 #include <sstream>
 #include <string>
 
-#include "engine/sam3/BundleManifest.h"
+#include "engine/bundle/BundleManifest.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    const sam3::model::BundleManifest manifest = sam3::model::BundleManifest::parse(text, "fuzz/manifest.json");
-    for (const sam3::model::BundleFile& file : manifest.files()) {
+    const sam3::bundle::BundleManifest manifest = sam3::bundle::BundleManifest::parse(text, "fuzz/manifest.json");
+    for (const sam3::bundle::BundleFile& file : manifest.files()) {
       // The loader joins these to the bundle directory: they must stay inside it.
       // A ".." component would leave it; "vocab.txt..z" is a file name (the harness once trapped
       // on any "..", a false finding in CI).
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (file.sha256.size() != 64) __builtin_trap();
     }
     if (manifest.inputSize <= 0) __builtin_trap();
-  } catch (const sam3::model::BundleError&) {
+  } catch (const sam3::bundle::BundleError&) {
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Exports the official SAM3 image model as a SAM3 Annotate bundle (engine/sam3/BUNDLE.md).
+"""Exports the official SAM3 image model as a SAM3 Annotate bundle (engine/bundle/BUNDLE.md).
 
 Runs in the reference venv (tools/setup_reference.sh: torch 2.x + the official sam3 package),
 never in the app's runtime path:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes a tiny SAM3 model bundle with the real bundle's contract (engine/sam3/BUNDLE.md):
+"""Writes a tiny SAM3 model bundle with the real bundle's contract (engine/bundle/BUNDLE.md):
 same file roles, TorchScript signatures, output names, tensor names and spatial shapes, with
 small channel widths and random weights. Used by the tests and benchmarks; runs on Debian's
 python3-torch 1.13.

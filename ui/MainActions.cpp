@@ -13,7 +13,6 @@
 #include <QImageReader>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSettings>
 #include <QToolBar>
 #include <QUndoStack>
 #include <functional>
@@ -21,9 +20,6 @@
 #include <vector>
 
 #include "ui/MainWindow.h"
-#include "ui/StatusBarView.h"
-#include "ui/SampleImages.h"
-#include "ui/TextPromptBar.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -33,7 +29,12 @@
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
+#include "ui/support/SampleImages.h"
+#include "ui/support/Settings.h"
 #include "ui/tools/BrushTool.h"
+#include "ui/tools/ToolRegistry.h"
+#include "ui/widgets/StatusBarView.h"
+#include "ui/widgets/TextPromptBar.h"
 
 namespace sam3::ui {
 namespace {
@@ -144,7 +145,7 @@ QString imageFileFilter() {
   return QObject::tr("Images (%1);;All files (*)").arg(patterns.join(QLatin1Char(' ')));
 }
 
-QString lastFolder() { return QSettings().value(QStringLiteral("lastFolder")).toString(); }
+QString lastFolder() { return settings::lastFolder().get(); }
 
 void openWithDialog(MainWindow& w, const QString& path, const QString& failureTitle) {
   QString error;
@@ -258,25 +259,12 @@ void buildToolsMenu(MainWindow& w) {
   QMenu* tools = w.menuBar()->addMenu(QObject::tr("&Tools"));
   tools->setToolTipsVisible(true);  // a disabled action says what to load
   auto* group = new QActionGroup(&w);
-  struct ToolSpec {
-    ToolKind kind;
-    QString text, label;
-    Qt::Key key;
-    const char *icon, *ours;
-  };
-  const ToolSpec specs[] = {{ToolKind::Point, QObject::tr("&Point (left include, right/Shift exclude)"), QObject::tr("Point"), Qt::Key_P, "edit-select", "tool-point"},
-                            {ToolKind::Box, QObject::tr("&Box"), QObject::tr("Box"), Qt::Key_B, "draw-rectangle", "tool-box"},
-                            {ToolKind::Brush, QObject::tr("B&rush"), QObject::tr("Brush"), Qt::Key_R, "draw-brush", "tool-brush"},
-                            {ToolKind::Eraser, QObject::tr("&Eraser"), QObject::tr("Eraser"), Qt::Key_E, "draw-eraser", "tool-eraser"},
-                            {ToolKind::Similar, QObject::tr("&Find Similar (drag exemplars)"), QObject::tr("Similar"), Qt::Key_F, "edit-find", "tool-similar"},
-                            {ToolKind::Select, QObject::tr("&Select / Edit"), QObject::tr("Select"), Qt::Key_V, "edit-select-all", "tool-select"},
-                            {ToolKind::Pan, QObject::tr("P&an"), QObject::tr("Pan"), Qt::Key_H, "transform-move", "tool-pan"}};
-  for (const ToolSpec& spec : specs) {
-    QAction* a = addAction(w, tools, {spec.text, {QKeySequence(spec.key)}, [&w, kind = spec.kind] { w.selectTool(kind); }, spec.icon,
-                                      spec.ours, spec.label, 20 + int(spec.kind)});
+  for (const ToolIdentity& tool : toolRegistry()) {
+    QAction* a = addAction(w, tools, {tool.menuText(), {QKeySequence(tool.key)}, [&w, kind = tool.kind] { w.selectTool(kind); }, tool.themeIcon,
+                                      tool.icon, tool.toolbarLabel(), 20 + int(tool.kind)});
     a->setCheckable(true);
     group->addAction(a);
-    w.toolActions[spec.kind] = a;
+    w.toolActions[tool.kind] = a;
   }
   LabelSession* s = w.session();
   const std::vector<ActionSpec> options = {
@@ -296,7 +284,7 @@ void buildToolsMenu(MainWindow& w) {
       {QObject::tr("&Models…"), {}, [&w] { w.openModelManager(); }},  // Ctrl+M / Ctrl+Shift+M are merge and split
       {QObject::tr("Load SAM3 Model &Bundle…"), {}, [&w] {
          const QString dir = QFileDialog::getExistingDirectory(&w, QObject::tr("Load SAM3 Model Bundle"),
-                                                               QSettings().value(QStringLiteral("engine/bundle")).toString());
+                                                               settings::engineBundle().get());
          if (!dir.isEmpty()) w.loadBundle(dir);
        }},
       {QObject::tr("Use &Classic Engine"), {}, [&w] { w.useClassicEngine(); }}};
@@ -304,7 +292,7 @@ void buildToolsMenu(MainWindow& w) {
   // The precision of SAM3's heavy graphs; takes effect when a bundle is loaded next.
   QMenu* precisionMenu = tools->addMenu(QObject::tr("SAM3 &Precision"));
   auto* precisions = new QActionGroup(&w);
-  const QString precision = QSettings().value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString();
+  const QString precision = settings::enginePrecision().get();
   const std::pair<QString, QString> precisionChoices[] = {
       {QStringLiteral("auto"), QObject::tr("Auto (bf16 where the CPU or GPU does it natively)")},
       {QStringLiteral("fp32"), QObject::tr("FP32")},
@@ -312,18 +300,18 @@ void buildToolsMenu(MainWindow& w) {
   for (const auto& [key, text] : precisionChoices) {
     precisions->addAction(addAction(w, precisionMenu, {text, {}, {}, nullptr, nullptr, {}, 0, [&w, key = key](bool on) {
                                                          if (!on) return;
-                                                         QSettings().setValue(QStringLiteral("engine/precision"), key);
-                                                         const QString bundle = QSettings().value(QStringLiteral("engine/bundle")).toString();
+                                                         settings::enginePrecision().set(key);
+                                                         const QString bundle = settings::engineBundle().get();
                                                          if (!bundle.isEmpty()) w.loadBundle(bundle);  // reload in that precision
                                                        },
                                                        precision == key}));
   }
   QMenu* deviceMenu = tools->addMenu(QObject::tr("SAM3 &Device"));
   auto* devices = new QActionGroup(&w);
-  const QString chosen = QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString();
+  const QString chosen = settings::engineDevice().get();
   for (const QString& device : {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}) {
     devices->addAction(addAction(w, deviceMenu, {device.toUpper(), {}, {}, nullptr, nullptr, {}, 0,
-                                                 [device](bool on) { if (on) QSettings().setValue(QStringLiteral("engine/device"), device); },
+                                                 [device](bool on) { if (on) settings::engineDevice().set(device); },
                                                  chosen == device}));
   }
 }

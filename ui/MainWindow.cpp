@@ -9,17 +9,16 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QStatusBar>
 #include <QStyleFactory>
 #include <QToolBar>
 #include <QUndoView>
 
-#include "ui/AppLogging.h"
+#include "ui/support/AppLogging.h"
 #include "ui/MainActions.h"
-#include "ui/SampleImages.h"
-#include "ui/StatusBarView.h"
-#include "ui/TextPromptBar.h"
+#include "ui/support/SampleImages.h"
+#include "ui/widgets/StatusBarView.h"
+#include "ui/widgets/TextPromptBar.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -39,12 +38,8 @@
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
 #include "ui/session/WorkflowHint.h"
-#include "ui/tools/BoxTool.h"
 #include "ui/tools/BrushTool.h"
-#include "ui/tools/PanTool.h"
-#include "ui/tools/PointTool.h"
-#include "ui/tools/SelectTool.h"
-#include "ui/tools/SimilarTool.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
@@ -59,13 +54,7 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
       m_engine(new EngineService(this, std::move(engineFactory))),
       m_session(new LabelSession(m_document, m_engine, this)) {
   const ToolContext context{m_document, m_session, m_canvas};
-  m_tools[ToolKind::Point] = std::make_unique<PointTool>(context);
-  m_tools[ToolKind::Box] = std::make_unique<BoxTool>(context);
-  m_tools[ToolKind::Brush] = std::make_unique<BrushTool>(false, context);
-  m_tools[ToolKind::Eraser] = std::make_unique<BrushTool>(true, context);
-  m_tools[ToolKind::Similar] = std::make_unique<SimilarTool>(context);
-  m_tools[ToolKind::Select] = std::make_unique<SelectTool>(context);
-  m_tools[ToolKind::Pan] = std::make_unique<PanTool>(m_canvas);
+  for (const ToolIdentity& tool : toolRegistry()) m_tools[tool.kind] = tool.make(context);
 
   setWindowTitle(tr("SAM3 Annotate"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/sam3-annotate.svg")));
@@ -82,8 +71,8 @@ MainWindow::MainWindow(QWidget* parent, EngineFactory engineFactory)
   wireSession();
   // Before the actions are built: the View menu's checkboxes start from the saved style (Outlines
   // Only showed unchecked after a restart while outlines were drawn).
-  m_style.fillAlpha = QSettings().value(QStringLiteral("overlay/alpha"), m_style.fillAlpha).toInt();
-  m_style.outlineOnly = QSettings().value(QStringLiteral("overlay/outlineOnly"), false).toBool();
+  m_style.fillAlpha = settings::overlayAlpha().get();
+  m_style.outlineOnly = settings::overlayOutlineOnly().get();
   buildMainActions(*this);
   resize(1280, 860);
   restoreSettings();
@@ -197,16 +186,14 @@ void MainWindow::createDocks() {
 void MainWindow::selectTool(ToolKind tool) {
   m_tool = tool;
   m_canvas->setTool(m_tools.at(tool).get());
-  m_canvas->setCursor(tool == ToolKind::Pan ? Qt::OpenHandCursor : tool == ToolKind::Select ? Qt::ArrowCursor : Qt::CrossCursor);
   if (QAction* action = toolActions[tool]) action->setChecked(true);
-  QSettings().setValue(QStringLiteral("tool"), int(tool));
-  m_canvas->update();
+  settings::tool().set(QString::fromLatin1(toolIdentity(tool).id));
 }
 
 void MainWindow::setOverlayStyle(const OverlayStyle& style) {
   m_style = style;
-  QSettings().setValue(QStringLiteral("overlay/alpha"), style.fillAlpha);
-  QSettings().setValue(QStringLiteral("overlay/outlineOnly"), style.outlineOnly);
+  settings::overlayAlpha().set(style.fillAlpha);
+  settings::overlayOutlineOnly().set(style.outlineOnly);
   refreshObjects();
   refreshLive();
   refreshCandidates();
@@ -248,9 +235,9 @@ void MainWindow::loadBundle(const QString& directory) {
   ModelLibrary::rememberUsed(directory);
   m_status->setBusy(true);
   m_status->showMessage(tr("Loading model bundle %1…").arg(QDir::toNativeSeparators(directory)), 0);
-  QSettings().setValue(QStringLiteral("engine/bundle"), directory);
-  m_engine->loadBundle(directory, QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString(),
-                       QSettings().value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString());
+  settings::engineBundle().set(directory);
+  m_engine->loadBundle(directory, settings::engineDevice().get(),
+                       settings::enginePrecision().get());
 }
 
 ModelManagerDialog* MainWindow::openModelManager() {
@@ -268,7 +255,7 @@ ModelManagerDialog* MainWindow::openModelManager() {
 }
 
 void MainWindow::useClassicEngine() {
-  QSettings().remove(QStringLiteral("engine/bundle"));
+  settings::engineBundle().remove();
   m_engine->useClassic();
 }
 
@@ -321,7 +308,7 @@ void MainWindow::resetDemo() {
 }
 
 void MainWindow::applyTheme(const QString& theme) {
-  QSettings().setValue(QStringLiteral("theme"), theme);
+  settings::theme().set(theme);
   if (theme == QLatin1String("system")) {
     QApplication::setPalette(QApplication::style()->standardPalette());
     return;
@@ -344,14 +331,12 @@ void MainWindow::applyTheme(const QString& theme) {
 // ---- window ------------------------------------------------------------------------------------
 
 void MainWindow::restoreSettings() {
-  QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
-  const int tool = settings.value(QStringLiteral("tool"), int(ToolKind::Point)).toInt();
-  selectTool(tool >= 0 && tool <= int(ToolKind::Pan) ? ToolKind(tool) : ToolKind::Point);
-  const QString theme = settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString();
+  restoreGeometry(settings::windowGeometry().get());
+  restoreState(settings::windowState().get());
+  selectTool(toolById(settings::tool().get()).value_or(ToolKind::Point));
+  const QString theme = settings::theme().get();
   if (theme != QLatin1String("system")) applyTheme(theme);
-  const QString bundle = settings.value(QStringLiteral("engine/bundle")).toString();
+  const QString bundle = settings::engineBundle().get();
   if (!bundle.isEmpty()) {
     // Never a dialog before the window is up (nor in a --screenshot run): an untrusted
     // remembered bundle waits for the user to load it again, and says so.
@@ -386,8 +371,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     return;
   }
   if (!m_demo) {
-    QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
-    QSettings().setValue(QStringLiteral("mainWindow/state"), saveState());
+    settings::windowGeometry().set(saveGeometry());
+    settings::windowState().set(saveState());
   }
   event->accept();
 }

@@ -13,6 +13,7 @@
 #include "ui/canvas/OverlayRenderer.h"
 #include "ui/document/RecoveryQuestion.h"
 #include "ui/engine/EngineTypes.h"
+#include "ui/tools/ToolRegistry.h"
 
 class QAction;
 class QMenu;
@@ -40,8 +41,6 @@ class ProjectController;
 class PromptSession;
 class StatusBarView;
 class TextPromptBar;
-
-enum class ToolKind { Point, Box, Brush, Eraser, Similar, Select, Pan };
 
 class MainWindow : public QMainWindow {
   Q_OBJECT

@@ -14,8 +14,8 @@ namespace sam3::classic {
 
 using namespace sam3::segment;  // the engine interface this engine implements
 
-std::string ClassicSegmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
-  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
+Status ClassicSegmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return Status::invalidInput(problem);
   m_full = toBgr8(image);
   m_key = imageKey;
   return {};
@@ -88,15 +88,15 @@ void seedBoxAndMask(cv::Mat& labels, const WorkingRegion& region, const prompt::
 
 }  // namespace
 
-Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
+Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, const CancelToken& cancel) {
   const auto start = std::chrono::steady_clock::now();
   Prediction result;
   if (m_full.empty()) {
-    result.error = "no image is set";
+    result.status = Status::invalidInput("no image is set");
     return result;
   }
   if (prompt.empty()) {
-    result.error = "the prompt is empty: add a click, a box or a mask";
+    result.status = Status::invalidInput("the prompt is empty: add a click, a box or a mask");
     return result;
   }
   const bool clicksOnly = !prompt.box && prompt.maskLogits.empty();
@@ -110,11 +110,11 @@ Prediction ClassicSegmenter::predict(const prompt::InteractivePrompt& prompt, co
   return result;
 }
 
-Prediction ClassicSegmenter::predictFromRegion(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
+Prediction ClassicSegmenter::predictFromRegion(const prompt::InteractivePrompt& prompt, const CancelToken& cancel) {
   Prediction result;
   const cv::Rect roi = regionOfInterest(prompt, m_full.size());
   if (roi.area() == 0) {
-    result.error = "the prompt marks no foreground: add an include click or a box";
+    result.status = Status::invalidInput("the prompt marks no foreground: add an include click or a box");
     return result;
   }
   const WorkingRegion region = makeWorkingRegion(m_full, roi, kWorkingSize);
@@ -122,31 +122,36 @@ Prediction ClassicSegmenter::predictFromRegion(const prompt::InteractivePrompt& 
   seedBoxAndMask(labels, region, prompt, m_full.size());
   seedClicks(labels, region, prompt.clicks);
   if (cv::countNonZero(labels == cv::GC_PR_FGD) + cv::countNonZero(labels == cv::GC_FGD) == 0) {
-    result.error = "the prompt marks no foreground: add an include click or a box";
+    result.status = Status::invalidInput("the prompt marks no foreground: add an include click or a box");
     return result;
   }
   if (cancelled(cancel)) {
-    result.error = "cancelled";
+    result.status = Status::cancelled();
     return result;
   }
-  cv::Mat binary = runGrabCut(region, labels, kGrabCutIterations, result.error);
-  if (binary.empty()) return result;
+  std::string grabCutError;
+  cv::Mat binary = runGrabCut(region, labels, kGrabCutIterations, grabCutError);
+  if (binary.empty()) {
+    result.status = Status::engineFailure(grabCutError);
+    return result;
+  }
   // Keep the parts connected to an include click (or everything a box marked), drop islands.
   keepSeededParts(binary, region, prompt.clicks, prompt.box.has_value());
   result.candidates.push_back({toFullMask(binary, region, m_full.size()), 1.0});
   return result;
 }
 
-FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel) {
+FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& request, const CancelToken& cancel) {
   const auto start = std::chrono::steady_clock::now();
   FindSimilarResult result;
   if (m_full.empty()) {
-    result.error = "no image is set";
+    result.status = Status::invalidInput("no image is set");
     return result;
   }
   if (request.exemplars.empty() && request.patches.empty()) {
-    result.error = request.text.empty() ? "draw an exemplar box around one object to find the ones like it"
-                                        : "the classic engine cannot search by text: draw an exemplar box, or load a SAM3 model bundle";
+    result.status = request.text.empty()
+                        ? Status::invalidInput("draw an exemplar box around one object to find the ones like it")
+                        : Status::unsupported("the classic engine cannot search by text: draw an exemplar box, or load a SAM3 model bundle");
     return result;
   }
   std::vector<TemplateHit> hits;
@@ -154,15 +159,15 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
     reportProgress("matching exemplars", 0.0);
     hits = SimilarObjectFinder().find(m_full, request.exemplars, request.threshold, request.maxInstances, cancel, request.patches);
   } catch (const std::invalid_argument& e) {
-    result.error = e.what();
+    result.status = Status::invalidInput(e.what());
     return result;
   } catch (const cv::Exception& e) {
-    result.error = std::string("template matching failed: ") + e.what();
+    result.status = Status::engineFailure(std::string("template matching failed: ") + e.what());
     return result;
   }
   for (size_t i = 0; i < hits.size(); ++i) {
     if (cancelled(cancel)) {
-      result.error = "cancelled";
+      result.status = Status::cancelled();
       break;
     }
     reportProgress("refining matches", double(i) / double(hits.size()));
@@ -170,7 +175,7 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
     const cv::Rect2d& b = hits[i].box;
     boxPrompt.box = std::array<double, 4>{b.x, b.y, b.x + b.width, b.y + b.height};
     Prediction refined = predict(boxPrompt, cancel);
-    if (!refined.error.empty() || refined.candidates.empty()) continue;
+    if (!refined.status.ok() || refined.candidates.empty()) continue;
     mask::BinaryMask& mask = refined.candidates.front().mask;
     const cv::Rect extent = cv::boundingRect(cv::Mat(mask.height(), mask.width(), CV_8U, mask.data()));
     if (extent.area() == 0) continue;
@@ -182,6 +187,14 @@ FindSimilarResult ClassicSegmenter::findSimilar(const FindSimilarRequest& reques
   reportProgress("done", 1.0);
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+std::unique_ptr<Segmenter> openClassicEngine(const EngineOptions& options, std::string& error) {
+  if (!options.bundleDirectory.empty()) {
+    error = "this build runs the classic engine only; run sam3-annotate-app for the bundle " + options.bundleDirectory;
+    return nullptr;
+  }
+  return std::make_unique<ClassicSegmenter>();
 }
 
 }  // namespace sam3::classic

@@ -8,6 +8,7 @@
 // mask, so a click costs about the same on a thumbnail and on a 24-megapixel photo.
 // findSimilar: see SimilarObjectFinder.
 
+#include "engine/segment/EngineOptions.h"
 #include "engine/segment/Segmenter.h"
 
 namespace sam3::classic {
@@ -21,18 +22,22 @@ class ClassicSegmenter : public segment::Segmenter {
 
   std::string name() const override { return "classic"; }
   segment::Capabilities capabilities() const override { return {false, true, false}; }
-  std::string setImage(const cv::Mat& image, const std::string& imageKey) override;
-  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
+  segment::Status setImage(const cv::Mat& image, const std::string& imageKey) override;
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelToken& cancel = {}) override;
   // Template matching of the exemplars (SimilarObjectFinder), each hit refined by GrabCut from
   // its box. The score is the hit's correlation coefficient.
-  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelToken& cancel = {}) override;
 
  private:
   // A box and/or mask prompt (with any clicks as seeds): one GrabCut on the prompt's region.
-  segment::Prediction predictFromRegion(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel);
+  segment::Prediction predictFromRegion(const prompt::InteractivePrompt& prompt, const segment::CancelToken& cancel);
 
   cv::Mat m_full;  // 8-bit BGR at full resolution
   std::string m_key;
 };
+
+// The classic engine for `options`, which must name no bundle (`error` says so otherwise): the
+// factory's classic branch, and the whole factory where LibTorch stays out (the launcher).
+std::unique_ptr<segment::Segmenter> openClassicEngine(const segment::EngineOptions& options, std::string& error);
 
 }  // namespace sam3::classic

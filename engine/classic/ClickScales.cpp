@@ -134,12 +134,12 @@ void rankAttempts(std::vector<Attempt>& attempts, const cv::Mat& canvas, const c
 
 }  // namespace
 
-segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelFlag& cancel) {
+segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelToken& cancel) {
   segment::Prediction result;
   for (const prompt::Click& c : clicks) {
     if (c.positive && !(c.x >= 0 && c.y >= 0 && c.x < full.cols && c.y < full.rows)) {
-      result.error = "the include click at (" + std::to_string(int(std::floor(c.x))) + ", " + std::to_string(int(std::floor(c.y))) +
-                     ") lies outside the " + std::to_string(full.cols) + " x " + std::to_string(full.rows) + " image";
+      result.status = segment::Status::invalidInput("the include click at (" + std::to_string(int(std::floor(c.x))) + ", " + std::to_string(int(std::floor(c.y))) +
+                     ") lies outside the " + std::to_string(full.cols) + " x " + std::to_string(full.rows) + " image");
       return result;
     }
   }
@@ -169,7 +169,7 @@ segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<pro
     }
   });
   if (segment::cancelled(cancel)) {
-    result.error = "cancelled";
+    result.status = segment::Status::cancelled();
     return result;
   }
   rankAttempts(attempts, canvas, canvasArea, canvasScale);
@@ -184,7 +184,7 @@ segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<pro
     if (!repeat && chosen.size() < 3) chosen.push_back(i);
   }
   for (size_t i : chosen) result.candidates.push_back({toFullMask(attempts[i].binary, attempts[i].region, full.size()), attempts[i].stability});
-  if (result.candidates.empty()) result.error = "no object found around the click: add a box, or paint the object";
+  if (result.candidates.empty()) result.status = segment::Status::invalidInput("no object found around the click: add a box, or paint the object");
   return result;
 }
 

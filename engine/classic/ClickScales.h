@@ -27,6 +27,6 @@ inline constexpr int kClickSearchSide = 200;
 // Candidates for a prompt of clicks only (at least one include click), best first; `full` is
 // the 8-bit BGR image. An include click outside the image is an error (no exception). The score is the candidate's stability: its IoU with the nearest size's
 // result (0.3 when no other size gave a usable mask).
-segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelFlag& cancel);
+segment::Prediction searchClickScales(const cv::Mat& full, const std::vector<prompt::Click>& clicks, const segment::CancelToken& cancel);
 
 }  // namespace sam3::classic

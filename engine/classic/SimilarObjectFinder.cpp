@@ -60,7 +60,7 @@ double intersectionOverUnion(const cv::Rect2d& a, const cv::Rect2d& b) {
 }
 
 std::vector<TemplateHit> SimilarObjectFinder::find(const cv::Mat& image, const std::vector<Exemplar>& exemplars,
-                                                   double threshold, int maxHits, const CancelFlag& cancel,
+                                                   double threshold, int maxHits, const CancelToken& cancel,
                                                    const std::vector<ExemplarPatch>& patches) const {
   std::vector<cv::Mat> positives, negativePatches;
   for (const Exemplar& e : exemplars) {

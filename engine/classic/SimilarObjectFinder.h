@@ -25,7 +25,7 @@ class SimilarObjectFinder {
   // Returns hits best first; throws std::invalid_argument when no positive exemplar has a
   // usable size.
   std::vector<TemplateHit> find(const cv::Mat& image, const std::vector<segment::Exemplar>& exemplars, double threshold,
-                                int maxHits, const segment::CancelFlag& cancel = {},
+                                int maxHits, const segment::CancelToken& cancel = {},
                                 const std::vector<segment::ExemplarPatch>& patches = {}) const;
 };
 

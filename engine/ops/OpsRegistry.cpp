@@ -11,9 +11,6 @@
 #include <stdexcept>
 
 #include "engine/ops/SamplingOps.h"
-#if defined(SAM3_WITH_CUDA_OPS)
-#include "engine/ops/cuda/SamplingKernels.h"
-#endif
 
 namespace sam3::ops {
 namespace {
@@ -93,14 +90,11 @@ std::string loadTorchvisionOps(const std::string& libraryPath) {
   return {};
 }
 
-int cudaComputeCapabilityMajor(int device) {
-#if defined(SAM3_WITH_CUDA_OPS)
-  return cuda::computeCapabilityMajor(device);
-#else
-  (void)device;
-  return -1;
+#if !defined(SAM3_WITH_CUDA_OPS)
+// Without the CUDA ops; cuda/SamplingCudaOps.cpp defines it with them (the registry never
+// includes the cuda folder: the ops folders point one way, backends to the registry).
+int cudaComputeCapabilityMajor(int) { return -1; }
 #endif
-}
 
 bool cudaKernelsBuilt() {
 #if defined(SAM3_WITH_CUDA_OPS)

@@ -7,9 +7,9 @@
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/FastHash.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/weights/SafetensorsWriter.h"
-#include "engine/system/EngineLog.h"
+#include "engine/platform/EngineLog.h"
 
 namespace sam3::model {
 namespace fs = std::filesystem;
@@ -89,7 +89,7 @@ void EmbeddingCache::store(const std::string& key, const ImageEmbedding& embeddi
     trimDisk();
   } catch (const std::exception& e) {
     m_lastProblem = std::string("embedding cache: could not write: ") + e.what();
-    logMessage(LogLevel::Warning, m_lastProblem);
+    platform::logMessage(platform::LogLevel::Warning, m_lastProblem);
   }
 }
 
@@ -128,7 +128,7 @@ std::optional<ImageEmbedding> EmbeddingCache::readDisk(const std::string& key) {
   } catch (const std::exception& e) {
     ++m_stats.corruptEntries;
     m_lastProblem = std::string("embedding cache: discarded a damaged entry: ") + e.what();
-    logMessage(LogLevel::Warning, m_lastProblem);
+    platform::logMessage(platform::LogLevel::Warning, m_lastProblem);
     fs::remove(path, error);
     return std::nullopt;
   }

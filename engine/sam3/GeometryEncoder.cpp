@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "engine/ops/SamplingOps.h"
-#include "engine/prompt/PaddedSequence.h"
+#include "engine/prompt/torch/PaddedSequence.h"
 #include "engine/sam3/NnOps.h"
 
 namespace sam3::model {

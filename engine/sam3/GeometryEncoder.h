@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/prompt/GeometryPrompt.h"
+#include "engine/prompt/torch/GeometryPrompt.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/NnOps.h"
 #include "engine/sam3/PositionEmbeddingSine.h"

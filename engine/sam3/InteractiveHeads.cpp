@@ -144,14 +144,14 @@ InteractiveHeads::InteractiveHeads(const InteractiveHeadsConfig& config, StateDi
   // one product with the fused weights onto the constant PE @ W^T + bias.
   const at::Tensor pe = m_denseImagePe[0].flatten(1).t().contiguous();  // [HW, C]
   auto fuse = [&](const std::vector<std::pair<std::string, bool>>& parts) {
-    std::vector<at::Tensor> weights, bases;
+    std::vector<at::Tensor> partWeights, bases;
     for (const auto& [name, withPe] : parts) {
       const at::Tensor& weight = w(name + ".weight");
       const at::Tensor& bias = w(name + ".bias");
-      weights.push_back(weight);
+      partWeights.push_back(weight);
       bases.push_back(withPe ? linear(pe, weight, bias) : bias.expand({pe.size(0), weight.size(0)}));
     }
-    m_imageProjWeightT.push_back(at::cat(weights, 0).t().contiguous());
+    m_imageProjWeightT.push_back(at::cat(partWeights, 0).t().contiguous());
     m_imageProjBase.push_back(at::cat(bases, 1).contiguous());
   };
   const std::string t = kDecoder + "transformer.";

@@ -27,7 +27,7 @@ void atenProductRows(int64_t m, int64_t n, int64_t k, float alpha, const float* 
 }
 
 // oneDNN when built with it; else ATen's BLAS, which is kept single-threaded (see
-// useSingleThreadedBlas), so large products are split into row blocks of C across the
+// platform::useSingleThreadedBlas), so large products are split into row blocks of C across the
 // intra-op threads here.
 void product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, bool transposeA, const float* b, int64_t ldb,
              bool transposeB, float beta, float* c, int64_t ldc) {

@@ -6,8 +6,8 @@
 #include <stdexcept>
 
 #include "engine/ops/OpsRegistry.h"
-#include "engine/sam3/BundleManifest.h"
-#include "engine/system/CpuFeatures.h"
+#include "engine/bundle/BundleManifest.h"
+#include "engine/platform/CpuFeatures.h"
 
 namespace sam3::model {
 
@@ -16,7 +16,7 @@ std::string nativeBf16Unit(c10::Device device) {
     // Ampere and later (compute capability 8.0+) have bf16 tensor cores.
     return ops::cudaComputeCapabilityMajor(device.index() < 0 ? 0 : device.index()) >= 8 ? "GPU" : "";
   }
-  return cpuFeatures().bf16Unit();
+  return platform::cpuFeatures().bf16Unit();
 }
 
 PrecisionChoice choosePrecision(PrecisionPreference preference, c10::Device device, bool bundleHasBf16) {
@@ -24,7 +24,7 @@ PrecisionChoice choosePrecision(PrecisionPreference preference, c10::Device devi
 #if TORCH_VERSION_MAJOR < 2
   // Debian's LibTorch 1.13 build runs the fp32 graphs of 1.13 bundles only (bf16 graphs need 2.x).
   if (preference == PrecisionPreference::BFloat16) {
-    throw BundleError("bf16 needs the LibTorch 2.x build of SAM3 Annotate (tools/run_sam3.sh builds it and exports for it); "
+    throw bundle::BundleError("bf16 needs the LibTorch 2.x build of SAM3 Annotate (tools/run_sam3.sh builds it and exports for it); "
                       "this one (Debian's LibTorch 1.13) runs fp32");
   }
   (void)bundleHasBf16;
@@ -36,7 +36,7 @@ PrecisionChoice choosePrecision(PrecisionPreference preference, c10::Device devi
       return {false, "fp32", ""};
     case PrecisionPreference::BFloat16:
       if (!bundleHasBf16) {
-        throw BundleError("this bundle has no bfloat16 graphs (exported before they existed, or for LibTorch 1.13): re-export it "
+        throw bundle::BundleError("this bundle has no bfloat16 graphs (exported before they existed, or for LibTorch 1.13): re-export it "
                           "with tools/export_sam3_bundle.py --target-libtorch 2.x, which writes both precisions");
       }
       if (unit.empty()) return {true, "bf16 (emulated)", "bf16 is emulated on " + where + " and slower than fp32"};

@@ -18,7 +18,7 @@ struct PrecisionChoice {
   std::string reason;       // why: a warning (emulated bf16) or why auto chose fp32; "" when plain
 };
 
-// `bundleHasBf16`: the manifest lists bf16 graphs. Throws BundleError when bf16 is asked of a
+// `bundleHasBf16`: the manifest lists bf16 graphs. Throws bundle::BundleError when bf16 is asked of a
 // bundle without them (the message names the re-export command).
 PrecisionChoice choosePrecision(PrecisionPreference preference, c10::Device device, bool bundleHasBf16);
 // Whether `device` does bf16 matrix products in hardware, and with what ("AMX", "GPU", "").

@@ -13,7 +13,7 @@
 #include "engine/prompt/InteractivePrompt.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
-#include "engine/system/FreedMemory.h"
+#include "engine/platform/FreedMemory.h"
 
 namespace sam3::model {
 namespace fs = std::filesystem;
@@ -29,7 +29,7 @@ void requireShape(const at::Tensor& t, const std::vector<int64_t>& shape, const 
 }
 
 // Loads one TorchScript archive; turns LibTorch's messages into one for the user.
-torch::jit::Module loadScript(const std::string& bundleDir, const BundleFile& file, c10::Device device,
+torch::jit::Module loadScript(const std::string& bundleDir, const bundle::BundleFile& file, c10::Device device,
                               const char* role) {
   const std::string path = (fs::path(bundleDir) / file.path).string();
   try {
@@ -44,11 +44,11 @@ torch::jit::Module loadScript(const std::string& bundleDir, const BundleFile& fi
     if (unknown != std::string::npos) {
       const size_t start = unknown + marker.size();
       const std::string op = what.substr(start, what.find_first_of(".\n", start) - start);
-      throw BundleError(path + ": the " + role + " uses the operator " + op +
+      throw bundle::BundleError(path + ": the " + role + " uses the operator " + op +
                         ", which this build of SAM3 Annotate does not provide (was the bundle exported for another version?)");
     }
     const size_t first = what.find_first_not_of('\n');
-    throw BundleError(path + ": cannot load the " + role + " TorchScript archive: " +
+    throw bundle::BundleError(path + ": cannot load the " + role + " TorchScript archive: " +
                       what.substr(first == std::string::npos ? 0 : first, what.find('\n', first) - first));
   }
 }
@@ -104,32 +104,32 @@ std::unique_ptr<Sam3Model> Sam3Model::load(const std::string& bundleDir, c10::De
   return loadVerified(verify(bundleDir, stampPath), bundleDir, device);
 }
 
-BundleManifest Sam3Model::verify(const std::string& bundleDir, const std::string& stampPath) {
+bundle::BundleManifest Sam3Model::verify(const std::string& bundleDir, const std::string& stampPath) {
   ops::ensureOpsRegistered();
-  BundleManifest m = BundleManifest::read(bundleDir);
-  if (const std::string why = libtorchMismatch(m.targetLibtorch, TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR); !why.empty()) {
-    throw BundleError(bundleDir + ": " + why);
+  bundle::BundleManifest m = bundle::BundleManifest::read(bundleDir);
+  if (const std::string why = bundle::libtorchMismatch(m.targetLibtorch, TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR); !why.empty()) {
+    throw bundle::BundleError(bundleDir + ": " + why);
   }
-  verifyBundleFiles(m, bundleDir, stampPath);
+  bundle::verifyBundleFiles(m, bundleDir, stampPath);
   for (const std::string& op : m.requiredOps) {
     if (!c10::Dispatcher::singleton().findSchema({op, ""}).has_value()) {
-      throw BundleError(bundleDir + ": the bundle needs the operator " + op + ", which this build does not provide");
+      throw bundle::BundleError(bundleDir + ": the bundle needs the operator " + op + ", which this build does not provide");
     }
   }
   return m;
 }
 
-std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
+std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const bundle::BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
                                                    bool bf16) {
   // The graphs run as exported, without the profiling executor: it kept the activations of
   // every block alive until the graph returned (full bf16 backbone: peak RSS 5.7 GB instead
   // of 2.2 GB, measured alone) and its optimisations gained nothing on frozen graphs (7.9 s vs
   // 7.7 s per encode). Process-wide; nothing else here runs TorchScript.
   torch::jit::setGraphExecutorOptimize(false);
-  if (bf16 && !manifest.hasBf16()) throw BundleError(bundleDir + ": this bundle has no bfloat16 graphs");
+  if (bf16 && !manifest.hasBf16()) throw bundle::BundleError(bundleDir + ": this bundle has no bfloat16 graphs");
   std::unique_ptr<Sam3Model> model(new Sam3Model());
   model->m_manifest = manifest;
-  const BundleManifest& m = model->m_manifest;
+  const bundle::BundleManifest& m = model->m_manifest;
   model->m_bundleDir = bundleDir;
   model->m_fingerprint = io::Sha256::hexOfFile((fs::path(bundleDir) / "manifest.json").string());
   model->m_device = device;
@@ -162,10 +162,10 @@ std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifes
     }
     model->m_visualText = features->second.to(at::kFloat);
     model->m_visualTextMask = mask->second.to(at::kBool);
-  } catch (const BundleError&) {
+  } catch (const bundle::BundleError&) {
     throw;
   } catch (const std::exception& e) {
-    throw BundleError(std::string("cannot use the bundle's weights: ") + e.what());
+    throw bundle::BundleError(std::string("cannot use the bundle's weights: ") + e.what());
   }
 
   model->m_backbone = loadScript(bundleDir, bf16 ? *m.backboneBf16 : m.backbone, device, "backbone");
@@ -174,7 +174,7 @@ std::unique_ptr<Sam3Model> Sam3Model::loadVerified(const BundleManifest& manifes
     try {
       model->m_tokenizer = text::BpeTokenizer::fromFile((fs::path(bundleDir) / m.vocabulary->path).string());
     } catch (const std::exception& e) {
-      throw BundleError(std::string("cannot read the bundle's tokenizer vocabulary: ") + e.what());
+      throw bundle::BundleError(std::string("cannot read the bundle's tokenizer vocabulary: ") + e.what());
     }
   }
   return model;
@@ -187,7 +187,7 @@ ImageEmbedding Sam3Model::encodeImage(const at::Tensor& preprocessed) {
   const auto out = callForDict(m_backbone, {preprocessed.to(m_device)}, "backbone");
   // The graph's intermediate tensors are free again; without trimming glibc kept their
   // hundreds of megabytes mapped after every encode.
-  releaseFreedMemory();
+  platform::releaseFreedMemory();
   ImageEmbedding embedding;
   for (const char* name : kDetectorLevels) embedding[name] = entry(out, name, "backbone").to(at::kCPU, at::kFloat).contiguous();
   const at::Tensor t0 = entry(out, "tracker_fpn_0", "backbone").to(at::kCPU, at::kFloat);
@@ -250,13 +250,13 @@ void Sam3Model::releaseTextEncoder() {
     std::lock_guard<std::mutex> lock(m_textMutex);
     m_textEncoder.reset();
   }
-  releaseFreedMemory();
+  platform::releaseFreedMemory();
 }
 
 torch::jit::Module& Sam3Model::textEncoder() const {
   std::lock_guard<std::mutex> lock(m_textMutex);
   if (!m_textEncoder) {
-    const BundleFile& file = m_bf16 && m_manifest.textEncoderBf16 ? *m_manifest.textEncoderBf16 : *m_manifest.textEncoder;
+    const bundle::BundleFile& file = m_bf16 && m_manifest.textEncoderBf16 ? *m_manifest.textEncoderBf16 : *m_manifest.textEncoder;
     m_textEncoder = loadScript(m_bundleDir, file, m_device, "text encoder");
   }
   return *m_textEncoder;
@@ -330,7 +330,7 @@ std::vector<GroundingOutput> Sam3Model::groundBatch(const ImageEmbedding& e, con
     g.scores = at::sigmoid(g.logits) * at::sigmoid(g.presence);
     results.push_back(std::move(g));
   }
-  releaseFreedMemory();
+  platform::releaseFreedMemory();
   return results;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// A loaded SAM3 model bundle (contract: engine/sam3/BUNDLE.md): the TorchScript backbone and
+// A loaded SAM3 model bundle (contract: engine/bundle/BUNDLE.md): the TorchScript backbone and
 // grounding head (and optional text encoder) on the chosen device, the native geometry
 // encoder on that device too, the interactive heads on the CPU (with their mask decoder also on
 // a GPU when the device is one), and the checks that tie them together. Engine-only (LibTorch);
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/text/BpeTokenizer.h"
-#include "engine/sam3/BundleManifest.h"
+#include "engine/bundle/BundleManifest.h"
 #include "engine/sam3/EmbeddingCache.h"
 #include "engine/sam3/GeometryEncoder.h"
 #include "engine/sam3/InteractiveHeads.h"
@@ -42,19 +42,19 @@ class Sam3Model {
   static constexpr const char* kTrackerS1 = "tracker_s1";
 
   // Reads, verifies (sha256; `stampPath` remembers verified files) and loads a bundle. Throws
-  // BundleError with a message for the user: missing or damaged files, a newer format, ops
+  // bundle::BundleError with a message for the user: missing or damaged files, a newer format, ops
   // this build lacks, weights that do not fit the manifest.
   static std::unique_ptr<Sam3Model> load(const std::string& bundleDir, c10::Device device, const std::string& stampPath);
   // The two halves of load(): the device-independent checks (manifest, LibTorch target, file
-  // hashes, operators; BundleError), then the weights and graphs onto `device`. A caller that
+  // hashes, operators; bundle::BundleError), then the weights and graphs onto `device`. A caller that
   // may retry on another device (a GPU that fails) verifies once and loads twice at most.
-  static BundleManifest verify(const std::string& bundleDir, const std::string& stampPath);
-  // `bf16`: the bundle's bfloat16 graphs (BundleManifest::hasBf16) instead of the float32 ones;
+  static bundle::BundleManifest verify(const std::string& bundleDir, const std::string& stampPath);
+  // `bf16`: the bundle's bfloat16 graphs (bundle::BundleManifest::hasBf16) instead of the float32 ones;
   // their outputs are cast back to float32 where they leave the graph.
-  static std::unique_ptr<Sam3Model> loadVerified(const BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
+  static std::unique_ptr<Sam3Model> loadVerified(const bundle::BundleManifest& manifest, const std::string& bundleDir, c10::Device device,
                                                  bool bf16 = false);
 
-  const BundleManifest& manifest() const { return m_manifest; }
+  const bundle::BundleManifest& manifest() const { return m_manifest; }
   const std::string& fingerprint() const { return m_fingerprint; }  // sha256 of manifest.json
   c10::Device device() const { return m_device; }
   bool bf16() const { return m_bf16; }
@@ -95,7 +95,7 @@ class Sam3Model {
 
   torch::jit::Module& textEncoder() const;  // loads it on first use
 
-  BundleManifest m_manifest;
+  bundle::BundleManifest m_manifest;
   std::string m_bundleDir;
   std::string m_fingerprint;
   c10::Device m_device = c10::kCPU;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "engine/io/FastHash.h"
-#include "engine/prompt/GeometryPromptBuilder.h"
+#include "engine/prompt/torch/GeometryPromptBuilder.h"
 #include "engine/sam3/DeviceChoice.h"
 #include "engine/sam3/PrecisionChoice.h"
 #include "engine/sam3/EverythingDecoder.h"
@@ -18,8 +18,8 @@
 #include "engine/sam3/MaskPostprocess.h"
 #include "engine/sam3/Sam3Model.h"
 #include "engine/segment/ImageConversion.h"
-#include "engine/system/EngineLog.h"
-#include "engine/system/FreedMemory.h"
+#include "engine/platform/EngineLog.h"
+#include "engine/platform/FreedMemory.h"
 
 namespace sam3::model {
 
@@ -62,7 +62,7 @@ std::string messageOf(const std::exception& e) {
 struct Sam3Segmenter::State {
   Sam3SegmenterOptions options;
   std::string stampPath;  // where the bundle's verified hashes are remembered
-  model::BundleManifest manifest;  // verified once, whichever device loads it
+  bundle::BundleManifest manifest;  // verified once, whichever device loads it
   model::DeviceChoice device;
   model::PrecisionChoice precision;
   std::unique_ptr<model::Sam3Model> model;
@@ -113,7 +113,7 @@ struct Sam3Segmenter::State {
   }
 
   void useCpu(const std::string& why) {
-    logMessage(LogLevel::Warning, "SAM3: " + why + "; running on the CPU");
+    platform::logMessage(platform::LogLevel::Warning, "SAM3: " + why + "; running on the CPU");
     // The status line keeps the start (LibTorch's backend errors run to 1,000 characters);
     // the log above has all of it.
     const std::string shortWhy = why.size() <= 200 ? why : why.substr(0, 197) + "...)";
@@ -124,27 +124,27 @@ struct Sam3Segmenter::State {
     model = model::Sam3Model::loadVerified(manifest, options.bundleDirectory, device.device, precision.bf16);
   }
 
-  // For the device the model goes to; throws BundleError when bf16 is asked of a bundle without it.
+  // For the device the model goes to; throws bundle::BundleError when bf16 is asked of a bundle without it.
   void choosePrecision() {
     precision = model::choosePrecision(model::parsePrecisionPreference(options.precision), device.device, manifest.hasBf16());
     // A warning only when bf16 runs emulated; why auto chose fp32 is a hint, for the status line.
-    if (precision.bf16 && !precision.reason.empty()) logMessage(LogLevel::Warning, "SAM3: " + precision.reason);
+    if (precision.bf16 && !precision.reason.empty()) platform::logMessage(platform::LogLevel::Warning, "SAM3: " + precision.reason);
   }
 
   // Puts the image's decoder inputs on the GPU when the model decodes there; a failure (e.g.
   // out of GPU memory) hands the clicks to the CPU heads instead of failing the image.
-  void useDeviceDecoder(const model::ImageEmbedding& embedding) {
+  void useDeviceDecoder(const model::ImageEmbedding& encoded) {
     deviceInteractive.reset();
     if (!model->deviceDecoder() || deviceDecoderFailed) return;
     try {
-      deviceInteractive = model->deviceImage(embedding);
+      deviceInteractive = model->deviceImage(encoded);
     } catch (const std::exception& e) {
       giveUpDeviceDecoder(e);
     }
   }
 
   void giveUpDeviceDecoder(const std::exception& e) {
-    logMessage(LogLevel::Warning, std::string("SAM3: the mask decoder failed on the GPU, using the CPU from now on: ") + e.what());
+    platform::logMessage(platform::LogLevel::Warning, std::string("SAM3: the mask decoder failed on the GPU, using the CPU from now on: ") + e.what());
     deviceInteractive.reset();
     deviceDecoderFailed = true;
   }
@@ -180,8 +180,8 @@ struct Sam3Segmenter::State {
     const std::string imageKey = contentKey(bgr);
     if (imageKey + boxes != foreignKey) {
       std::string embeddingSource;
-      const model::ImageEmbedding embedding = imageKey == key ? this->embedding : embed(bgr, imageKey, embeddingSource);
-      foreignPooled = model->geometryEncoder().poolBoxes(prompt, model->geometryImage(embedding));
+      const model::ImageEmbedding drawnOn = imageKey == key ? embedding : embed(bgr, imageKey, embeddingSource);
+      foreignPooled = model->geometryEncoder().poolBoxes(prompt, model->geometryImage(drawnOn));
       foreignKey = imageKey + boxes;
     }
     return {prompt, foreignPooled};
@@ -226,7 +226,7 @@ struct Sam3Segmenter::State {
       }
     }
     source = "backbone";
-    const model::BundleManifest& m = model->manifest();
+    const bundle::BundleManifest& m = model->manifest();
     model::ImageEmbedding fresh = model->encodeImage(model::preprocessImage(bgr, m.inputSize, m.mean, m.std));
     cache->store(imageKey, fresh);
     return fresh;
@@ -265,10 +265,10 @@ std::string Sam3Segmenter::name() const { return "SAM3 (" + m_state->model->mani
 
 Capabilities Sam3Segmenter::capabilities() const { return {true, true, m_state->model->hasText(), true, true}; }
 
-std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
+Status Sam3Segmenter::setImage(const cv::Mat& image, const std::string& imageKey) {
   (void)imageKey;  // the cache is addressed by content, so a renamed file still hits
   State& s = *m_state;
-  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return Status::invalidInput(problem);
   const auto start = Clock::now();
   try {
     const cv::Mat bgr = toBgr8(image);
@@ -300,30 +300,32 @@ std::string Sam3Segmenter::setImage(const cv::Mat& image, const std::string& ima
     s.key.clear();
     s.embedding.clear();
     if (isOutOfMemory(e)) {
-      releaseFreedMemory();
-      return "SAM3 ran out of memory encoding this image; it stays unencoded and the work is kept. Close other programs" +
-             std::string(s.precision.bf16 ? "" : ", or choose bf16 (Tools ▸ SAM3 Precision), which needs half the memory") +
-             " (" + messageOf(e) + ")";
+      platform::releaseFreedMemory();
+      return Status::engineFailure(
+          "SAM3 ran out of memory encoding this image; it stays unencoded and the work is kept. Close other programs" +
+              std::string(s.precision.bf16 ? "" : ", or choose bf16 (Tools ▸ SAM3 Precision), which needs half the memory") + " (" +
+              messageOf(e) + ")",
+          messageOf(e));
     }
-    return "SAM3 could not encode the image: " + messageOf(e);
+    return Status::engineFailure("SAM3 could not encode the image: " + messageOf(e));
   }
   return {};
 }
 
-Prediction Sam3Segmenter::predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel) {
+Prediction Sam3Segmenter::predict(const prompt::InteractivePrompt& prompt, const CancelToken& cancel) {
   const auto start = Clock::now();
   State& s = *m_state;
   Prediction result;
   if (s.embedding.empty()) {
-    result.error = "no image is set";
+    result.status = Status::invalidInput("no image is set");
     return result;
   }
   if (prompt.empty()) {
-    result.error = "the prompt is empty: add a click, a box or a mask";
+    result.status = Status::invalidInput("the prompt is empty: add a click, a box or a mask");
     return result;
   }
   if (cancelled(cancel)) {
-    result.error = "cancelled";
+    result.status = Status::cancelled();
     return result;
   }
   try {
@@ -338,35 +340,35 @@ Prediction Sam3Segmenter::predict(const prompt::InteractivePrompt& prompt, const
     result.lowResLogits.assign(best.data_ptr<float>(), best.data_ptr<float>() + best.numel());
   } catch (const std::exception& e) {
     result.candidates.clear();
-    result.error = "SAM3 prediction failed: " + messageOf(e);
+    result.status = Status::engineFailure("SAM3 prediction failed: " + messageOf(e));
   }
   result.milliseconds = millisecondsSince(start);
   return result;
 }
 
-FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel) {
+FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, const CancelToken& cancel) {
   const auto start = Clock::now();
   State& s = *m_state;
   FindSimilarResult result;
   if (s.embedding.empty()) {
-    result.error = "no image is set";
+    result.status = Status::invalidInput("no image is set");
     return result;
   }
   const bool foreign = !request.source.image.empty() && !request.source.exemplars.empty();
   if (!request.patches.empty() && request.exemplars.empty() && request.text.empty() && !foreign) {
-    result.error = "SAM3 finds objects from exemplar boxes (with the image they were drawn on) or from a phrase, not from pixels";
+    result.status = Status::unsupported("SAM3 finds objects from exemplar boxes (with the image they were drawn on) or from a phrase, not from pixels");
     return result;
   }
   if (foreign && !request.exemplars.empty()) {
-    result.error = "exemplars come from one image at a time: this image or the one they were drawn on";
+    result.status = Status::invalidInput("exemplars come from one image at a time: this image or the one they were drawn on");
     return result;
   }
   if (request.exemplars.empty() && request.text.empty() && !foreign) {
-    result.error = "draw an exemplar box around one object (or type what to find)";
+    result.status = Status::invalidInput("draw an exemplar box around one object (or type what to find)");
     return result;
   }
   if (!request.text.empty() && !s.model->hasText()) {
-    result.error = "this model bundle has no text encoder: search with exemplar boxes";
+    result.status = Status::unsupported("this model bundle has no text encoder: search with exemplar boxes");
     return result;
   }
   try {
@@ -384,7 +386,7 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     }
     const auto [text, textMask] = s.model->textPrompt(request.text);
     if (cancelled(cancel)) {
-      result.error = "cancelled";
+      result.status = Status::cancelled();
       return result;
     }
     reportProgress("finding objects", 0.3);
@@ -396,7 +398,7 @@ FindSimilarResult Sam3Segmenter::findSimilar(const FindSimilarRequest& request, 
     reportProgress("done", 1.0);
   } catch (const std::exception& e) {
     result.instances.clear();
-    result.error = "SAM3 search failed: " + messageOf(e);
+    result.status = Status::engineFailure("SAM3 search failed: " + messageOf(e));
   }
   result.milliseconds = millisecondsSince(start);
   return result;
@@ -408,7 +410,7 @@ bool isPhraseOnly(const FindSimilarRequest& r) {
 }
 }  // namespace
 
-std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector<FindSimilarRequest>& requests, const CancelFlag& cancel) {
+std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector<FindSimilarRequest>& requests, const CancelToken& cancel) {
   // On a GPU eight prompts per call. On a CPU one: batching made each phrase slower (full bf16
   // grounding head, 2 cores: 1.14 s per phrase alone, 1.33 s at B=2, 1.36 s at 4, 1.45 s at 8
   // - attention is linear in B, the 288 x 288 pixel decoder's memory-bound passes grow worse)
@@ -428,7 +430,7 @@ std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector
   for (size_t first = 0; first < phrases.size(); first += kBatch) {
     const std::vector<size_t> chunk(phrases.begin() + long(first), phrases.begin() + long(std::min(phrases.size(), first + kBatch)));
     if (cancelled(cancel)) {
-      for (size_t i : chunk) results[i].error = "cancelled";
+      for (size_t i : chunk) results[i].status = Status::cancelled();
       continue;
     }
     const auto start = Clock::now();
@@ -452,20 +454,20 @@ std::vector<FindSimilarResult> Sam3Segmenter::findSimilarBatch(const std::vector
         results[chunk[k]].milliseconds = each;
       }
     } catch (const std::exception& e) {
-      for (size_t i : chunk) results[i] = {{}, -1, 0, "SAM3 search failed: " + messageOf(e)};
+      for (size_t i : chunk) results[i] = {{}, -1, 0, Status::engineFailure("SAM3 search failed: " + messageOf(e))};
     }
   }
   reportProgress("done", 1.0);
   return results;
 }
 
-FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& options, const CancelFlag& cancel) {
+FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& options, const CancelToken& cancel) {
   const auto start = Clock::now();
   State& s = *m_state;
   FindSimilarResult result;
-  if (s.embedding.empty()) result.error = "no image is set";
-  if (const std::string problem = options.validate(); result.error.empty() && !problem.empty()) result.error = problem;
-  if (!result.error.empty()) return result;
+  if (s.embedding.empty()) result.status = Status::invalidInput("no image is set");
+  if (const std::string problem = options.validate(); result.status.ok() && !problem.empty()) result.status = Status::invalidInput(problem);
+  if (!result.status.ok()) return result;
   try {
     const auto points = everythingGrid(options.pointsPerSide, s.width, s.height);
     const auto decode = [&](bool onDevice) {
@@ -488,7 +490,7 @@ FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& opti
     }
     if (!decoded) proposals = decode(false);
     if (cancelled(cancel)) {
-      result.error = "cancelled";
+      result.status = Status::cancelled();
       return result;
     }
     reportProgress("removing duplicates", 0.9);
@@ -496,24 +498,24 @@ FindSimilarResult Sam3Segmenter::segmentEverything(const EverythingOptions& opti
     reportProgress("done", 1.0);
   } catch (const std::exception& e) {
     result.instances.clear();
-    result.error = "SAM3 segment everything failed: " + messageOf(e);
+    result.status = Status::engineFailure("SAM3 segment everything failed: " + messageOf(e));
   }
   result.milliseconds = millisecondsSince(start);
   return result;
 }
 
-std::string Sam3Segmenter::preEncode(const cv::Mat& image, const CancelFlag& cancel) {
+Status Sam3Segmenter::preEncode(const cv::Mat& image, const CancelToken& cancel) {
   State& s = *m_state;
-  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return problem;
+  if (const std::string problem = checkSegmentableImage(image); !problem.empty()) return Status::invalidInput(problem);
   try {
     const cv::Mat bgr = toBgr8(image);
     const std::string key = s.contentKey(bgr);
     if (s.cache->contains(key)) return {};
-    if (cancelled(cancel)) return "cancelled";
-    const model::BundleManifest& m = s.model->manifest();
+    if (cancelled(cancel)) return Status::cancelled();
+    const bundle::BundleManifest& m = s.model->manifest();
     s.cache->store(key, s.model->encodeImage(model::preprocessImage(bgr, m.inputSize, m.mean, m.std)));
   } catch (const std::exception& e) {
-    return "SAM3 could not encode the image: " + messageOf(e);
+    return Status::engineFailure("SAM3 could not encode the image: " + messageOf(e));
   }
   return {};
 }
@@ -537,9 +539,9 @@ std::string Sam3Segmenter::deviceDescription() const { return m_state->device.de
 std::string Sam3Segmenter::precisionDescription() const { return m_state->precision.description; }
 
 void Sam3Segmenter::releaseIdleMemory() {
-  if (m_state->model->textEncoderLoaded()) logMessage(LogLevel::Info, "SAM3: text encoder released while idle");
+  if (m_state->model->textEncoderLoaded()) platform::logMessage(platform::LogLevel::Info, "SAM3: text encoder released while idle");
   m_state->model->releaseTextEncoder();
-  releaseFreedMemory();
+  platform::releaseFreedMemory();
 }
 std::string Sam3Segmenter::deviceReason() const { return m_state->device.reason; }
 

@@ -40,24 +40,24 @@ class Sam3Segmenter : public segment::Segmenter {
 
   std::string name() const override;
   segment::Capabilities capabilities() const override;
-  std::string setImage(const cv::Mat& image, const std::string& imageKey) override;
+  segment::Status setImage(const cv::Mat& image, const std::string& imageKey) override;
   // One click and nothing else returns 3 candidates (SAM's answer to an ambiguous click);
   // otherwise the single best mask.
-  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag& cancel = {}) override;
-  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag& cancel = {}) override;
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelToken& cancel = {}) override;
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelToken& cancel = {}) override;
   // Phrases without exemplars share the CLS token and the text cache; on a GPU they go through
   // the grounding head eight at a time, on a CPU one at a time (faster there, measured).
   std::vector<segment::FindSimilarResult> findSimilarBatch(const std::vector<segment::FindSimilarRequest>& requests,
-                                                           const segment::CancelFlag& cancel = {}) override;
+                                                           const segment::CancelToken& cancel = {}) override;
   void releaseIdleMemory() override;  // the text encoder and the allocator's freed blocks
   // SAM's automatic mask generator (see EverythingDecoder.h); on the GPU decoder when there is one.
   segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options,
-                                               const segment::CancelFlag& cancel = {}) override;
+                                               const segment::CancelToken& cancel = {}) override;
   std::string statusText() const override;
 
   // Computes and caches another image's embedding without changing the current image (the
   // folder's next images, while the user works). "" on success or when already cached.
-  std::string preEncode(const cv::Mat& image, const segment::CancelFlag& cancel = {}) override;
+  segment::Status preEncode(const cv::Mat& image, const segment::CancelToken& cancel = {}) override;
   bool isEncoded(const cv::Mat& image) const override;
 
   Sam3EngineStats stats() const;

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "engine/weights/SafetensorsTorch.h"
-#include "engine/weights/TorchCheckpoint.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
+#include "engine/weights/torch/TorchCheckpoint.h"
 
 namespace sam3::model {
 namespace {

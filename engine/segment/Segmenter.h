@@ -1,7 +1,8 @@
 #pragma once
 // The engine interface the application talks to: an image is set once, then every prompt
 // change asks for a prediction. Implementations: ClassicSegmenter (OpenCV, no model) and, when
-// a model bundle is present, the SAM3 engine. Failures are values, never exceptions.
+// a model bundle is present, the SAM3 engine. Failures are values (segment::Status), never
+// exceptions.
 
 #include <array>
 #include <atomic>
@@ -13,14 +14,11 @@
 
 #include "engine/mask/BinaryMask.h"
 #include "engine/segment/AutoMask.h"
+#include "engine/segment/Cancel.h"
+#include "engine/segment/Status.h"
 #include "engine/prompt/InteractivePrompt.h"
 
 namespace sam3::segment {
-
-struct EngineError {
-  std::string message;  // for the user
-  std::string detail;   // for the log
-};
 
 struct Capabilities {
   bool multimask = false;   // can return 3 candidates
@@ -39,13 +37,8 @@ struct Prediction {
   std::vector<Candidate> candidates;  // best first
   std::vector<float> lowResLogits;    // 288x288 for the next refinement (SAM3), may be empty
   double milliseconds = 0;
-  std::string error;  // non-empty when the prediction failed; candidates are then empty
+  Status status;  // not ok: the prediction failed and candidates are empty
 };
-
-// Cooperative cancellation: long steps poll it.
-using CancelFlag = std::shared_ptr<std::atomic<bool>>;
-
-inline bool cancelled(const CancelFlag& flag) { return flag && flag->load(); }
 
 // Progress of a long step (encoding an image, searching for similar objects): a short stage
 // name for the status bar and a fraction in [0, 1] (negative = unknown).
@@ -93,7 +86,7 @@ struct FindSimilarResult {
   std::vector<Instance> instances;  // best first
   double presence = -1;  // SAM3: probability that the concept is in the image at all; -1 = not computed
   double milliseconds = 0;
-  std::string error;  // non-empty when the search failed; partial instances may remain when cancelled
+  Status status;  // not ok: the search failed (partial instances may remain when cancelled)
 };
 
 class Segmenter {
@@ -101,17 +94,17 @@ class Segmenter {
   virtual ~Segmenter() = default;
   virtual std::string name() const = 0;
   virtual Capabilities capabilities() const = 0;
-  // `image` is 8-bit BGR, BGRA or gray (16-bit is scaled to 8-bit). Returns an error message or "".
-  virtual std::string setImage(const cv::Mat& image, const std::string& imageKey) = 0;
-  virtual Prediction predict(const prompt::InteractivePrompt& prompt, const CancelFlag& cancel = {}) = 0;
+  // `image` is 8-bit BGR, BGRA or gray (16-bit is scaled to 8-bit).
+  virtual Status setImage(const cv::Mat& image, const std::string& imageKey) = 0;
+  virtual Prediction predict(const prompt::InteractivePrompt& prompt, const CancelToken& cancel = {}) = 0;
   // Engines without capabilities().findSimilar answer with an error.
-  virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelFlag& cancel = {}) = 0;
+  virtual FindSimilarResult findSimilar(const FindSimilarRequest& request, const CancelToken& cancel = {}) = 0;
 
   // Several concept prompts on the current image, one result each (in order). By default they
   // are asked one by one; SAM3 runs phrases without exemplars through its grounding head as one
   // batch (class names as prompts).
   virtual std::vector<FindSimilarResult> findSimilarBatch(const std::vector<FindSimilarRequest>& requests,
-                                                          const CancelFlag& cancel = {}) {
+                                                          const CancelToken& cancel = {}) {
     std::vector<FindSimilarResult> results;
     for (const FindSimilarRequest& request : requests) results.push_back(findSimilar(request, cancel));
     return results;
@@ -124,17 +117,17 @@ class Segmenter {
   // SAM's automatic mask generator on the current image: a grid of clicks, filtered, without
   // duplicates; instances best first (score: the predicted IoU). Engines without
   // capabilities().everything answer with an error.
-  virtual FindSimilarResult segmentEverything(const EverythingOptions& options, const CancelFlag& cancel = {}) {
+  virtual FindSimilarResult segmentEverything(const EverythingOptions& options, const CancelToken& cancel = {}) {
     (void)options;
     (void)cancel;
     FindSimilarResult result;
-    result.error = "segment everything needs a SAM3 model bundle; the classic engine has no model to ask";
+    result.status = Status::unsupported("segment everything needs a SAM3 model bundle; the classic engine has no model to ask");
     return result;
   }
 
   // Engines with an expensive per-image step (SAM3's backbone) compute and cache it for an
-  // image that is not the current one, for background pre-encoding. "" = done or nothing to do.
-  virtual std::string preEncode(const cv::Mat& image, const CancelFlag& cancel = {}) {
+  // image that is not the current one, for background pre-encoding. Ok: done or nothing to do.
+  virtual Status preEncode(const cv::Mat& image, const CancelToken& cancel = {}) {
     (void)image;
     (void)cancel;
     return {};

@@ -23,8 +23,8 @@
 
 #include "engine/sam3/EverythingDecoder.h"
 #include "engine/sam3/InteractivePredictor.h"
-#include "engine/system/EngineInit.h"
-#include "engine/system/OpenMpWaitPolicy.h"
+#include "engine/platform/EngineInit.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 using Clock = std::chrono::steady_clock;
@@ -71,8 +71,8 @@ double oneByOnePerPrompt(const Setup& s, int side, int64_t h, int64_t w, int cli
 }  // namespace
 
 int main(int argc, char** argv) {
-  preferShortOpenMpSpin(argc, argv);
-  initializeEngine();
+  platform::preferShortOpenMpSpin(argc, argv);
+  platform::initializeEngine();
   at::set_num_threads(2);
   const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
   c10::InferenceMode inference;

@@ -15,12 +15,12 @@
 #include "BenchHarness.h"
 #include "engine/ops/OpsRegistry.h"
 #include "engine/ops/SamplingOps.h"
-#include "engine/prompt/PaddedSequence.h"
+#include "engine/prompt/torch/PaddedSequence.h"
 #include "engine/sam3/DeviceChoice.h"
 #include "engine/sam3/GeometryEncoder.h"
 #include "engine/sam3/NnOps.h"
-#include "engine/system/EngineInit.h"
-#include "engine/system/OpenMpWaitPolicy.h"
+#include "engine/platform/EngineInit.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 using namespace sam3::model;
@@ -97,10 +97,10 @@ prompt::GeometryPrompt randomPrompt(int64_t points, int64_t boxes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  preferShortOpenMpSpin(argc, argv);
+  platform::preferShortOpenMpSpin(argc, argv);
   at::set_num_threads(2);
   at::manual_seed(0);
-  initializeEngine();  // as the app: ops check, BLAS threads
+  platform::initializeEngine();  // as the app: ops check, BLAS threads
   c10::InferenceMode inference;
   const GeometryEncoderConfig cfg;  // the released configuration
   StateDict weights;

@@ -18,14 +18,14 @@
 #include "engine/sam3/DeviceChoice.h"
 #include "engine/sam3/MaskPostprocess.h"
 #include "engine/sam3/PortableMaskDecoder.h"
-#include "engine/system/EngineInit.h"
-#include "engine/system/OpenMpWaitPolicy.h"
+#include "engine/platform/EngineInit.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 
 int main(int argc, char** argv) {
-  preferShortOpenMpSpin(argc, argv);
-  initializeEngine();
+  platform::preferShortOpenMpSpin(argc, argv);
+  platform::initializeEngine();
   at::set_num_threads(2);
   c10::InferenceMode inference;
   const model::InteractiveHeadsConfig config;

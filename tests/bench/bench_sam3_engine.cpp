@@ -11,8 +11,8 @@
 #include "BenchHarness.h"
 #include "support/SyntheticImage.h"
 #include "engine/sam3/Sam3Segmenter.h"
-#include "engine/system/EngineInit.h"
-#include "engine/system/OpenMpWaitPolicy.h"
+#include "engine/platform/EngineInit.h"
+#include "engine/platform/OpenMpWaitPolicy.h"
 
 using namespace sam3;
 namespace fs = std::filesystem;
@@ -46,8 +46,8 @@ void row(const std::string& name, const bench::Stats& s, const bench::Stats& ref
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  preferShortOpenMpSpin(argc, argv);
-  initializeEngine();
+  platform::preferShortOpenMpSpin(argc, argv);
+  platform::initializeEngine();
   const fs::path work = fs::temp_directory_path() / "sam3-bench-engine";
   std::string bundle = argc > 1 ? argv[1] : (work / "fixture.sam3bundle").string();
   if (argc <= 1 && !fs::exists(fs::path(bundle) / "manifest.json")) {

@@ -110,19 +110,19 @@ class TestExemplarsFromAnotherImage : public QObject {
     segment::FindSimilarRequest foreign;
     foreign.source = {a, native.exemplars};
     foreign.threshold = 0.0;
-    QVERIFY(engine->setImage(a, "a").empty());
+    QVERIFY(engine->setImage(a, "a").ok());
     const segment::FindSimilarResult onA = engine->findSimilar(native);
     const segment::FindSimilarResult sourceIsA = engine->findSimilar(foreign);
-    QVERIFY2(sourceIsA.error.empty(), sourceIsA.error.c_str());
+    QVERIFY2(sourceIsA.status.ok(), sourceIsA.status.message.c_str());
     QCOMPARE(sourceIsA.instances.size(), onA.instances.size());
     for (size_t i = 0; i < onA.instances.size(); ++i) {
       QCOMPARE(sourceIsA.instances[i].score, onA.instances[i].score);
       QVERIFY(sourceIsA.instances[i].mask == onA.instances[i].mask);
     }
-    QVERIFY(engine->setImage(b, "b").empty());
+    QVERIFY(engine->setImage(b, "b").ok());
     const int encodes = engine->stats().backboneRuns;
     const segment::FindSimilarResult fromA = engine->findSimilar(foreign);
-    QVERIFY2(fromA.error.empty(), fromA.error.c_str());
+    QVERIFY2(fromA.status.ok(), fromA.status.message.c_str());
     QCOMPARE(fromA.instances.size(), size_t(16));
     QVERIFY(engine->findSimilar(foreign).instances.front().score == fromA.instances.front().score);  // deterministic
     QCOMPARE(engine->stats().backboneRuns, encodes);  // A's embedding came from the cache, once
@@ -132,10 +132,10 @@ class TestExemplarsFromAnotherImage : public QObject {
     QVERIFY2(differs, "the exemplars pooled on A gave B's own search");
     segment::FindSimilarRequest both = foreign;
     both.exemplars = native.exemplars;
-    QVERIFY(QString::fromStdString(engine->findSimilar(both).error).contains(QStringLiteral("one image at a time")));
+    QVERIFY(QString::fromStdString(engine->findSimilar(both).status.message).contains(QStringLiteral("one image at a time")));
     segment::FindSimilarRequest pixelsOnly;
     pixelsOnly.patches.push_back({a(cv::Rect(40, 30, 80, 80)).clone(), true});
-    QVERIFY(QString::fromStdString(engine->findSimilar(pixelsOnly).error).contains(QStringLiteral("not from pixels")));
+    QVERIFY(QString::fromStdString(engine->findSimilar(pixelsOnly).status.message).contains(QStringLiteral("not from pixels")));
   }
 };
 

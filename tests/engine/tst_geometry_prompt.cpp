@@ -6,9 +6,9 @@
 #include "support/TestSupport.h"
 #include <cmath>
 
-#include "engine/prompt/GeometryPrompt.h"
-#include "engine/prompt/GeometryPromptBuilder.h"
-#include "engine/prompt/PaddedSequence.h"
+#include "engine/prompt/torch/GeometryPrompt.h"
+#include "engine/prompt/torch/GeometryPromptBuilder.h"
+#include "engine/prompt/torch/PaddedSequence.h"
 #include "engine/sam3/GeometryEncoder.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
 

@@ -19,7 +19,7 @@
 #include "engine/io/Sha256.h"
 #include "engine/io/YoloImport.h"
 #include "engine/mask/Polygons.h"
-#include "engine/sam3/BundleManifest.h"
+#include "engine/bundle/BundleManifest.h"
 #include "support/SampleProject.h"
 
 using namespace sam3;
@@ -310,7 +310,7 @@ class TestInterchange : public QObject {
     const QString source = qEnvironmentVariable("SAM3_SOURCE_DIR");
     if (source.isEmpty()) QSKIP("SAM3_SOURCE_DIR not set");
     const json valid = json::parse(io::readWholeFile(source.toStdString() + "/fuzz/corpus/fuzz_bundle_manifest/ci-fixture.json"));
-    QCOMPARE(model::BundleManifest::parse(valid.dump(), "m.json").name, valid["name"].get<std::string>());
+    QCOMPARE(bundle::BundleManifest::parse(valid.dump(), "m.json").name, valid["name"].get<std::string>());
     const std::vector<std::pair<std::string, json>> cases = {{"/producer/torch", json::array({1, 2})}, {"/name", 7},
                                                             {"/image/size", "1008"}, {"/grounding", 0.5},
                                                             {"/version", 99999999999LL},
@@ -320,9 +320,9 @@ class TestInterchange : public QObject {
       json broken = valid;
       broken[json::json_pointer(pointer)] = value;
       try {
-        model::BundleManifest::parse(broken.dump(), "m.json");
+        bundle::BundleManifest::parse(broken.dump(), "m.json");
         QFAIL(qPrintable(QStringLiteral("%1 accepted").arg(QString::fromStdString(pointer))));
-      } catch (const model::BundleError& e) {
+      } catch (const bundle::BundleError& e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("m.json")), e.what());
       } catch (const std::exception& e) {
         QFAIL(qPrintable(QStringLiteral("%1: not a BundleError: %2").arg(QString::fromStdString(pointer), QString::fromUtf8(e.what()))));
@@ -331,7 +331,7 @@ class TestInterchange : public QObject {
     // Two dots inside a file name are not a ".." component (a false finding of the fuzz harness).
     json dotted = valid;
     dotted["files"]["backbone"]["path"] = "backbone.pt..v2";
-    QCOMPARE(model::BundleManifest::parse(dotted.dump(), "m.json").name, valid["name"].get<std::string>());
+    QCOMPARE(bundle::BundleManifest::parse(dotted.dump(), "m.json").name, valid["name"].get<std::string>());
   }
 
   void cocoResultsCarryScoresAndMasks() {

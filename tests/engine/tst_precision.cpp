@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <torch/version.h>
 
-#include "engine/sam3/BundleManifest.h"
+#include "engine/bundle/BundleManifest.h"
 #include "engine/sam3/PrecisionChoice.h"
-#include "engine/system/CpuFeatures.h"
+#include "engine/platform/CpuFeatures.h"
 
 using namespace sam3;
 
@@ -49,7 +49,7 @@ class TestPrecision : public QObject {
   void cpuidAgreesWithTheKernel() {
     const QSet<QString> flags = cpuinfoFlags();
     if (flags.isEmpty()) QSKIP("no /proc/cpuinfo flags on this system");
-    const CpuFeatures& cpu = cpuFeatures();
+    const platform::CpuFeatures& cpu = platform::cpuFeatures();
     qInfo("CPU: %s; AVX2 %d, AVX-512 %d, AVX512-BF16 %d, AMX-BF16 %d", cpu.model.c_str(), cpu.avx2, cpu.avx512, cpu.avx512Bf16,
           cpu.amxBf16);
     QCOMPARE(cpu.avx2, flags.contains(QStringLiteral("avx2")));
@@ -64,15 +64,15 @@ class TestPrecision : public QObject {
 #if TORCH_VERSION_MAJOR < 2
     const model::PrecisionChoice debian = model::choosePrecision(model::PrecisionPreference::Auto, c10::kCPU, true);
     QVERIFY(!debian.bf16);  // LibTorch 1.13 runs fp32 graphs only, and points to the fast build where it would help
-    QCOMPARE(debian.reason.find("tools/run_sam3.sh") != std::string::npos, cpuFeatures().nativeBf16());
-    QVERIFY_THROWS_EXCEPTION(model::BundleError, model::choosePrecision(model::PrecisionPreference::BFloat16, c10::kCPU, true));
+    QCOMPARE(debian.reason.find("tools/run_sam3.sh") != std::string::npos, platform::cpuFeatures().nativeBf16());
+    QVERIFY_THROWS_EXCEPTION(bundle::BundleError, model::choosePrecision(model::PrecisionPreference::BFloat16, c10::kCPU, true));
     QSKIP("the rest is the LibTorch 2.x build's");
 #endif
-    const bool native = cpuFeatures().nativeBf16();
+    const bool native = platform::cpuFeatures().nativeBf16();
     const model::PrecisionChoice withBf16 = model::choosePrecision(model::PrecisionPreference::Auto, c10::kCPU, true);
     QCOMPARE(withBf16.bf16, native);
     QCOMPARE(QString::fromStdString(withBf16.description),
-             native ? QStringLiteral("bf16 (%1)").arg(QString::fromStdString(cpuFeatures().bf16Unit())) : QStringLiteral("fp32"));
+             native ? QStringLiteral("bf16 (%1)").arg(QString::fromStdString(platform::cpuFeatures().bf16Unit())) : QStringLiteral("fp32"));
     const model::PrecisionChoice without = model::choosePrecision(model::PrecisionPreference::Auto, c10::kCPU, false);
     QVERIFY(!without.bf16);
     QCOMPARE(without.reason.find("re-export") != std::string::npos, native);  // only worth saying where bf16 would be faster
@@ -89,7 +89,7 @@ class TestPrecision : public QObject {
     try {
       model::choosePrecision(model::PrecisionPreference::BFloat16, c10::kCPU, false);
       QFAIL("accepted");
-    } catch (const model::BundleError& e) {
+    } catch (const bundle::BundleError& e) {
       QVERIFY2(std::string(e.what()).find("--target-libtorch 2.x") != std::string::npos, e.what());
     }
     QCOMPARE(model::parsePrecisionPreference("BF16"), model::PrecisionPreference::BFloat16);
@@ -98,14 +98,14 @@ class TestPrecision : public QObject {
   }
 
   void aManifestListsBf16GraphsAsASet() {
-    QVERIFY(!model::BundleManifest::parse(manifestWith({}), "m").hasBf16());
-    const model::BundleManifest m = model::BundleManifest::parse(manifestWith({"backbone_bf16", "grounding_head_bf16"}), "m");
+    QVERIFY(!bundle::BundleManifest::parse(manifestWith({}), "m").hasBf16());
+    const bundle::BundleManifest m = bundle::BundleManifest::parse(manifestWith({"backbone_bf16", "grounding_head_bf16"}), "m");
     QVERIFY(m.hasBf16());
     QCOMPARE(m.files().size(), size_t(5));  // verified like the others
     try {
-      model::BundleManifest::parse(manifestWith({"backbone_bf16"}), "m");
+      bundle::BundleManifest::parse(manifestWith({"backbone_bf16"}), "m");
       QFAIL("half a set accepted");
-    } catch (const model::BundleError& e) {
+    } catch (const bundle::BundleError& e) {
       QVERIFY2(std::string(e.what()).find("come as a set") != std::string::npos, e.what());
     }
   }

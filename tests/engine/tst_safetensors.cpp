@@ -6,7 +6,7 @@
 #include <random>
 
 #include "engine/weights/SafetensorsFile.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "support/TestSupport.h"
 
 using sam3::weights::FormatError;

@@ -19,7 +19,7 @@
 #include "engine/io/AtomicFile.h"
 #include "engine/weights/SafetensorsFile.h"
 #include "engine/io/Sha256.h"
-#include "engine/prompt/GeometryPromptBuilder.h"
+#include "engine/prompt/torch/GeometryPromptBuilder.h"
 #include "engine/sam3/ImagePreprocess.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
@@ -130,10 +130,10 @@ class TestSam3Engine : public QObject {
     QVERIFY2(engine->deviceReason().find("CUDA 0 could not load the model (") != std::string::npos, engine->deviceReason().c_str());
     QVERIFY(engine->deviceReason().find("running on the CPU") != std::string::npos);
     QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
-    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").ok());
     prompt::InteractivePrompt click;
     click.clicks.push_back({40, 30, true});
-    QVERIFY(engine->predict(click).error.empty());
+    QVERIFY(engine->predict(click).status.ok());
     // A broken bundle is still reported as the bundle's fault, not hidden behind the fallback.
     options.bundleDirectory = m_work.filePath(QStringLiteral("missing.sam3bundle")).toStdString();
     QVERIFY(!model::Sam3Segmenter::open(options, error));
@@ -146,7 +146,7 @@ class TestSam3Engine : public QObject {
     if (engine->deviceDescription() != "CPU") QSKIP("a CUDA device is present: no fallback to check");
     QVERIFY(engine->deviceReason().find("CUDA was requested") != std::string::npos);
     QVERIFY(engine->statusText().find(engine->deviceReason()) != std::string::npos);
-    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").empty());  // and it works
+    QVERIFY(engine->setImage(test::randomDiscs(96, 64, 1), "x").ok());  // and it works
     model::Sam3SegmenterOptions bad;
     bad.bundleDirectory = m_bundle.toStdString();
     bad.device = "tpu";
@@ -158,11 +158,11 @@ class TestSam3Engine : public QObject {
   void clicksGiveCandidatesEqualToTheModel() {
     auto engine = open();
     const cv::Mat image = test::randomDiscs(320, 200, 2);
-    QVERIFY(engine->setImage(image, "a").empty());
+    QVERIFY(engine->setImage(image, "a").ok());
     prompt::InteractivePrompt click;
     click.clicks = {{100.5, 80.5, true}};
     const segment::Prediction one = engine->predict(click);
-    QVERIFY2(one.error.empty(), one.error.c_str());
+    QVERIFY2(one.status.ok(), one.status.message.c_str());
     QCOMPARE(one.candidates.size(), size_t(3));  // an ambiguous single click
     for (size_t i = 0; i < 3; ++i) {
       QCOMPARE(one.candidates[i].mask.height(), 200);
@@ -173,7 +173,7 @@ class TestSam3Engine : public QObject {
 
     // The same prompt straight through the model: identical masks and scores.
     auto model = model::Sam3Model::load(m_bundle.toStdString(), c10::kCPU, "");
-    const model::BundleManifest& m = model->manifest();
+    const bundle::BundleManifest& m = model->manifest();
     const auto embedding = model->encodeImage(model::preprocessImage(segment::toBgr8(image), 1008, m.mean, m.std));
     const auto direct = model::InteractivePredictor(model->interactiveHeads())
                             .predict(model->interactiveImage(embedding), click, 200, 320, true, nullptr, true);
@@ -192,27 +192,27 @@ class TestSam3Engine : public QObject {
     refine.clicks = {{100, 80, true}, {180, 150, false}};
     refine.maskLogits = one.lowResLogits;
     const segment::Prediction refined = engine->predict(refine);
-    QVERIFY2(refined.error.empty(), refined.error.c_str());
+    QVERIFY2(refined.status.ok(), refined.status.message.c_str());
     QCOMPARE(refined.candidates.size(), size_t(1));
-    QVERIFY(engine->predict(prompt::InteractivePrompt{}).error.find("empty") != std::string::npos);
+    QVERIFY(engine->predict(prompt::InteractivePrompt{}).status.message.find("empty") != std::string::npos);
     prompt::InteractivePrompt badMask;
     badMask.maskLogits = {1.f, 2.f};
-    QVERIFY(engine->predict(badMask).error.find("288x288") != std::string::npos);
+    QVERIFY(engine->predict(badMask).status.message.find("288x288") != std::string::npos);
   }
 
   void reopeningAnImageDoesNotRunTheBackbone() {
     auto engine = open();
     const cv::Mat a = test::randomDiscs(160, 120, 3), b = test::randomDiscs(160, 120, 4);
-    QVERIFY(engine->setImage(a, "a").empty());
-    QVERIFY(engine->setImage(b, "b").empty());
+    QVERIFY(engine->setImage(a, "a").ok());
+    QVERIFY(engine->setImage(b, "b").ok());
     QCOMPARE(engine->stats().backboneRuns, 2);
-    QVERIFY(engine->setImage(a, "a-renamed").empty());  // content-addressed: the name does not matter
+    QVERIFY(engine->setImage(a, "a-renamed").ok());  // content-addressed: the name does not matter
     QCOMPARE(engine->stats().backboneRuns, 2);
     QCOMPARE(engine->stats().lastEmbeddingSource, std::string("memory"));
     QVERIFY(engine->stats().memoryHits >= 1);
     cv::Mat changed = a.clone();
     changed.at<cv::Vec3b>(5, 5)[0] ^= 1;  // one bit of one pixel
-    QVERIFY(engine->setImage(changed, "a").empty());
+    QVERIFY(engine->setImage(changed, "a").ok());
     QCOMPARE(engine->stats().backboneRuns, 3);
   }
 
@@ -224,12 +224,12 @@ class TestSam3Engine : public QObject {
     segment::Prediction before;
     {
       auto engine = open(cache.path());
-      QVERIFY(engine->setImage(image, "x").empty());
+      QVERIFY(engine->setImage(image, "x").ok());
       QCOMPARE(engine->stats().backboneRuns, 1);
       before = engine->predict(p);
     }
     auto restarted = open(cache.path());
-    QVERIFY(restarted->setImage(image, "x").empty());
+    QVERIFY(restarted->setImage(image, "x").ok());
     QCOMPARE(restarted->stats().backboneRuns, 0);
     QCOMPARE(restarted->stats().diskHits, 1);
     QCOMPARE(restarted->stats().lastEmbeddingSource, std::string("disk"));
@@ -261,7 +261,7 @@ class TestSam3Engine : public QObject {
     io::writeFileAtomically(path, bytes);
 
     auto engine = open(cache.path());
-    QVERIFY(engine->setImage(image, "x").empty());
+    QVERIFY(engine->setImage(image, "x").ok());
     QCOMPARE(engine->stats().backboneRuns, 1);  // recomputed
     QVERIFY(engine->stats().corruptCacheEntries >= 1);
     auto again = open(cache.path());  // and rewritten intact
@@ -277,7 +277,7 @@ class TestSam3Engine : public QObject {
     options.cacheBudgetBytes = 40ull << 20;  // about two fixture entries
     std::string error;
     auto engine = model::Sam3Segmenter::open(options, error);
-    for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(test::randomDiscs(64, 48, 10 + i), "x").empty());
+    for (int i = 0; i < 4; ++i) QVERIFY(engine->setImage(test::randomDiscs(64, 48, 10 + i), "x").ok());
     uint64_t total = 0;
     for (const QFileInfo& f : QDir(cache.path()).entryInfoList({QStringLiteral("*.sam3emb")}, QDir::Files)) total += uint64_t(f.size());
     QVERIFY2(total <= options.cacheBudgetBytes, qPrintable(QString::number(total)));
@@ -288,37 +288,38 @@ class TestSam3Engine : public QObject {
     QTemporaryDir cache;
     auto engine = open(cache.path());
     const cv::Mat current = test::randomDiscs(100, 80, 20), next = test::randomDiscs(100, 80, 21);
-    QVERIFY(engine->setImage(current, "current").empty());
+    QVERIFY(engine->setImage(current, "current").ok());
     QVERIFY(!engine->isEncoded(next));
-    auto cancel = std::make_shared<std::atomic<bool>>(true);
-    QCOMPARE(engine->preEncode(next, cancel), std::string("cancelled"));
+    segment::CancelToken cancel;
+    cancel.cancel();
+    QVERIFY(engine->preEncode(next, cancel).isCancelled());
     QVERIFY(!engine->isEncoded(next));
-    QVERIFY(engine->preEncode(next).empty());
+    QVERIFY(engine->preEncode(next).ok());
     QVERIFY(engine->isEncoded(next));
     QCOMPARE(engine->stats().backboneRuns, 2);
-    QVERIFY(engine->preEncode(next).empty());  // already there: no work
+    QVERIFY(engine->preEncode(next).ok());  // already there: no work
     QCOMPARE(engine->stats().backboneRuns, 2);
     prompt::InteractivePrompt p;  // the current image is still the one predicted on
     p.box = std::array<double, 4>{10, 10, 60, 50};
     QCOMPARE(engine->predict(p).candidates.at(0).mask.width(), 100);
-    QVERIFY(engine->setImage(next, "next").empty());
+    QVERIFY(engine->setImage(next, "next").ok());
     QCOMPARE(engine->stats().backboneRuns, 2);
   }
 
   void findSimilarAppliesTheScoreThreshold() {
     auto engine = open();
     const cv::Mat image = test::randomDiscs(300, 200, 7);
-    QVERIFY(engine->setImage(image, "x").empty());
+    QVERIFY(engine->setImage(image, "x").ok());
     segment::FindSimilarRequest request;
     request.exemplars = {{{40, 30, 120, 110}, true}, {{200, 100, 260, 180}, false}};
     request.threshold = 0.0;
     const segment::FindSimilarResult all = engine->findSimilar(request);
-    QVERIFY2(all.error.empty(), all.error.c_str());
+    QVERIFY2(all.status.ok(), all.status.message.c_str());
     QCOMPARE(all.instances.size(), size_t(16));  // every query of the fixture's head
 
     // The scores are sigmoid(logit) * sigmoid(presence) of the model's own outputs.
     auto model = model::Sam3Model::load(m_bundle.toStdString(), c10::kCPU, "");
-    const model::BundleManifest& m = model->manifest();
+    const bundle::BundleManifest& m = model->manifest();
     const auto embedding = model->encodeImage(model::preprocessImage(segment::toBgr8(image), 1008, m.mean, m.std));
     prompt::GeometryPromptBuilder builder(300, 200);
     builder.addBox(40, 30, 120, 110, true);
@@ -352,16 +353,17 @@ class TestSam3Engine : public QObject {
 
   void findSimilarByText() {
     auto engine = open();
-    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").ok());
     segment::FindSimilarRequest request;
     request.text = "a yellow flower";
     request.threshold = 0.0;
     const segment::FindSimilarResult result = engine->findSimilar(request);
     if (!test::fixtureHasText(m_bundle)) {
-      QVERIFY(result.error.find("no text encoder") != std::string::npos);
+      QVERIFY(result.status.message.find("no text encoder") != std::string::npos);
+      QCOMPARE(result.status.code, segment::StatusCode::Unsupported);
       QSKIP("golden tokenizer vocabulary absent: the fixture has no text encoder");
     }
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     QCOMPARE(result.instances.size(), size_t(16));
     request.text = "a red car";
     QVERIFY(engine->findSimilar(request).instances.at(0).score != result.instances.at(0).score);  // the text matters
@@ -372,7 +374,7 @@ class TestSam3Engine : public QObject {
     // together; each answer equals the one asked alone (and a repeated phrase its first copy).
     if (!test::fixtureHasText(m_bundle)) QSKIP("golden tokenizer vocabulary absent: the fixture has no text encoder");
     auto engine = open(QString(), QStringLiteral("cpu"), "fp32");
-    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").empty());
+    QVERIFY(engine->setImage(test::randomDiscs(200, 150, 8), "x").ok());
     std::vector<segment::FindSimilarRequest> requests;
     for (const char* text : {"cat", "a red car", "tree", "cat"}) {
       segment::FindSimilarRequest r;
@@ -387,7 +389,7 @@ class TestSam3Engine : public QObject {
     QCOMPARE(batch.size(), requests.size());
     for (size_t i = 0; i < requests.size(); ++i) {
       const segment::FindSimilarResult alone = engine->findSimilar(requests[i]);
-      QVERIFY2(batch[i].error.empty() && alone.error.empty(), (batch[i].error + alone.error).c_str());
+      QVERIFY2(batch[i].status.ok() && alone.status.ok(), (batch[i].status.message + alone.status.message).c_str());
       QCOMPARE(batch[i].instances.size(), alone.instances.size());
       QVERIFY(std::abs(batch[i].presence - alone.presence) < 1e-5);
       for (size_t k = 0; k < alone.instances.size(); ++k) {
@@ -419,11 +421,11 @@ class TestSam3Engine : public QObject {
     QVERIFY2(bf16->statusText().find("bf16") != std::string::npos, bf16->statusText().c_str());
     QCOMPARE(fp32->precisionDescription(), std::string("fp32"));
     const cv::Mat image = test::randomDiscs(200, 150, 8);
-    QVERIFY(fp32->setImage(image, "x").empty() && bf16->setImage(image, "x").empty());
+    QVERIFY(fp32->setImage(image, "x").ok() && bf16->setImage(image, "x").ok());
     prompt::InteractivePrompt click;
     click.clicks.push_back({100, 75, true});
     const segment::Prediction a = fp32->predict(click), b = bf16->predict(click);
-    QVERIFY2(a.error.empty() && b.error.empty(), (a.error + b.error).c_str());
+    QVERIFY2(a.status.ok() && b.status.ok(), (a.status.message + b.status.message).c_str());
     QCOMPARE(a.candidates.size(), b.candidates.size());
     const mask::BinaryMask& ma = a.candidates[0].mask;
     const mask::BinaryMask& mb = b.candidates[0].mask;
@@ -440,18 +442,22 @@ class TestSam3Engine : public QObject {
     auto engine = open();
     prompt::InteractivePrompt p;
     p.clicks = {{5, 5, true}};
-    QVERIFY(engine->predict(p).error.find("no image") != std::string::npos);
+    QVERIFY(engine->predict(p).status.message.find("no image") != std::string::npos);
+    QCOMPARE(engine->predict(p).status.code, segment::StatusCode::InvalidInput);
     segment::FindSimilarRequest request;
     request.exemplars = {{{1, 1, 20, 20}, true}};
-    QVERIFY(engine->findSimilar(request).error.find("no image") != std::string::npos);
-    QVERIFY(!engine->setImage(cv::Mat(), "empty").empty());
-    QVERIFY(engine->setImage(test::randomDiscs(90, 60, 9), "x").empty());
-    auto cancel = std::make_shared<std::atomic<bool>>(true);
-    QCOMPARE(engine->predict(p, cancel).error, std::string("cancelled"));
-    QCOMPARE(engine->findSimilar(request, cancel).error, std::string("cancelled"));
-    QVERIFY(engine->findSimilar(segment::FindSimilarRequest{}).error.find("exemplar") != std::string::npos);
+    QVERIFY(engine->findSimilar(request).status.message.find("no image") != std::string::npos);
+    QCOMPARE(engine->setImage(cv::Mat(), "empty").code, segment::StatusCode::InvalidInput);
+    QVERIFY(engine->setImage(test::randomDiscs(90, 60, 9), "x").ok());
+    segment::CancelToken cancel;
+    cancel.cancel();
+    QVERIFY(engine->predict(p, cancel).status.isCancelled());
+    QVERIFY(engine->findSimilar(request, cancel).status.isCancelled());
+    QVERIFY(engine->findSimilar(segment::FindSimilarRequest{}).status.message.find("exemplar") != std::string::npos);
     p.clicks = {{std::nan(""), 5, true}};
-    QVERIFY(engine->predict(p).error.find("SAM3 prediction failed") != std::string::npos);
+    const segment::Prediction failed = engine->predict(p);
+    QVERIFY(failed.status.message.find("SAM3 prediction failed") != std::string::npos);
+    QCOMPARE(failed.status.code, segment::StatusCode::EngineFailure);
   }
 
   void badBundlesAreRefusedClearly() {
@@ -484,9 +490,9 @@ class TestSam3Engine : public QObject {
     } else {
       QVERIFY2(!openError(newer).contains(QStringLiteral("LibTorch")), qPrintable(openError(newer)));
     }
-    QCOMPARE(QString::fromStdString(model::libtorchMismatch("1.13", 1, 13)), QString());
-    QCOMPARE(QString::fromStdString(model::libtorchMismatch("2.x", 2, 11)), QString());
-    QVERIFY(!model::libtorchMismatch("2.x", 1, 13).empty());
+    QCOMPARE(QString::fromStdString(bundle::libtorchMismatch("1.13", 1, 13)), QString());
+    QCOMPARE(QString::fromStdString(bundle::libtorchMismatch("2.x", 2, 11)), QString());
+    QVERIFY(!bundle::libtorchMismatch("2.x", 1, 13).empty());
     const QString badTarget = variantOf(m_bundle, parent, QStringLiteral("target"), [](const fs::path&, nlohmann::json& m) {
       m["producer"]["target_libtorch"] = "3.0";
     });
@@ -523,10 +529,10 @@ class TestSam3Engine : public QObject {
 
     // After all that, the classic engine is untouched and works.
     classic::ClassicSegmenter classic;
-    QVERIFY(classic.setImage(test::randomDiscs(120, 90, 1), "x").empty());
+    QVERIFY(classic.setImage(test::randomDiscs(120, 90, 1), "x").ok());
     prompt::InteractivePrompt p;
     p.box = std::array<double, 4>{10, 10, 60, 60};
-    QVERIFY(classic.predict(p).error.empty());
+    QVERIFY(classic.predict(p).status.ok());
   }
 
   void exporterRefusesWithoutItsPrerequisites() {
@@ -547,14 +553,14 @@ class TestSam3Engine : public QObject {
 
   void verifiedFilesAreNotHashedAgain() {
     QTemporaryDir cache;
-    model::BundleManifest manifest = model::BundleManifest::read(m_bundle.toStdString());
+    bundle::BundleManifest manifest = bundle::BundleManifest::read(m_bundle.toStdString());
     const std::string stamp = (cache.path() + QStringLiteral("/stamp.json")).toStdString();
-    model::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp);
+    bundle::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp);
     QVERIFY(QFile::exists(QString::fromStdString(stamp)));
     // A lie in the manifest goes unnoticed only while size and mtime match the stamp's record
     // of the same hash: changing the recorded hash forces a re-check, which fails.
     manifest.weights.sha256 = std::string(64, '0');
-    QVERIFY(test::errorOf([&] { model::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp); })
+    QVERIFY(test::errorOf([&] { bundle::verifyBundleFiles(manifest, m_bundle.toStdString(), stamp); })
                 .contains(QStringLiteral("does not match")));
   }
 };

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "engine/weights/RestrictedUnpickler.h"
-#include "engine/weights/TorchCheckpoint.h"
+#include "engine/weights/torch/TorchCheckpoint.h"
 #include "engine/sam3/GeometryEncoderConfig.h"
 #include "engine/sam3/StateDict.h"
 #include "engine/sam3/InteractiveHeads.h"

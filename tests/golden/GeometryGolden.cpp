@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/sam3/GeometryEncoder.h"
 
 namespace sam3::golden {

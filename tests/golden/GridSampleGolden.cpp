@@ -2,7 +2,7 @@
 // sample_points_seq for cases shaped like the geometry encoder's point pooling.
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/ops/SamplingOps.h"
 
 namespace sam3::golden {

@@ -3,7 +3,7 @@
 // grids, click coordinates) against the reference.
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/sam3/PositionEmbeddingRandom.h"
 #include "engine/sam3/PositionEmbeddingSine.h"
 

@@ -4,7 +4,7 @@
 // cases. One line per case, naming every stage outside tolerance.
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/sam3/InteractivePredictor.h"
 #include "engine/sam3/MaskPostprocess.h"
 

@@ -2,7 +2,7 @@
 // rois, through the per-image box-list helper.
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/ops/SamplingOps.h"
 
 namespace sam3::golden {

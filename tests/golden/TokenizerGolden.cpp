@@ -2,7 +2,7 @@
 // The vocabulary is read from the golden folder (never copied into this repository).
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/text/BpeTokenizer.h"
 #include "engine/text/TextCleaner.h"
 

@@ -13,7 +13,7 @@
 #include <fstream>
 
 #include "GoldenRunner.h"
-#include "engine/weights/SafetensorsTorch.h"
+#include "engine/weights/torch/SafetensorsTorch.h"
 #include "engine/ops/OpsRegistry.h"
 #include "engine/ops/SamplingOps.h"
 #include "engine/ops/cuda/SamplingKernels.h"

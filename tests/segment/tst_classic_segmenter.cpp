@@ -127,9 +127,9 @@ class TestClassicSegmenter : public QObject {
   void boxPromptFindsTheObject() {
     const Scene s = drawScene(640, 480);
     classic::ClassicSegmenter engine;
-    QVERIFY(engine.setImage(s.image, "scene").empty());
+    QVERIFY(engine.setImage(s.image, "scene").ok());
     const segment::Prediction disc = engine.predict(boxAround(s.disc, 12));
-    QVERIFY2(disc.error.empty(), disc.error.c_str());
+    QVERIFY2(disc.status.ok(), disc.status.message.c_str());
     QVERIFY2(iou(disc.candidates.at(0).mask, s.disc) >= 0.9, qPrintable(QString::number(iou(disc.candidates[0].mask, s.disc))));
     const segment::Prediction ring = engine.predict(boxAround(s.ring, 12));
     QVERIFY2(iou(ring.candidates.at(0).mask, s.ring) >= 0.9, qPrintable(QString::number(iou(ring.candidates[0].mask, s.ring))));
@@ -144,7 +144,7 @@ class TestClassicSegmenter : public QObject {
     prompt::InteractivePrompt p = boxAround(both, 10);
     p.clicks = {{190, 340, true}, {330, 340, false}};
     const segment::Prediction result = engine.predict(p);
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     const mask::BinaryMask& m = result.candidates.at(0).mask;
     QVERIFY2(coveredFraction(m, s.left) > 0.9, qPrintable(QString::number(coveredFraction(m, s.left))));
     QVERIFY2(coveredFraction(m, s.right) < 0.1, qPrintable(QString::number(coveredFraction(m, s.right))));
@@ -157,7 +157,7 @@ class TestClassicSegmenter : public QObject {
     prompt::InteractivePrompt click;
     click.clicks = {{150, 120, true}};
     const segment::Prediction grown = engine.predict(click);
-    QVERIFY2(grown.error.empty(), grown.error.c_str());
+    QVERIFY2(grown.status.ok(), grown.status.message.c_str());
     QVERIFY2(iou(grown.candidates.at(0).mask, s.disc) >= 0.85, qPrintable(QString::number(iou(grown.candidates[0].mask, s.disc))));
     // A painted mask (roughly the disc) refines to the disc.
     std::vector<uint8_t> painted(size_t(640) * 480, 0);
@@ -166,7 +166,7 @@ class TestClassicSegmenter : public QObject {
     prompt::InteractivePrompt maskPrompt;
     maskPrompt.maskLogits = prompt::paintedMaskToLogits(painted, 480, 640);
     const segment::Prediction refined = engine.predict(maskPrompt);
-    QVERIFY2(refined.error.empty(), refined.error.c_str());
+    QVERIFY2(refined.status.ok(), refined.status.message.c_str());
     QVERIFY2(iou(refined.candidates.at(0).mask, s.disc) >= 0.85, qPrintable(QString::number(iou(refined.candidates[0].mask, s.disc))));
   }
 
@@ -185,9 +185,9 @@ class TestClassicSegmenter : public QObject {
     if (format == 1) cv::cvtColor(s.image, image, cv::COLOR_BGR2BGRA);
     if (format == 2) s.image.convertTo(image, CV_16UC3, 257.0);
     classic::ClassicSegmenter engine;
-    QVERIFY(engine.setImage(image, "x").empty());
+    QVERIFY(engine.setImage(image, "x").ok());
     const segment::Prediction r = engine.predict(boxAround(s.disc, 8));
-    QVERIFY2(r.error.empty(), r.error.c_str());
+    QVERIFY2(r.status.ok(), r.status.message.c_str());
     QVERIFY(iou(r.candidates.at(0).mask, s.disc) >= 0.8);
   }
 
@@ -196,7 +196,7 @@ class TestClassicSegmenter : public QObject {
     classic::ClassicSegmenter engine;
     engine.setImage(s.image, "large");
     const segment::Prediction r = engine.predict(boxAround(s.disc, 60));
-    QVERIFY2(r.error.empty(), r.error.c_str());
+    QVERIFY2(r.status.ok(), r.status.message.c_str());
     QCOMPARE(r.candidates.at(0).mask.width(), 4000);
     QCOMPARE(r.candidates.at(0).mask.height(), 3000);
     QVERIFY(iou(r.candidates[0].mask, s.disc) >= 0.9);
@@ -206,13 +206,13 @@ class TestClassicSegmenter : public QObject {
     const RepeatedScene scene = drawRepeatedScene();
     classic::ClassicSegmenter engine;
     QVERIFY(engine.capabilities().findSimilar);
-    QVERIFY(engine.setImage(scene.image, "field").empty());
+    QVERIFY(engine.setImage(scene.image, "field").ok());
     int progressCalls = 0;
     engine.setProgressCallback([&](const std::string&, double) { ++progressCalls; });
     segment::FindSimilarRequest request;
     request.exemplars = {{corners(scene.objects[0], 3), true}};
     const segment::FindSimilarResult result = engine.findSimilar(request);
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     QVERIFY(progressCalls > 0);
     int found = 0;
     for (const cv::Rect& truth : scene.objects) {
@@ -247,7 +247,7 @@ class TestClassicSegmenter : public QObject {
     segment::FindSimilarRequest request;
     request.patches = {{source.image(source.objects[0]).clone(), true}};
     const segment::FindSimilarResult result = engine.findSimilar(request);
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     int found = 0;
     for (const cv::Rect& truth : source.objects) {
       const cv::Rect mirrored(target.cols - truth.x - truth.width, truth.y, truth.width, truth.height);
@@ -265,7 +265,7 @@ class TestClassicSegmenter : public QObject {
     segment::FindSimilarRequest request;
     request.exemplars = {{corners(scene.distractors[0], 2), true}, {corners(scene.distractors[1], 2), false}};
     const segment::FindSimilarResult result = engine.findSimilar(request);
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     int squares = 0;
     for (const segment::Instance& instance : result.instances) {
       for (size_t d = 0; d < scene.distractors.size(); ++d) {
@@ -281,22 +281,25 @@ class TestClassicSegmenter : public QObject {
     classic::ClassicSegmenter engine;
     segment::FindSimilarRequest request;
     request.exemplars = {{{10, 10, 40, 40}, true}};
-    QVERIFY(engine.findSimilar(request).error.find("no image") != std::string::npos);
+    QVERIFY(engine.findSimilar(request).status.message.find("no image") != std::string::npos);
     const RepeatedScene scene = drawRepeatedScene();
     engine.setImage(scene.image, "field");
     segment::FindSimilarRequest textOnly;
     textOnly.text = "orange disc";
-    QVERIFY(engine.findSimilar(textOnly).error.find("cannot search by text") != std::string::npos);
+    QVERIFY(engine.findSimilar(textOnly).status.message.find("cannot search by text") != std::string::npos);
+    QCOMPARE(engine.findSimilar(textOnly).status.code, segment::StatusCode::Unsupported);
+    QCOMPARE(engine.segmentEverything({}).status.code, segment::StatusCode::Unsupported);
     segment::FindSimilarRequest onlyNegative;
     onlyNegative.exemplars = {{{10, 10, 40, 40}, false}};
-    QVERIFY(engine.findSimilar(onlyNegative).error.find("positive exemplar") != std::string::npos);
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    QVERIFY(engine.findSimilar(onlyNegative).status.message.find("positive exemplar") != std::string::npos);
+    QCOMPARE(engine.findSimilar(onlyNegative).status.code, segment::StatusCode::InvalidInput);
+    segment::CancelToken cancel;
     engine.setProgressCallback([&](const std::string& stage, double) {
-      if (stage == "refining matches") cancel->store(true);  // cancel after the first refinement started
+      if (stage == "refining matches") cancel.cancel();  // cancel after the first refinement started
     });
     request.exemplars = {{corners(scene.objects[0], 3), true}};
     const segment::FindSimilarResult partial = engine.findSimilar(request, cancel);
-    QCOMPARE(partial.error, std::string("cancelled"));
+    QVERIFY(partial.status.isCancelled());
     QVERIFY(partial.instances.size() <= 1);
   }
 
@@ -304,15 +307,16 @@ class TestClassicSegmenter : public QObject {
     classic::ClassicSegmenter engine;
     prompt::InteractivePrompt p;
     p.clicks = {{1, 1, true}};
-    QVERIFY(engine.predict(p).error.find("no image") != std::string::npos);
-    QVERIFY(!engine.setImage(cv::Mat(), "empty").empty());
-    QVERIFY(engine.setImage(drawScene(64, 48).image, "small").empty());
-    QVERIFY(engine.predict(prompt::InteractivePrompt{}).error.find("empty") != std::string::npos);
+    QVERIFY(engine.predict(p).status.message.find("no image") != std::string::npos);
+    QVERIFY(!engine.setImage(cv::Mat(), "empty").ok());
+    QVERIFY(engine.setImage(drawScene(64, 48).image, "small").ok());
+    QVERIFY(engine.predict(prompt::InteractivePrompt{}).status.message.find("empty") != std::string::npos);
     prompt::InteractivePrompt onlyExclude;
     onlyExclude.clicks = {{10, 10, false}};
-    QVERIFY(engine.predict(onlyExclude).error.find("no foreground") != std::string::npos);
-    auto cancel = std::make_shared<std::atomic<bool>>(true);
-    QCOMPARE(engine.predict(boxAround(drawScene(64, 48).disc, 2), cancel).error, std::string("cancelled"));
+    QVERIFY(engine.predict(onlyExclude).status.message.find("no foreground") != std::string::npos);
+    segment::CancelToken cancel;
+    cancel.cancel();
+    QVERIFY(engine.predict(boxAround(drawScene(64, 48).disc, 2), cancel).status.isCancelled());
     // An include click off the image is an error value (the size search once threw OpenCV's
     // "!ssize.empty()" out of predict for it); one in the last pixel, or on a one-pixel-high
     // image, still answers.
@@ -321,16 +325,16 @@ class TestClassicSegmenter : public QObject {
       prompt::InteractivePrompt outside;
       outside.clicks = {off};
       const segment::Prediction answer = engine.predict(outside);
-      QVERIFY2(answer.error.find("outside the 64 x 48 image") != std::string::npos, answer.error.c_str());
+      QVERIFY2(answer.status.message.find("outside the 64 x 48 image") != std::string::npos, answer.status.message.c_str());
     }
     prompt::InteractivePrompt corner;
     corner.clicks = {{63.9, 47.9, true}};
     const segment::Prediction last = engine.predict(corner);  // textured background there: a mask or "no object"
-    QVERIFY2(last.error.empty() || last.error.find("no object") != std::string::npos, last.error.c_str());
-    QVERIFY(engine.setImage(cv::Mat(1, 40, CV_8UC3, cv::Scalar(10, 200, 30)), "sliver").empty());
+    QVERIFY2(last.status.ok() || last.status.message.find("no object") != std::string::npos, last.status.message.c_str());
+    QVERIFY(engine.setImage(cv::Mat(1, 40, CV_8UC3, cv::Scalar(10, 200, 30)), "sliver").ok());
     corner.clicks = {{20, 0, true}};
     const segment::Prediction sliver = engine.predict(corner);
-    QVERIFY2(sliver.error.empty() || sliver.error.find("no object") != std::string::npos, sliver.error.c_str());
+    QVERIFY2(sliver.status.ok() || sliver.status.message.find("no object") != std::string::npos, sliver.status.message.c_str());
   }
 };
 

@@ -55,9 +55,9 @@ class TestRealPhotos : public QObject {
     const auto it = std::find_if(m_cases.begin(), m_cases.end(), [](const test::RealPhotoCase& c) { return c.label == "cup / click 300,200"; });
     QVERIFY(it != m_cases.end());
     classic::ClassicSegmenter engine;
-    QVERIFY(engine.setImage(cv::imread(it->imageFile, cv::IMREAD_COLOR), "cup").empty());
+    QVERIFY(engine.setImage(cv::imread(it->imageFile, cv::IMREAD_COLOR), "cup").ok());
     const segment::Prediction p = engine.predict(it->prompt);
-    QVERIFY2(p.error.empty(), p.error.c_str());
+    QVERIFY2(p.status.ok(), p.status.message.c_str());
     QVERIFY2(p.candidates.size() >= 2, "a lone click should offer more than one size");
     for (size_t i = 0; i < p.candidates.size(); ++i) {
       QVERIFY(p.candidates[i].score > 0 && p.candidates[i].score <= 1);

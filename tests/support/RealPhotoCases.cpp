@@ -104,15 +104,15 @@ RealPhotoScore scoreCase(segment::Segmenter& engine, const RealPhotoCase& c, std
       score.error = "cannot read " + c.imageFile;
       return score;
     }
-    score.error = engine.setImage(image, c.imageFile);
+    score.error = engine.setImage(image, c.imageFile).message;
     if (!score.error.empty()) return score;
     currentImage = c.imageFile;
   }
   const auto start = std::chrono::steady_clock::now();
   segment::Prediction p = engine.predict(c.prompt);
   score.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (!p.error.empty() || p.candidates.empty()) {
-    score.error = p.error.empty() ? "no mask" : p.error;
+  if (!p.status.ok() || p.candidates.empty()) {
+    score.error = p.status.ok() ? "no mask" : p.status.message;
     return score;
   }
   size_t best = 0;  // the engine's own choice: its highest-scored candidate

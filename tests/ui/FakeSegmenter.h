@@ -43,7 +43,7 @@ class FakeSegmenter : public segment::Segmenter {
     return {m_config->candidates > 1, true, m_config->text, m_config->everything};
   }
 
-  segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options, const segment::CancelFlag& cancel) override {
+  segment::FindSimilarResult segmentEverything(const segment::EverythingOptions& options, const segment::CancelToken& cancel) override {
     segment::FindSimilarResult r;
     ++m_config->everythingRuns;
     m_config->lastGrid = options.pointsPerSide;
@@ -52,7 +52,7 @@ class FakeSegmenter : public segment::Segmenter {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (segment::cancelled(cancel)) {
-      r.error = "cancelled";
+      r.status = segment::Status::cancelled();
       return r;
     }
     for (int i = 0; i < 5; ++i) {
@@ -61,7 +61,7 @@ class FakeSegmenter : public segment::Segmenter {
     }
     return r;
   }
-  std::string setImage(const cv::Mat& image, const std::string&) override {
+  segment::Status setImage(const cv::Mat& image, const std::string&) override {
     if (m_config->encodeDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->encodeDelayMs));
     m_height = image.rows;
     m_width = image.cols;
@@ -76,11 +76,11 @@ class FakeSegmenter : public segment::Segmenter {
     return m;
   }
 
-  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelFlag&) override {
+  segment::Prediction predict(const prompt::InteractivePrompt& prompt, const segment::CancelToken&) override {
     if (m_config->delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_config->delayMs));
     segment::Prediction p;
     if (!m_config->failWith.empty()) {
-      p.error = m_config->failWith;
+      p.status = segment::Status::engineFailure(m_config->failWith);
       return p;
     }
     if (prompt.box) {
@@ -103,11 +103,11 @@ class FakeSegmenter : public segment::Segmenter {
       p.candidates.push_back({disc(m_height, m_width, m_width / 2.0, m_height / 2.0, 25), 0.5});
       return p;
     }
-    p.error = "no include click";
+    p.status = segment::Status::invalidInput("no include click");
     return p;
   }
 
-  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelFlag&) override {
+  segment::FindSimilarResult findSimilar(const segment::FindSimilarRequest& request, const segment::CancelToken&) override {
     segment::FindSimilarResult r;
     ++m_config->searches;
     m_config->lastText = request.text;
@@ -120,7 +120,7 @@ class FakeSegmenter : public segment::Segmenter {
       return r;
     }
     if (request.exemplars.empty() && request.patches.empty()) {
-      r.error = "no exemplar";
+      r.status = segment::Status::invalidInput("no exemplar");
       return r;
     }
     for (int i = 0; i < 3; ++i) {

@@ -24,7 +24,7 @@
 #include "support/TestSupport.h"
 #include "engine/io/ProjectFile.h"
 #include "ui/MainWindow.h"
-#include "ui/SampleImages.h"
+#include "ui/support/SampleImages.h"
 #include "ui/demo/DemoController.h"
 #include "ui/demo/DemoPanel.h"
 #include "ui/controllers/BatchController.h"

@@ -34,10 +34,10 @@
 #include "engine/io/CocoValidator.h"
 #include "engine/mask/Rle.h"
 #include "support/TestSupport.h"
-#include "ui/ExportDialog.h"
+#include "ui/dialogs/ExportDialog.h"
 #include "ui/engine/BundleTrust.h"
-#include "ui/ReviewGallery.h"
-#include "ui/TextPromptBar.h"
+#include "ui/dialogs/ReviewGallery.h"
+#include "ui/widgets/TextPromptBar.h"
 #include "ui/MainWindow.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
@@ -202,7 +202,9 @@ class TestGuiWorkflows : public QObject {
     QSignalSpy failed(w.engineService(), &ui::EngineService::predictionFailed);
     QTest::mouseClick(w.canvas(), Qt::LeftButton, Qt::NoModifier, at(w, {200, 100}));
     QVERIFY(failed.wait(10000));
-    QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("out of memory")));
+    const auto status = failed.first().at(1).value<segment::Status>();
+    QCOMPARE(status.code, segment::StatusCode::EngineFailure);
+    QVERIFY(QString::fromStdString(status.message).contains(QStringLiteral("out of memory")));
     QCOMPARE(w.promptSession()->prompt().clicks.size(), size_t(1));  // the work in progress is kept
   }
 

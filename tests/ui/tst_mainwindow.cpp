@@ -10,7 +10,7 @@
 #include <QtTest>
 
 #include "support/TestSupport.h"
-#include "ui/AppLogging.h"
+#include "ui/support/AppLogging.h"
 #include "ui/MainWindow.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"

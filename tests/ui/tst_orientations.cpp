@@ -17,7 +17,7 @@
 #include "engine/io/CocoExport.h"
 #include "engine/mask/Rle.h"
 #include "support/SyntheticImage.h"
-#include "ui/ReviewGallery.h"
+#include "ui/dialogs/ReviewGallery.h"
 #include "ui/controllers/BatchController.h"
 #include "ui/controllers/FolderController.h"
 

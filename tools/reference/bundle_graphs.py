@@ -1,5 +1,5 @@
 """The bundle's TorchScript graphs as modules around the official SAM3 image model (contract:
-engine/sam3/BUNDLE.md), what a LibTorch 1.13 target needs replaced before tracing, and the
+engine/bundle/BUNDLE.md), what a LibTorch 1.13 target needs replaced before tracing, and the
 weights a bfloat16 graph stores in bfloat16.
 Reference venv only (tools/setup_reference.sh)."""
 import contextlib

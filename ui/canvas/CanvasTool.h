@@ -27,6 +27,11 @@ class CanvasTool {
   virtual void paintOverlay(QPainter& painter, const CanvasMapping& mapping) const { (void)painter; (void)mapping; }
   // The canvas repaints on every mouse move for tools that draw at the cursor.
   virtual bool tracksHover() const { return false; }
+  virtual Qt::CursorShape cursor() const { return Qt::CrossCursor; }
+  // The canvas calls these when the tool becomes current and when another replaces it: a tool
+  // drops a drag in progress there (a key that switches tools mid-drag left the box drawn).
+  virtual void activate() {}
+  virtual void deactivate() {}
 };
 
 }  // namespace sam3::ui

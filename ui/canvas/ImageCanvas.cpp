@@ -267,4 +267,15 @@ void ImageCanvas::keyReleaseEvent(QKeyEvent* event) {
   QWidget::keyReleaseEvent(event);
 }
 
+void ImageCanvas::setTool(CanvasTool* tool) {
+  if (tool == m_tool) return;
+  if (m_tool) m_tool->deactivate();
+  m_tool = tool;
+  if (m_tool) {
+    m_tool->activate();
+    setCursor(m_tool->cursor());
+  }
+  update();
+}
+
 }  // namespace sam3::ui

@@ -42,7 +42,8 @@ class ImageCanvas : public QWidget {
   QPointF mapFromImage(const QPointF& imagePos) const;
 
   // The tool that receives left/right mouse events (not owned; nullptr = none).
-  void setTool(CanvasTool* tool) { m_tool = tool; }
+  // Deactivates the current tool, activates `tool` and shows its cursor.
+  void setTool(CanvasTool* tool);
   // ARGB overlay drawn over `region` of the image (image pixels; empty = the whole image), at
   // any resolution: it is stretched to the region.
   void setLayer(Layer layer, const QImage& overlay, const QRectF& region = {});

@@ -5,8 +5,8 @@
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
-#include "ui/AppLogging.h"
-#include "ui/ReviewGallery.h"
+#include "ui/support/AppLogging.h"
+#include "ui/dialogs/ReviewGallery.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/document/Document.h"

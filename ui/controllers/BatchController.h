@@ -9,7 +9,7 @@
 #include <QPointer>
 #include <vector>
 
-#include "ui/ReviewGallery.h"
+#include "ui/dialogs/ReviewGallery.h"
 #include "ui/engine/EngineTypes.h"
 
 class QWidget;

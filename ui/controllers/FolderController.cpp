@@ -6,18 +6,18 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QImageReader>
-#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
 #include "engine/io/ImageLoader.h"
-#include "ui/AppLogging.h"
-#include "ui/ImageFolder.h"
+#include "ui/support/AppLogging.h"
+#include "ui/support/ImageFolder.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/docks/ImagesDock.h"
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
 #include "ui/session/LabelSession.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
@@ -32,7 +32,7 @@ QImage decodeImage(const QString& path, QString* error) {
   const QByteArray head = file.open(QIODevice::ReadOnly) ? file.read(1 << 18) : QByteArray();
   const auto header = io::readImageHeader(reinterpret_cast<const uint8_t*>(head.constData()), size_t(head.size()));
   const std::string tooLarge =
-      header ? io::checkImageSize(*header, QDir::toNativeSeparators(path).toStdString(), ImageFolder::limits()) : std::string();
+      header ? io::checkImageSize(*header, QDir::toNativeSeparators(path).toStdString(), settings::imageLimits()) : std::string();
   if (!tooLarge.empty()) {
     if (error) *error = QString::fromStdString(tooLarge);
     return {};
@@ -69,7 +69,7 @@ bool FolderController::openFolder(const QString& directory, QString* error) {
     if (error) *error = reason;
     return false;
   }
-  QSettings().setValue(QStringLiteral("lastFolder"), directory);
+  settings::lastFolder().set(directory);
   Q_EMIT usedPath(directory);
   openList(images);
   return true;
@@ -212,7 +212,7 @@ void FolderController::showImage(const QImage& image, const QString& path, std::
   const int imageId = m_document->imageFor(path, image.width(), image.height());
   m_engine->setImage(image, path);
   m_session->setImage(imageId, image.size());
-  if (!path.startsWith(QLatin1Char(':'))) QSettings().setValue(QStringLiteral("lastFolder"), QFileInfo(path).absolutePath());
+  if (!path.startsWith(QLatin1Char(':'))) settings::lastFolder().set(QFileInfo(path).absolutePath());
   qCInfo(lcUi).noquote() << "opened" << path << image.width() << "x" << image.height();
   Q_EMIT imageShown(path, image.size());
 }

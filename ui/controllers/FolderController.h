@@ -10,7 +10,7 @@
 #include <set>
 #include <vector>
 
-#include "ui/ImageFolder.h"
+#include "ui/support/ImageFolder.h"
 
 class QImage;
 

@@ -4,7 +4,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QSettings>
 #include <QUndoStack>
 #include <map>
 #include <set>
@@ -14,6 +13,7 @@
 #include "engine/io/YoloImport.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/document/Document.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
@@ -97,7 +97,7 @@ io::InterchangeReport ImportController::importFrom(Format format, const QString&
 }
 
 void ImportController::importInteractive(Format format) {
-  const QString start = QSettings().value(QStringLiteral("lastFolder")).toString();
+  const QString start = settings::lastFolder().get();
   QString path, labels;
   if (format == Format::Coco) {
     path = QFileDialog::getOpenFileName(m_window, tr("Import COCO"), start, tr("COCO JSON (*.json)"));

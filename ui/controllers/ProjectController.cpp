@@ -5,15 +5,15 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QMessageBox>
-#include <QSettings>
 #include <QUndoStack>
 
 #include "engine/io/ProjectJournal.h"
-#include "ui/ExportDialog.h"
-#include "ui/ImageFolder.h"
+#include "ui/dialogs/ExportDialog.h"
+#include "ui/support/ImageFolder.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/document/Document.h"
 #include "ui/document/FolderSessions.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 
@@ -37,7 +37,7 @@ bool ProjectController::saveProjectAs(const QString& path, QString* error) {
   const bool ok = m_document->saveAs(path, error);
   if (ok) {
     addRecent(path);
-    QSettings().setValue(QStringLiteral("lastProject"), path);
+    settings::lastProject().set(path);
     if (FolderSessions::isImplicit(before) && before != path) {  // the session's work moved there
       if (!m_sessionSource.isEmpty()) FolderSessions::rememberSavedAs(m_sessionSource, path);
       FolderSessions::discard(before);
@@ -105,7 +105,7 @@ bool ProjectController::openSession(const QStringList& source, const RecoveryQue
   }
   if (FolderSessions::isImplicit(project)) FolderSessions::remember(project, source);
   m_sessionSource = source;
-  QSettings().setValue(QStringLiteral("lastProject"), project);
+  settings::lastProject().set(project);
   const bool shown = isFolder ? m_folders->openFolder(source.first(), error) : m_folders->openList(images, error);
   Q_EMIT titleChanged();
   return shown;
@@ -122,7 +122,7 @@ bool ProjectController::openProject(const QString& path, const RecoveryQuestion&
   if (QFileInfo(path).absoluteFilePath() != QFileInfo(m_document->projectPath()).absoluteFilePath() && !closeWork(error)) return false;
   if (!m_document->open(path, recover ? recover : recoveryQuestion(path), error)) return false;
   m_sessionSource.clear();
-  QSettings().setValue(QStringLiteral("lastProject"), path);
+  settings::lastProject().set(path);
   QStringList paths;
   for (const auto& entry : m_document->project().images()) {
     const QString stored = QString::fromStdString(entry.second.path);
@@ -135,7 +135,7 @@ bool ProjectController::openProject(const QString& path, const RecoveryQuestion&
 }
 
 bool ProjectController::offerCrashRecovery(const RecoveryQuestion& ask) {
-  const QString last = QSettings().value(QStringLiteral("lastProject")).toString();
+  const QString last = settings::lastProject().get();
   if (last.isEmpty() || !QFileInfo::exists(last)) return false;
   if (!io::ProjectJournal::hasEntries(io::ProjectJournal::pathFor(last.toStdString()))) return false;
   QString error;
@@ -157,7 +157,7 @@ bool ProjectController::openPath(const QString& path, QString* error) {
 void ProjectController::saveInteractive(bool chooseFile) {
   QString path = m_document->projectPath();
   if (chooseFile || path.isEmpty() || FolderSessions::isImplicit(path)) {  // a session's first save chooses a file
-    QString suggestion = QSettings().value(QStringLiteral("lastFolder")).toString();
+    QString suggestion = settings::lastFolder().get();
     if (!m_sessionSource.isEmpty()) {
       const QFileInfo source(m_sessionSource.first());
       const QDir folder = source.isDir() ? QDir(source.absoluteFilePath()) : source.absoluteDir();
@@ -176,7 +176,7 @@ void ProjectController::saveInteractive(bool chooseFile) {
 }
 
 void ProjectController::openInteractive() {
-  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open Project"), QSettings().value(QStringLiteral("lastFolder")).toString(),
+  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open Project"), settings::lastFolder().get(),
                                                     tr("SAM3 Annotate projects (*.sam3proj)"));
   if (path.isEmpty()) return;
   QString error;
@@ -209,7 +209,7 @@ ExportDialog* ProjectController::openExportDialog() {
   }
   QString base = QFileInfo(m_document->projectPath()).absolutePath();
   if (m_document->projectPath().isEmpty() || FolderSessions::isImplicit(m_document->projectPath())) {
-    base = QSettings().value(QStringLiteral("lastFolder"), QDir::homePath()).toString();
+    base = (settings::lastFolder().get().isEmpty() ? QDir::homePath() : settings::lastFolder().get());
   }
   const QString projectFolder = m_document->projectPath().isEmpty() ? QString() : QFileInfo(m_document->projectPath()).absolutePath();
   m_exportDialog = new ExportDialog(m_document->project(), QDir(base).filePath(QStringLiteral("annotations.json")), m_window, projectFolder);
@@ -219,14 +219,14 @@ ExportDialog* ProjectController::openExportDialog() {
   return m_exportDialog;
 }
 
-QStringList ProjectController::recent() const { return QSettings().value(QStringLiteral("recent")).toStringList(); }
+QStringList ProjectController::recent() const { return settings::recentProjects().get(); }
 
 void ProjectController::addRecent(const QString& path) {
   QStringList list = recent();
   list.removeAll(path);
   list.prepend(path);
   while (list.size() > 10) list.removeLast();
-  QSettings().setValue(QStringLiteral("recent"), list);
+  settings::recentProjects().set(list);
   Q_EMIT recentChanged();
 }
 

@@ -1,10 +1,9 @@
 #include "ui/demo/DemoController.h"
 
 #include <QApplication>
-#include <QSettings>
 #include <QUndoStack>
 
-#include "ui/SampleImages.h"
+#include "ui/support/SampleImages.h"
 #include "ui/controllers/FolderController.h"
 #include "ui/demo/DemoPanel.h"
 #include "ui/document/Document.h"
@@ -12,6 +11,7 @@
 #include "ui/session/LabelSession.h"
 #include "ui/session/PromptSession.h"
 #include "ui/session/PromptSession.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 
@@ -19,7 +19,7 @@ DemoController::DemoController(DemoPanel* panel, Document* document, LabelSessio
                                EngineService* engine, QObject* parent)
     : QObject(parent), m_panel(panel), m_document(document), m_session(session), m_folders(folders) {
   m_idle.setSingleShot(true);
-  m_idle.setInterval(QSettings().value(QStringLiteral("demo/idleSeconds"), 180).toInt() * 1000);
+  m_idle.setInterval(settings::demoIdleSeconds().get() * 1000);
   connect(&m_idle, &QTimer::timeout, this, &DemoController::reset);
   connect(m_session->prompt(), &PromptSession::changed, this, &DemoController::updateHint);
   connect(m_document, &Document::objectsChanged, this, [this] {

@@ -7,7 +7,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "ui/SampleImages.h"
+#include "ui/support/SampleImages.h"
 
 namespace sam3::ui {
 namespace {

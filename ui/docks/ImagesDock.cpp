@@ -7,7 +7,7 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "ui/ImageFolder.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 
@@ -45,7 +45,7 @@ void ImagesDock::loadThumbnails(const QStringList& paths, quint64 generation) {
   // atomic) and the pixel limit read here, and only the GUI thread dereferences `self`.
   QPointer<ImagesDock> self(this);
   const std::shared_ptr<const std::atomic<quint64>> current = m_generation;
-  const qint64 maxPixels = qint64(ImageFolder::limits().maxPixels);
+  const qint64 maxPixels = qint64(settings::imageLimits().maxPixels);
   (void)QtConcurrent::run([self, current, paths, generation, maxPixels] {
     for (int i = 0; i < paths.size(); ++i) {
       if (current->load() != generation) return;  // another list, or the dock is gone

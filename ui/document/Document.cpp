@@ -1,24 +1,23 @@
 #include "ui/document/Document.h"
 
 #include <QFileInfo>
-#include <QSettings>
 #include <ctime>
 #include <set>
 
 #include "engine/mask/MaskEditing.h"
 #include "ui/document/CategoryCommand.h"
 #include "ui/document/ObjectCommands.h"
-#include "ui/AppLogging.h"
+#include "ui/support/AppLogging.h"
 #include "engine/io/ProjectFile.h"
 #include "engine/io/ProjectJournal.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 
 namespace {
 
 size_t undoBudgetFromSettings() {
-  const qlonglong megabytes = QSettings().value(QStringLiteral("undo/budgetMB"), qlonglong(UndoBudget::kDefaultBytes >> 20)).toLongLong();
-  return megabytes > 0 ? size_t(megabytes) << 20 : UndoBudget::kDefaultBytes;
+  return size_t(settings::undoBudgetMegabytes().get()) << 20;
 }
 
 }  // namespace

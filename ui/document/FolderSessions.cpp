@@ -5,9 +5,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QSettings>
 
-#include "ui/AppPaths.h"
+#include "ui/support/AppPaths.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
@@ -39,7 +39,7 @@ QString FolderSessions::implicitProjectFor(const QStringList& source) {
 }
 
 QString FolderSessions::projectFor(const QStringList& source) {
-  const QString saved = QSettings().value(QStringLiteral("sessions/savedAs/") + keyOf(source)).toString();
+  const QString saved = settings::sessionSavedAs().at(keyOf(source)).get();
   if (!saved.isEmpty() && QFileInfo::exists(saved)) return saved;
   return implicitProjectFor(source);
 }
@@ -49,22 +49,22 @@ bool FolderSessions::isImplicit(const QString& projectPath) {
 }
 
 QStringList FolderSessions::sourceOf(const QString& projectPath) {
-  return QSettings().value(QStringLiteral("sessions/source/") + QFileInfo(projectPath).completeBaseName()).toStringList();
+  return settings::sessionSources().at(QFileInfo(projectPath).completeBaseName()).get();
 }
 
 void FolderSessions::remember(const QString& implicitProject, const QStringList& source) {
-  QSettings().setValue(QStringLiteral("sessions/source/") + QFileInfo(implicitProject).completeBaseName(), normalized(source));
+  settings::sessionSources().at(QFileInfo(implicitProject).completeBaseName()).set(normalized(source));
 }
 
 void FolderSessions::rememberSavedAs(const QStringList& source, const QString& savedProject) {
-  QSettings().setValue(QStringLiteral("sessions/savedAs/") + keyOf(source), QFileInfo(savedProject).absoluteFilePath());
+  settings::sessionSavedAs().at(keyOf(source)).set(QFileInfo(savedProject).absoluteFilePath());
 }
 
 void FolderSessions::discard(const QString& implicitProject) {
   if (!isImplicit(implicitProject)) return;  // never a file the user chose
   // The lock goes with the document that holds it (ProjectLock).
   for (const QString& suffix : {QString(), QStringLiteral(".journal")}) QFile::remove(implicitProject + suffix);
-  QSettings().remove(QStringLiteral("sessions/source/") + QFileInfo(implicitProject).completeBaseName());
+  settings::sessionSources().at(QFileInfo(implicitProject).completeBaseName()).remove();
 }
 
 }  // namespace sam3::ui

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "ui/AppLogging.h"
+#include "ui/support/AppLogging.h"
 #include "ui/document/ValueCommand.h"
 
 namespace sam3::ui {

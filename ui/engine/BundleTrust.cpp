@@ -3,18 +3,17 @@
 #include <QDir>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
 #include <QStringList>
 #include <nlohmann/json.hpp>
 
 #include "engine/io/AtomicFile.h"
 #include "engine/io/Sha256.h"
-#include "engine/sam3/BundleManifest.h"
+#include "engine/bundle/BundleManifest.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
 
-const QString kTrusted = QStringLiteral("bundles/trusted");
 
 QString producerOf(const std::string& manifestText) {
   const nlohmann::json j = nlohmann::json::parse(manifestText, nullptr, false);
@@ -35,7 +34,7 @@ BundleIdentity BundleTrust::describe(const QString& bundleDirectory) {
   try {
     const std::string path = QDir(bundleDirectory).filePath(QStringLiteral("manifest.json")).toStdString();
     const std::string text = io::readWholeFile(path);
-    const model::BundleManifest manifest = model::BundleManifest::parse(text, path);
+    const bundle::BundleManifest manifest = bundle::BundleManifest::parse(text, path);
     identity.name = QString::fromStdString(manifest.name);
     identity.producer = producerOf(text);
     identity.manifestSha256 = QString::fromStdString(io::Sha256::hexOf(text));
@@ -48,21 +47,21 @@ BundleIdentity BundleTrust::describe(const QString& bundleDirectory) {
 
 bool BundleTrust::isTrusted(const BundleIdentity& bundle) {
   if (bundle.manifestSha256.isEmpty()) return false;
-  QStringList trusted = QSettings().value(kTrusted).toStringList();
+  QStringList trusted = settings::trustedBundles().get();
   if (trusted.contains(bundle.manifestSha256)) return true;
   // Trusted by an earlier version under the manifest's bytes in hex (kilobytes per entry): kept
   // as trusted, remembered by its hash from now on.
   if (bundle.legacyTrustKey.isEmpty() || !trusted.removeAll(bundle.legacyTrustKey)) return false;
   trusted << bundle.manifestSha256;
-  QSettings().setValue(kTrusted, trusted);
+  settings::trustedBundles().set(trusted);
   return true;
 }
 
 void BundleTrust::trust(const BundleIdentity& bundle) {
   if (bundle.manifestSha256.isEmpty() || isTrusted(bundle)) return;
-  QStringList trusted = QSettings().value(kTrusted).toStringList();
+  QStringList trusted = settings::trustedBundles().get();
   trusted << bundle.manifestSha256;
-  QSettings().setValue(kTrusted, trusted);
+  settings::trustedBundles().set(trusted);
 }
 
 QString BundleTrust::question(const BundleIdentity& bundle) {

@@ -3,9 +3,18 @@
 #include <QStandardPaths>
 
 #include "ui/engine/EngineWorker.h"
+#include "ui/support/AppLogging.h"
 
 namespace sam3::ui {
 namespace {
+
+// The log gets the code and the detail the user's message leaves out (the exception text).
+void logFailure(const char* what, const segment::Status& status) {
+  if (status.isCancelled()) return;
+  qCWarning(lcEngine).noquote() << what << "failed (" << segment::nameOf(status.code) << "):" << QString::fromStdString(status.message)
+                                << QString::fromStdString(status.detail);
+}
+
 constexpr double kFullEncodeMs = 1000;  // slower than any cache hit (disk hits of a 133 MB entry: ~0.2 s)
 }  // namespace
 
@@ -15,6 +24,7 @@ void registerEngineMetaTypes() {
   qRegisterMetaType<sam3::segment::Prediction>();
   qRegisterMetaType<sam3::segment::FindSimilarRequest>();
   qRegisterMetaType<sam3::segment::FindSimilarResult>();
+  qRegisterMetaType<sam3::segment::Status>();
   qRegisterMetaType<sam3::ui::EngineDescription>();
   qRegisterMetaType<std::vector<sam3::ui::BatchHit>>();
 }
@@ -30,8 +40,9 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
   connect(m_worker, &EngineWorker::imageReady, this, &EngineService::onImageReady);
   connect(m_worker, &EngineWorker::similarFound, this, [this](quint64 id, const segment::FindSimilarResult& result) {
     if (id != m_latestSimilarId) return;
-    if (!result.error.empty() && result.instances.empty()) {
-      Q_EMIT similarFailed(id, QString::fromStdString(result.error));
+    if (!result.status.ok() && result.instances.empty()) {
+      logFailure("search", result.status);
+      Q_EMIT similarFailed(id, result.status);
     } else {
       Q_EMIT similarReady(id, result);
     }
@@ -56,8 +67,8 @@ EngineService::EngineService(QObject* parent, EngineFactory factory)
 }
 
 EngineService::~EngineService() {
-  m_worker->preEncoding.cancel();
-  m_worker->batch.cancel();
+  m_preEncoding.cancel();
+  m_batch.cancel();
   m_thread.quit();
   m_thread.wait();
 }
@@ -69,7 +80,7 @@ void EngineService::onWorker(std::function<void(EngineWorker*)> call) {
   QMetaObject::invokeMethod(worker, [worker, call = std::move(call)] { call(worker); }, Qt::QueuedConnection);
 }
 
-// Qt's cache folder: on Linux the same path as segment::defaultCacheDirectory() (GUI and CLI
+// Qt's cache folder: on Linux the same path as factory::defaultCacheDirectory() (GUI and CLI
 // share one cache), and it follows QStandardPaths' test mode, which keeps GUI tests out of the
 // user's cache.
 QString EngineService::cacheDirectory() const {
@@ -80,7 +91,7 @@ void EngineService::setImage(const QImage& image, const QString& key) {
   m_pending.reset();
   m_latestId = m_nextId++;  // anything still running belongs to the previous image
   m_latestSimilarId = 0;
-  m_worker->preEncoding.cancel();
+  m_preEncoding.cancel();
   m_encoding = true;
   m_hasImage = true;
   m_encodingTimer.start();
@@ -125,14 +136,11 @@ quint64 EngineService::requestEverything(const segment::EverythingOptions& optio
   cancelConcept();  // a newer request makes the older one's answer useless
   const quint64 id = m_nextId++;
   m_latestSimilarId = id;
-  m_conceptCancel = std::make_shared<std::atomic<bool>>(false);
-  onWorker([id, options, cancel = m_conceptCancel](EngineWorker* w) { w->segmentEverything(id, options, cancel); });
+  onWorker([id, options, cancel = m_concept.start()](EngineWorker* w) { w->segmentEverything(id, options, cancel); });
   return id;
 }
 
-void EngineService::cancelConcept() {
-  if (m_conceptCancel) m_conceptCancel->store(true);
-}
+void EngineService::cancelConcept() { m_concept.cancel(); }
 
 void EngineService::loadBundle(const QString& directory, const QString& device, const QString& precision) {
   onWorker([directory, device, precision, cache = cacheDirectory()](EngineWorker* w) { w->loadBundle(directory, device, precision, cache); });
@@ -143,8 +151,7 @@ void EngineService::useClassic() {
 }
 
 void EngineService::preEncode(const QStringList& paths) {
-  const quint64 generation = m_worker->preEncoding.start();
-  onWorker([paths, generation](EngineWorker* w) { w->preEncode(paths, generation); });
+  onWorker([paths, cancel = m_preEncoding.start()](EngineWorker* w) { w->preEncode(paths, cancel); });
 }
 
 void EngineService::runBatch(const QStringList& paths, const segment::FindSimilarRequest& request) {
@@ -152,12 +159,11 @@ void EngineService::runBatch(const QStringList& paths, const segment::FindSimila
 }
 
 void EngineService::runBatch(const QStringList& paths, const std::vector<BatchPrompt>& prompts) {
-  m_worker->preEncoding.cancel();  // the batch has the engine to itself
-  const quint64 generation = m_worker->batch.start();
-  onWorker([paths, prompts, generation](EngineWorker* w) { w->runBatch(paths, prompts, generation); });
+  m_preEncoding.cancel();  // the batch has the engine to itself
+  onWorker([paths, prompts, cancel = m_batch.start()](EngineWorker* w) { w->runBatch(paths, prompts, cancel); });
 }
 
-void EngineService::cancelBatch() { m_worker->batch.cancel(); }
+void EngineService::cancelBatch() { m_batch.cancel(); }
 
 void EngineService::send(quint64 requestId, const prompt::InteractivePrompt& prompt) {
   m_busy = true;
@@ -172,8 +178,9 @@ void EngineService::onPredicted(quint64 requestId, const sam3::segment::Predicti
     send(next.first, next.second);
   }
   if (requestId != m_latestId) return;  // stale: a newer prompt is on its way
-  if (!prediction.error.empty()) {
-    Q_EMIT predictionFailed(requestId, QString::fromStdString(prediction.error));
+  if (!prediction.status.ok()) {
+    logFailure("prediction", prediction.status);
+    Q_EMIT predictionFailed(requestId, prediction.status);
   } else {
     Q_EMIT predictionReady(requestId, prediction);
   }

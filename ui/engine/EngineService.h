@@ -33,7 +33,7 @@ class EngineService : public QObject {
   // similarFailed) per request, in order, under the one id returned.
   quint64 requestFindSimilarBatch(const std::vector<segment::FindSimilarRequest>& requests);
   // Segment everything on the current image; the instances arrive as similarReady (or
-  // similarFailed, "cancelled" after cancelConcept()). Stops between batches of clicks.
+  // similarFailed, StatusCode::Cancelled after cancelConcept()). Stops between batches of clicks.
   quint64 requestEverything(const segment::EverythingOptions& options);
   void cancelConcept();
   void loadBundle(const QString& directory, const QString& device = QStringLiteral("auto"), const QString& precision = QStringLiteral("auto"));
@@ -60,9 +60,9 @@ class EngineService : public QObject {
 
  Q_SIGNALS:
   void predictionReady(quint64 requestId, const sam3::segment::Prediction& prediction);
-  void predictionFailed(quint64 requestId, const QString& error);
+  void predictionFailed(quint64 requestId, const sam3::segment::Status& status);
   void similarReady(quint64 requestId, const sam3::segment::FindSimilarResult& result);
-  void similarFailed(quint64 requestId, const QString& error);
+  void similarFailed(quint64 requestId, const sam3::segment::Status& status);
   void engineChanged(const sam3::ui::EngineDescription& description);
   void engineLoadFailed(const QString& error);
   void imageEncodingStarted(const QString& key);
@@ -86,7 +86,9 @@ class EngineService : public QObject {
   quint64 m_nextId = 1;
   quint64 m_latestId = 0;
   quint64 m_latestSimilarId = 0;
-  segment::CancelFlag m_conceptCancel;  // of the running segment-everything request
+  segment::CancelStream m_concept;     // the running segment-everything request
+  segment::CancelStream m_preEncoding;  // background pre-encoding of the next images
+  segment::CancelStream m_batch;        // a folder batch
   bool m_busy = false;
   bool m_encoding = false;
   bool m_hasImage = false;

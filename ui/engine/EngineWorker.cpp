@@ -6,8 +6,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/io/ImageLoader.h"
-#include "engine/segment/EngineFactory.h"
-#include "ui/ImageFolder.h"
+#include "engine/factory/EngineFactory.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 namespace {
@@ -68,8 +68,8 @@ void EngineWorker::setImage(const QImage& image, const QString& key) {
                   ? image
                   : image.convertToFormat(QImage::Format_ARGB32);
     m_key = key;
-    const std::string error = m_engine->setImage(viewOf(m_image), key.toStdString());
-    Q_EMIT imageReady(key, QString::fromStdString(error), double(timer.nsecsElapsed()) / 1e6,
+    const segment::Status status = m_engine->setImage(viewOf(m_image), key.toStdString());
+    Q_EMIT imageReady(key, QString::fromStdString(status.message), double(timer.nsecsElapsed()) / 1e6,
                       QString::fromStdString(m_engine->statusText()));
   } catch (const std::exception& e) {
     Q_EMIT imageReady(key, QString::fromUtf8(e.what()), 0.0, QString());
@@ -80,10 +80,10 @@ void EngineWorker::predict(quint64 requestId, const sam3::prompt::InteractivePro
   segment::Prediction result;
   try {
     result = m_engine->predict(prompt);
-    if (result.error.empty() && result.candidates.empty()) result.error = "the engine returned no mask";
+    if (result.status.ok() && result.candidates.empty()) result.status = segment::Status::engineFailure("the engine returned no mask");
   } catch (const std::exception& e) {
     result = {};
-    result.error = e.what();
+    result.status = segment::Status::engineFailure(e.what());
   }
   Q_EMIT predicted(requestId, result);
 }
@@ -94,7 +94,7 @@ void EngineWorker::findSimilar(quint64 requestId, const sam3::segment::FindSimil
     result = m_engine->findSimilar(request);
   } catch (const std::exception& e) {
     result = {};
-    result.error = e.what();
+    result.status = segment::Status::engineFailure(e.what());
   }
   Q_EMIT similarFound(requestId, result);
 }
@@ -105,19 +105,19 @@ void EngineWorker::findSimilarBatch(quint64 requestId, const std::vector<sam3::s
     results = m_engine->findSimilarBatch(requests);
   } catch (const std::exception& e) {
     results.assign(requests.size(), {});
-    for (segment::FindSimilarResult& r : results) r.error = e.what();
+    for (segment::FindSimilarResult& r : results) r.status = segment::Status::engineFailure(e.what());
   }
   for (const segment::FindSimilarResult& result : results) Q_EMIT similarFound(requestId, result);
 }
 
 void EngineWorker::segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options,
-                                     const sam3::segment::CancelFlag& cancel) {
+                                     const sam3::segment::CancelToken& cancel) {
   segment::FindSimilarResult result;
   try {
     result = m_engine->segmentEverything(options, cancel);
   } catch (const std::exception& e) {
     result = {};
-    result.error = e.what();
+    result.status = segment::Status::engineFailure(e.what());
   }
   Q_EMIT similarFound(requestId, result);
 }
@@ -130,7 +130,7 @@ void EngineWorker::loadBundle(const QString& directory, const QString& device, c
   options.precision = precision.toStdString();
   options.cacheDirectory = cacheDirectory.toStdString();
   std::string error;
-  std::unique_ptr<segment::Segmenter> engine = segment::openEngine(options, error);
+  std::unique_ptr<segment::Segmenter> engine = factory::openEngine(options, error);
   if (!engine) {
     Q_EMIT engineLoadFailed(QString::fromStdString(error));  // the current engine stays
     return;
@@ -142,34 +142,34 @@ void EngineWorker::useClassic() { install(classic()); }
 
 std::unique_ptr<segment::Segmenter> EngineWorker::classic() {
   std::string error;
-  return segment::openEngine({}, error);  // the classic engine cannot fail to open
+  return factory::openEngine({}, error);  // the classic engine cannot fail to open
 }
 
-void EngineWorker::preEncode(const QStringList& paths, quint64 generation) { preEncodeNext(paths, generation); }
+void EngineWorker::preEncode(const QStringList& paths, const sam3::segment::CancelToken& cancel) { preEncodeNext(paths, cancel); }
 
-void EngineWorker::preEncodeNext(QStringList paths, quint64 generation) {
-  if (paths.isEmpty() || !preEncoding.isCurrent(generation)) return;
+void EngineWorker::preEncodeNext(QStringList paths, const segment::CancelToken& cancel) {
+  if (paths.isEmpty() || cancel.isCancelled()) return;
   const QString path = paths.takeFirst();
   QString error;
   try {
-    const io::LoadedImage loaded = io::loadImage(path.toStdString(), ImageFolder::limits());
+    const io::LoadedImage loaded = io::loadImage(path.toStdString(), settings::imageLimits());
     const cv::Mat& image = loaded.pixels;
     if (!loaded.error.empty()) {
       error = QString::fromStdString(loaded.error);
     } else {  // preEncode() returns at once for an image already in the cache
-      auto cancel = std::make_shared<std::atomic<bool>>(!preEncoding.isCurrent(generation));
-      error = QString::fromStdString(m_engine->preEncode(image, cancel));
+      error = QString::fromStdString(m_engine->preEncode(image, cancel).message);
     }
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());
   }
   Q_EMIT preEncoded(path, error);
   // One image per event: user requests queued meanwhile run before the next one.
-  QTimer::singleShot(0, this, [this, paths, generation] { preEncodeNext(paths, generation); });
+  QTimer::singleShot(0, this, [this, paths, cancel] { preEncodeNext(paths, cancel); });
 }
 
-void EngineWorker::runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts, quint64 generation) {
-  batchNext(paths, int(paths.size()), prompts, generation);
+void EngineWorker::runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts,
+                            const sam3::segment::CancelToken& cancel) {
+  batchNext(paths, int(paths.size()), prompts, cancel);
 }
 
 namespace {
@@ -205,10 +205,10 @@ BatchHit makeHit(const cv::Mat& bgr, const QString& path, const segment::Instanc
 
 }  // namespace
 
-void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, quint64 generation) {
-  if (!batch.isCurrent(generation) || paths.isEmpty()) {
+void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, const segment::CancelToken& cancel) {
+  if (cancel.isCancelled() || paths.isEmpty()) {
     if (!m_image.isNull()) setImage(m_image, m_key);  // the user's image again
-    Q_EMIT batchFinished(!batch.isCurrent(generation));
+    Q_EMIT batchFinished(cancel.isCancelled());
     return;
   }
   const QString path = paths.takeFirst();
@@ -216,11 +216,11 @@ void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui:
   QString error;
   try {
     // Oriented as the window shows it: the hits' masks are in the frame the objects are drawn in.
-    const io::LoadedImage loaded = io::loadImage(path.toStdString(), ImageFolder::limits());
+    const io::LoadedImage loaded = io::loadImage(path.toStdString(), settings::imageLimits());
     if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
     const cv::Mat& image = loaded.pixels;
-    const std::string setError = m_engine->setImage(image, path.toStdString());
-    if (!setError.empty()) throw std::runtime_error(setError);
+    const segment::Status set = m_engine->setImage(image, path.toStdString());
+    if (!set.ok()) throw std::runtime_error(set.message);
     cv::Mat bgr = image;
     if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
     if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
@@ -229,14 +229,14 @@ void EngineWorker::batchNext(QStringList paths, int total, std::vector<sam3::ui:
     const std::vector<segment::FindSimilarResult> results = m_engine->findSimilarBatch(requests);  // one call: SAM3 batches phrases
     for (size_t p = 0; p < prompts.size(); ++p) {  // the image is encoded once for all of them
       const segment::FindSimilarResult& result = results[p];
-      if (!result.error.empty()) error = QString::fromStdString(result.error);
+      if (!result.status.ok()) error = QString::fromStdString(result.status.message);
       for (const segment::Instance& instance : result.instances) hits.push_back(makeHit(bgr, path, instance, prompts[p], int(p)));
     }
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());
   }
   Q_EMIT batchImageDone(total - int(paths.size()), total, hits, error);
-  QTimer::singleShot(0, this, [this, paths, total, prompts, generation] { batchNext(paths, total, prompts, generation); });
+  QTimer::singleShot(0, this, [this, paths, total, prompts, cancel] { batchNext(paths, total, prompts, cancel); });
 }
 
 }  // namespace sam3::ui

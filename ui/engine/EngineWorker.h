@@ -13,7 +13,6 @@
 #include <memory>
 
 #include "ui/engine/EngineTypes.h"
-#include "ui/engine/WorkGeneration.h"
 
 namespace sam3::ui {
 
@@ -24,11 +23,6 @@ class EngineWorker : public QObject {
   explicit EngineWorker(EngineFactory factory);
   ~EngineWorker() override;
 
-  // Started and cancelled from the GUI thread: a new generation abandons queued pre-encoding
-  // (and cancels a long step) or a running folder batch.
-  WorkGeneration preEncoding;
-  WorkGeneration batch;
-
  public Q_SLOTS:
   void start();  // creates the engine (on the engine thread)
   void setImage(const QImage& image, const QString& key);
@@ -36,13 +30,14 @@ class EngineWorker : public QObject {
   void findSimilar(quint64 requestId, const sam3::segment::FindSimilarRequest& request);
   // Several concept prompts in one engine call (SAM3 batches phrases); one similarFound each, in order.
   void findSimilarBatch(quint64 requestId, const std::vector<sam3::segment::FindSimilarRequest>& requests);
-  void segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options, const sam3::segment::CancelFlag& cancel);
+  void segmentEverything(quint64 requestId, const sam3::segment::EverythingOptions& options, const sam3::segment::CancelToken& cancel);
   void loadBundle(const QString& directory, const QString& device, const QString& precision, const QString& cacheDirectory);
   void useClassic();
-  void preEncode(const QStringList& paths, quint64 generation);
-  // Finds objects like the request's exemplar patches in every image, one image per event;
-  // a newer batch generation cancels (what was found stays reported).
-  void runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts, quint64 generation);
+  // Pre-encoding and folder batches run one image per event until `cancel` (the GUI thread's
+  // CancelStream cancels it when newer work starts); a cancelled batch keeps what it reported.
+  void preEncode(const QStringList& paths, const sam3::segment::CancelToken& cancel);
+  // Finds objects like the request's exemplar patches in every image.
+  void runBatch(const QStringList& paths, const std::vector<sam3::ui::BatchPrompt>& prompts, const sam3::segment::CancelToken& cancel);
 
  Q_SIGNALS:
   void engineChanged(const sam3::ui::EngineDescription& description);
@@ -61,8 +56,8 @@ class EngineWorker : public QObject {
  private:
   void install(std::unique_ptr<segment::Segmenter> engine);
   static std::unique_ptr<segment::Segmenter> classic();
-  void preEncodeNext(QStringList paths, quint64 generation);
-  void batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, quint64 generation);
+  void preEncodeNext(QStringList paths, const segment::CancelToken& cancel);
+  void batchNext(QStringList paths, int total, std::vector<sam3::ui::BatchPrompt> prompts, const segment::CancelToken& cancel);
 
  private:
 

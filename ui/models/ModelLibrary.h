@@ -10,6 +10,8 @@
 #include <functional>
 #include <vector>
 
+#include "engine/segment/Cancel.h"
+
 namespace sam3::ui {
 
 struct ModelEntry {
@@ -32,7 +34,7 @@ class ModelLibrary {
   // "" when every file matches the manifest, else what does not. `progress(done, total)` gets
   // bytes hashed so far; `cancel` stops between chunks ("cancelled").
   static QString verify(const QString& directory, const std::function<void(qint64, qint64)>& progress,
-                        const std::atomic<bool>& cancel);
+                        const segment::CancelToken& cancel);
 };
 
 }  // namespace sam3::ui

@@ -1,4 +1,5 @@
 #include "ui/models/ModelManagerDialog.h"
+#include "ui/support/Settings.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -9,7 +10,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -31,7 +31,7 @@ QString firstRunText() {
              "--out %1/sam3.sam3bundle</tt></li>"
              "<li>Come back here: it is listed; choose it and press <b>Use</b>.</li>"
              "</ol>"
-             "<p>What a bundle contains and why: <tt>engine/sam3/BUNDLE.md</tt> in the source folder (the README walks "
+             "<p>What a bundle contains and why: <tt>engine/bundle/BUNDLE.md</tt> in the source folder (the README walks "
              "through the export). Meanwhile the <b>classic engine</b> works: clicks, boxes, brushes and find similar.</p>")
       .arg(QDir::toNativeSeparators(ModelLibrary::modelsFolder()));
 }
@@ -63,7 +63,7 @@ ModelManagerDialog::ModelManagerDialog(QWidget* parent)
   m_firstRun->setTextInteractionFlags(Qt::TextBrowserInteraction);
   m_device->setObjectName(QStringLiteral("modelDevice"));
   m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
-  m_device->setCurrentText(QSettings().value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString());
+  m_device->setCurrentText(settings::engineDevice().get());
   m_progress->setObjectName(QStringLiteral("verifyProgress"));
   m_progress->hide();
   auto* classic = new QPushButton(tr("Use &Classic Engine"), this);
@@ -86,7 +86,7 @@ ModelManagerDialog::ModelManagerDialog(QWidget* parent)
   connect(m_use, &QPushButton::clicked, this, [this] {
     const int row = m_table->currentRow();
     if (row < 0 || row >= int(m_entries.size())) return;
-    QSettings().setValue(QStringLiteral("engine/device"), m_device->currentText());
+    settings::engineDevice().set(m_device->currentText());
     Q_EMIT useBundle(m_entries[size_t(row)].directory, m_device->currentText());
   });
   connect(classic, &QPushButton::clicked, this, &ModelManagerDialog::useClassic);
@@ -105,7 +105,7 @@ ModelManagerDialog::ModelManagerDialog(QWidget* parent)
 }
 
 ModelManagerDialog::~ModelManagerDialog() {
-  *m_cancel = true;
+  m_verification.cancel();
   m_watcher.waitForFinished();
 }
 
@@ -147,9 +147,8 @@ void ModelManagerDialog::verifySelected() {
   m_progress->show();
   setStatus(row, tr("checking…"));
   m_watcher.setProperty("row", row);
-  *m_cancel = false;
   QPointer<QProgressBar> bar = m_progress;
-  auto cancel = m_cancel;
+  const segment::CancelToken cancel = m_verification.start();
   m_watcher.setFuture(QtConcurrent::run([directory, bar, cancel] {
     return ModelLibrary::verify(
         directory,
@@ -157,7 +156,7 @@ void ModelManagerDialog::verifySelected() {
           const int permille = total > 0 ? int(done * 1000 / total) : 1000;
           QMetaObject::invokeMethod(bar, [bar, permille] { if (bar) bar->setValue(permille); }, Qt::QueuedConnection);
         },
-        *cancel);
+        cancel);
   }));
   updateButtons();
 }

@@ -50,7 +50,7 @@ class ModelManagerDialog : public QDialog {
   QPushButton* m_use;
   std::vector<ModelEntry> m_entries;
   QFutureWatcher<QString> m_watcher;
-  std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+  segment::CancelStream m_verification;  // the running check of a bundle's files
 };
 
 }  // namespace sam3::ui

@@ -1,7 +1,6 @@
 #include "ui/session/LabelSession.h"
 
 #include <QLineF>
-#include <QSettings>
 #include <QUndoStack>
 #include <algorithm>
 #include <map>
@@ -12,15 +11,16 @@
 #include "ui/document/Document.h"
 #include "ui/engine/EngineService.h"
 #include "ui/session/PromptSession.h"
+#include "ui/support/Settings.h"
 
 namespace sam3::ui {
 
 LabelSession::LabelSession(Document* document, EngineService* engine, QObject* parent)
     : QObject(parent), m_document(document), m_engine(engine), m_prompt(new PromptSession(this)) {
-  m_brushAsPrompt = QSettings().value(QStringLiteral("brush/asPrompt"), false).toBool();
-  m_hoverPreview = QSettings().value(QStringLiteral("point/hoverPreview"), false).toBool();
-  m_everythingOptions.pointsPerSide = QSettings().value(QStringLiteral("everything/pointsPerSide"), 32).toInt();
-  m_everythingOptions.exclusive = QSettings().value(QStringLiteral("everything/exclusive"), true).toBool();
+  m_brushAsPrompt = settings::brushAsPrompt().get();
+  m_hoverPreview = settings::pointHoverPreview().get();
+  m_everythingOptions.pointsPerSide = settings::everythingPointsPerSide().get();
+  m_everythingOptions.exclusive = settings::everythingExclusive().get();
   if (!m_everythingOptions.validate().empty()) m_everythingOptions = {};
   m_currentCategory = m_document->defaultCategory();  // digits and new objects need a class
   connect(m_document, &Document::categoriesChanged, this, [this] {  // another project opened, or the class undone
@@ -37,12 +37,13 @@ LabelSession::LabelSession(Document* document, EngineService* engine, QObject* p
     Q_EMIT liveChanged();
   });
   connect(m_engine, &EngineService::predictionFailed, this,
-          [this](quint64, const QString& error) { Q_EMIT failed(tr("Segmentation failed: %1").arg(error)); });
+          [this](quint64, const segment::Status& status) { Q_EMIT failed(tr("Segmentation failed: %1").arg(QString::fromStdString(status.message))); });
   connect(m_engine, &EngineService::similarReady, this,
           [this](quint64, const segment::FindSimilarResult& result) { onConceptFound(result); });
-  connect(m_engine, &EngineService::similarFailed, this, [this](quint64, const QString& error) {
+  connect(m_engine, &EngineService::similarFailed, this, [this](quint64, const segment::Status& status) {
     const bool everything = std::exchange(m_everythingRunning, false);
-    if (error == QLatin1String("cancelled")) {
+    const QString error = QString::fromStdString(status.message);
+    if (status.isCancelled()) {
       Q_EMIT message(everything ? tr("Segment everything cancelled") : tr("Search cancelled"), 3000);
     } else {
       Q_EMIT failed((everything ? tr("Segment everything failed: %1") : tr("Find similar failed: %1")).arg(error));
@@ -224,8 +225,8 @@ bool LabelSession::segmentEverything() {
 void LabelSession::setEverythingOptions(const segment::EverythingOptions& options) {
   if (!options.validate().empty()) return;
   m_everythingOptions = options;
-  QSettings().setValue(QStringLiteral("everything/pointsPerSide"), options.pointsPerSide);
-  QSettings().setValue(QStringLiteral("everything/exclusive"), options.exclusive);
+  settings::everythingPointsPerSide().set(options.pointsPerSide);
+  settings::everythingExclusive().set(options.exclusive);
 }
 
 void LabelSession::setCandidateThreshold(double threshold) {
@@ -443,12 +444,12 @@ bool LabelSession::splitSelection() {
 
 void LabelSession::setBrushAsPrompt(bool asPrompt) {
   m_brushAsPrompt = asPrompt;
-  QSettings().setValue(QStringLiteral("brush/asPrompt"), asPrompt);
+  settings::brushAsPrompt().set(asPrompt);
 }
 
 void LabelSession::setHoverPreview(bool on) {
   m_hoverPreview = on;
-  QSettings().setValue(QStringLiteral("point/hoverPreview"), on);
+  settings::pointHoverPreview().set(on);
 }
 
 void LabelSession::hoverAt(const QPointF& p, double minDistance) {

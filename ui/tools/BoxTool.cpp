@@ -28,4 +28,10 @@ void BoxTool::release(const QPointF& imagePos, Qt::MouseButton button) {
   m_session->setBox(box);
 }
 
+void BoxTool::deactivate() {
+  if (!m_start) return;
+  m_start.reset();
+  m_session->setPreviewBox(std::nullopt);
+}
+
 }  // namespace sam3::ui

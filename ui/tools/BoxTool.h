@@ -18,6 +18,7 @@ class BoxTool : public CanvasTool {
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
   void move(const QPointF& imagePos, Qt::MouseButtons buttons) override;
   void release(const QPointF& imagePos, Qt::MouseButton button) override;
+  void deactivate() override;  // a drag in progress is dropped with its preview box
 
  private:
   PromptSession* m_session;  // the session's prompt

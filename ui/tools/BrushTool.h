@@ -32,6 +32,12 @@ class BrushTool : public CanvasTool {
   bool wheel(int angleDelta, Qt::KeyboardModifiers modifiers) override;
   void paintOverlay(QPainter& painter, const CanvasMapping& mapping) const override;
   bool tracksHover() const override { return true; }
+  // An unfinished stroke is dropped (its release goes to the next tool), and the circle is
+  // not drawn at a stale position when the brush comes back.
+  void deactivate() override {
+    m_points.clear();
+    m_cursor.reset();
+  }
 
   static constexpr double kMinRadius = 1.0;
   static constexpr double kMaxRadius = 2000.0;

@@ -6,12 +6,15 @@
 
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/canvas/CanvasTool.h"
+#include "ui/tools/ToolContext.h"
 
 namespace sam3::ui {
 
 class PanTool : public CanvasTool {
  public:
-  explicit PanTool(ImageCanvas* canvas) : m_canvas(canvas) {}
+  explicit PanTool(ToolContext context) : m_canvas(context.view) {}
+  Qt::CursorShape cursor() const override { return m_anchor ? Qt::ClosedHandCursor : Qt::OpenHandCursor; }
+  void deactivate() override { m_anchor.reset(); }
 
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers) override {
     if (button == Qt::LeftButton) m_anchor = imagePos;

@@ -11,6 +11,7 @@ namespace sam3::ui {
 class SelectTool : public CanvasTool {
  public:
   explicit SelectTool(ToolContext context) : m_context(context) {}
+  Qt::CursorShape cursor() const override { return Qt::ArrowCursor; }
   void press(const QPointF& imagePos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers) override;
 
  private:

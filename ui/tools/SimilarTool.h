@@ -21,6 +21,10 @@ class SimilarTool : public CanvasTool {
   void release(const QPointF& imagePos, Qt::MouseButton button) override;
   void paintOverlay(QPainter& painter, const CanvasMapping& mapping) const override;
   bool tracksHover() const override { return m_drag.has_value(); }
+  void deactivate() override {  // an exemplar drag in progress is dropped, not left drawn
+    m_start.reset();
+    m_drag.reset();
+  }
 
  private:
   ToolContext m_context;

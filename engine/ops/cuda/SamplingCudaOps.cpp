@@ -7,6 +7,7 @@
 #include <torch/library.h>
 
 #include "engine/ops/OpsChecks.h"
+#include "engine/ops/OpsRegistry.h"
 #include "engine/ops/cuda/SamplingKernels.h"
 
 namespace sam3::ops {
@@ -80,6 +81,9 @@ at::Tensor samplePointsSeqCuda(const at::Tensor& featsSeq, const at::Tensor& poi
 }
 
 }  // namespace
+
+int cudaComputeCapabilityMajor(int device) { return cuda::computeCapabilityMajor(device); }
+
 }  // namespace sam3::ops
 
 TORCH_LIBRARY_IMPL(sam3, CUDA, m) {
