@@ -9,14 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/io/AtomicFile.h"
-#include "engine/io/CocoExport.h"
 #include "engine/io/CocoImport.h"
 #include "engine/io/CocoValidator.h"
 #include "engine/io/Labelme.h"
-#include "engine/io/MaskExport.h"
-#include "engine/io/PascalVoc.h"
 #include "engine/io/ProjectFile.h"
 #include "engine/io/YoloImport.h"
+#include "engine/workflow/ProjectExport.h"
 
 namespace sam3::app {
 namespace {
@@ -61,6 +59,7 @@ int validateCoco(QCommandLineParser& parser, const QStringList& arguments) {
 }
 
 int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
+  const QString formats = QString::fromStdString(workflow::exportFormatIds("|"));
   const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("Project file (*.sam3proj)."), QStringLiteral("file"));
   const QCommandLineOption format(QStringLiteral("format"),
                                   QStringLiteral("coco (RLE), coco-polygons, coco-results (detections with scores), labelme "
@@ -77,58 +76,29 @@ int exportProject(QCommandLineParser& parser, const QStringList& arguments) {
   parser.addOptions({project, format, out, imageRoot, absolute});
   parser.process(arguments);
   if (!parser.isSet(project) || !parser.isSet(out)) {
-    printError(QStringLiteral("usage: sam3-annotate export --project P --format "
-                              "coco|coco-polygons|coco-results|labelme|labelme-polygons|yolo-seg|voc|png|instance-png --out OUT"));
+    printError(QStringLiteral("usage: sam3-annotate export --project P --format %1 --out OUT").arg(formats));
+    return 2;
+  }
+  const std::optional<workflow::ExportFormat> kind = workflow::exportFormatById(parser.value(format).toStdString());
+  if (!kind) {
+    printError(QStringLiteral("unknown format '%1' (one of %2)").arg(parser.value(format), formats));
     return 2;
   }
   QElapsedTimer timer;
   timer.start();
-  const annotation::Project document = io::loadProject(parser.value(project).toStdString());
-  const QString kind = parser.value(format);
-  const std::string target = parser.value(out).toStdString();
-  std::vector<io::CocoProblem> warnings;
-  if (kind == QLatin1String("coco-results")) {
-    const nlohmann::json results = io::exportCocoResults(document);
-    io::writeFileAtomically(target, results.dump() + "\n");
-    print(QStringLiteral("wrote %1 detections to %2").arg(results.size()).arg(parser.value(out)));
-  } else if (kind == QLatin1String("coco") || kind == QLatin1String("coco-polygons")) {
-    io::CocoExportOptions options;
-    if (kind == QLatin1String("coco-polygons")) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
-    options.projectFolder = QFileInfo(parser.value(project)).absolutePath().toStdString();
-    if (!parser.isSet(absolute)) {
-      options.imageRoot = parser.isSet(imageRoot) ? QFileInfo(parser.value(imageRoot)).absoluteFilePath().toStdString()
-                                                  : io::imageRootOf(document, options.projectFolder);
-    }
-    io::CocoExportResult result = io::exportCoco(document, options);
-    io::writeFileAtomically(target, result.coco.dump() + "\n");
-    warnings = result.warnings;
-    print(QStringLiteral("wrote %1 annotations to %2").arg(result.coco["annotations"].size()).arg(parser.value(out)));
-  } else {
-    QDir().mkpath(parser.value(out));
-    io::MaskExportReport report;
-    if (kind == QLatin1String("yolo-seg")) {
-      report = io::exportYoloSegmentation(document, target);
-    } else if (kind == QLatin1String("labelme") || kind == QLatin1String("labelme-polygons")) {
-      io::LabelmeExportOptions options;
-      options.polygons = kind == QLatin1String("labelme-polygons");
-      const io::LabelmeExportReport labelme =
-          io::exportLabelme(document, target, QFileInfo(parser.value(project)).absolutePath().toStdString(), options);
-      report.filesWritten = labelme.filesWritten;
-      report.warnings = labelme.warnings;
-    } else if (kind == QLatin1String("voc")) {
-      report = io::exportPascalVoc(document, target);
-    } else if (kind == QLatin1String("png")) {
-      report = io::exportObjectPngs(document, target);
-    } else if (kind == QLatin1String("instance-png")) {
-      report = io::exportInstancePngs(document, target);
-    } else {
-      printError(QStringLiteral("unknown format '%1'").arg(kind));
-      return 2;
-    }
-    warnings = report.warnings;
-    print(QStringLiteral("wrote %1 files to %2").arg(report.filesWritten).arg(parser.value(out)));
+  workflow::ExportRequest request;
+  request.format = *kind;
+  request.target = parser.value(out).toStdString();
+  request.projectFolder = QFileInfo(parser.value(project)).absolutePath().toStdString();
+  if (parser.isSet(absolute)) request.imageRoot = std::string();
+  if (parser.isSet(imageRoot) && !parser.isSet(absolute)) request.imageRoot = QFileInfo(parser.value(imageRoot)).absoluteFilePath().toStdString();
+  const workflow::ExportOutcome outcome = workflow::exportProject(io::loadProject(parser.value(project).toStdString()), request);
+  if (!outcome.status.ok()) {
+    printError(QString::fromStdString(outcome.status.message));
+    return 1;
   }
-  printProblems(warnings);
+  print(QString::fromStdString(outcome.summary));
+  printProblems(outcome.warnings);
   print(QStringLiteral("export took %1 ms").arg(timer.elapsed()));
   return 0;
 }

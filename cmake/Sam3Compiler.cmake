@@ -18,8 +18,10 @@ if(SAM3_SANITIZE)
 endif()
 
 # Warnings for our own targets only (third-party headers come in as SYSTEM). Aggregates whose
-# members have defaults (action tables, records) are filled partially on purpose.
+# members have defaults (action tables, records) are filled partially on purpose. -Wshadow: a
+# local named like a member or parameter hides which one is meant (it found three, all in
+# engine/sam3, renamed).
 function(sam3_target_warnings target)
   target_compile_options(${target} PRIVATE
-    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers>)
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers>)
 endfunction()

@@ -28,6 +28,6 @@ python3 "$tool" --root "$source_dir" --check engine ui cli app \
   --forbid-torch ui \
   --forbid-torch engine/mask --forbid-torch engine/annotation --forbid-torch engine/io \
   --forbid-torch engine/weights --forbid-torch engine/prompt --forbid-torch engine/segment \
-  --forbid-torch engine/classic --forbid-torch engine/text --forbid-torch engine/bundle \
+  --forbid-torch engine/classic --forbid-torch engine/text --forbid-torch engine/bundle --forbid-torch engine/workflow \
   --torch-free-headers engine/platform --torch-free-headers engine/factory > /dev/null
 echo "PASS: no folder cycle, LibTorch only where declared"

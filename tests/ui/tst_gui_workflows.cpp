@@ -35,6 +35,7 @@
 #include "engine/mask/Rle.h"
 #include "support/TestSupport.h"
 #include "ui/dialogs/ExportDialog.h"
+#include "engine/workflow/ProjectExport.h"
 #include "ui/engine/BundleTrust.h"
 #include "ui/dialogs/ReviewGallery.h"
 #include "ui/widgets/TextPromptBar.h"
@@ -375,6 +376,7 @@ class TestGuiWorkflows : public QObject {
     test::press(Qt::Key_E, Qt::ControlModifier);  // File ▸ Export…
     ui::ExportDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = w.findChild<ui::ExportDialog*>()) && dialog->isVisible());
+    QCOMPARE(size_t(dialog->formatBox()->count()), workflow::exportFormats().size());  // the command line's formats
     const QString out = h.dir.filePath(QStringLiteral("coco.json"));
     dialog->pathEdit()->setText(out);
     QSignalSpy finished(dialog, &ui::ExportDialog::finished);

@@ -15,26 +15,16 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "engine/io/AtomicFile.h"
 #include "engine/io/CocoExport.h"
-#include "engine/io/Labelme.h"
-#include "engine/io/MaskExport.h"
-#include "engine/io/PascalVoc.h"
+#include "engine/workflow/ProjectExport.h"
 
 namespace sam3::ui {
 namespace {
 
-enum Format { CocoRle, CocoPolygons, YoloSeg, ObjectPngs, InstancePngs, CocoResults, Labelme, Voc };
-
-bool isFile(int format) { return format == CocoRle || format == CocoPolygons || format == CocoResults; }
-
-// The project restricted to one image (its objects and every class), for per-image exports.
-annotation::Project onlyImage(const annotation::Project& all, int imageId) {
-  annotation::Project one;
-  for (const auto& entry : all.categories()) one.putCategory(entry.second);
-  one.putImage(*all.image(imageId));
-  for (const annotation::AnnotationObject* object : all.objectsOfImage(imageId)) one.putObject(*object);
-  return one;
+// The format chosen in the list (the list is workflow::exportFormats(), in order).
+const workflow::ExportFormatInfo& formatAt(int index) {
+  const auto& formats = workflow::exportFormats();
+  return formats[size_t(std::clamp(index, 0, int(formats.size()) - 1))];
 }
 
 }  // namespace
@@ -43,10 +33,7 @@ ExportDialog::ExportDialog(const annotation::Project& project, const QString& su
     : QDialog(parent), m_project(project), m_projectFolder(projectFolder) {
   setWindowTitle(tr("Export Annotations"));
   m_format = new QComboBox(this);
-  m_format->addItems({tr("COCO JSON, RLE masks (lossless)"), tr("COCO JSON, polygons"), tr("YOLO segmentation (folder)"),
-                      tr("PNG mask per object (folder)"), tr("Instance PNG per image (folder)"),
-                      tr("COCO results: detections with scores, for COCOeval"), tr("labelme / X-AnyLabeling JSON (folder)"),
-                      tr("Pascal VOC segmentation PNGs (folder)")});
+  for (const workflow::ExportFormatInfo& format : workflow::exportFormats()) m_format->addItem(QString::fromUtf8(format.title));
   m_path = new QLineEdit(suggestedPath, this);
   const std::string root = io::imageRootOf(m_project, m_projectFolder.toStdString());
   m_imageRoot = new QLineEdit(QString::fromStdString(root), this);
@@ -72,8 +59,7 @@ ExportDialog::ExportDialog(const annotation::Project& project, const QString& su
   form->addRow(tr("Image root:"), m_imageRoot);
   form->addRow(QString(), m_absolute);
   auto cocoOptions = [this] {
-    const int f = m_format->currentIndex();
-    const bool coco = f == CocoRle || f == CocoPolygons;
+    const bool coco = formatAt(m_format->currentIndex()).usesImageRoot;
     m_imageRoot->setEnabled(coco && !m_absolute->isChecked());
     m_absolute->setEnabled(coco);
   };
@@ -125,7 +111,7 @@ ExportDialog::~ExportDialog() {
 }
 
 void ExportDialog::browse() {
-  const bool file = isFile(m_format->currentIndex());
+  const bool file = formatAt(m_format->currentIndex()).writesFile;
   const QString path = file ? QFileDialog::getSaveFileName(this, tr("Export to"), m_path->text(), tr("COCO JSON (*.json)"))
                             : QFileDialog::getExistingDirectory(this, tr("Export to folder"), m_path->text());
   if (!path.isEmpty()) m_path->setText(path);
@@ -137,64 +123,30 @@ void ExportDialog::start() {
     m_status->setText(tr("Choose a destination first."));
     return;
   }
-  const int format = m_format->currentIndex();
+  workflow::ExportRequest request;
+  request.format = formatAt(m_format->currentIndex()).format;
+  request.target = target.toStdString();
+  request.projectFolder = (m_projectFolder.isEmpty() ? QStringLiteral("/") : m_projectFolder).toStdString();
+  request.imageRoot = m_absolute->isChecked() ? std::string() : m_imageRoot->text().trimmed().toStdString();
   m_done->store(0);
+  m_total->store(1);
   m_export->setEnabled(false);
   m_cancel->setText(tr("Cancel"));
   m_status->setText(tr("Exporting…"));
   const annotation::Project project = m_project;
-  const std::string projectFolder = (m_projectFolder.isEmpty() ? QStringLiteral("/") : m_projectFolder).toStdString();
   const segment::CancelToken cancel = m_exporting.start();
   auto done = m_done, total = m_total;
-  const bool coco = format == CocoRle || format == CocoPolygons;
-  total->store(std::max(1, int(coco ? project.objects().size() : project.images().size())));
-  io::CocoExportOptions options;
-  if (format == CocoPolygons) options.segmentation = io::CocoExportOptions::Segmentation::Polygons;
-  options.projectFolder = m_projectFolder.toStdString();
-  options.imageRoot = m_absolute->isChecked() ? std::string() : m_imageRoot->text().trimmed().toStdString();
-  m_watcher.setFuture(QtConcurrent::run([project, projectFolder, target, format, options, cancel, done, total]() -> ExportOutcome {
-    auto wrote = [&](const QString& text) {
-      if (!cancel.isCancelled()) done->store(total->load());  // the bar ends full: every part was written
-      return ExportOutcome{true, text};
-    };
-    try {
-      if (format == CocoResults) {
-        const nlohmann::json results = io::exportCocoResults(project);
-        io::writeFileAtomically(target.toStdString(), results.dump() + "\n");
-        return wrote(QObject::tr("Wrote %1 detections to %2").arg(results.size()).arg(target));
-      }
-      if (format == Labelme || format == Voc) {  // whole-project formats (one class list, one image list)
-        QDir().mkpath(target);
-        const size_t files = format == Labelme ? io::exportLabelme(project, target.toStdString(), projectFolder).filesWritten
-                                               : io::exportPascalVoc(project, target.toStdString()).filesWritten;
-        return wrote(QObject::tr("Wrote %1 files to %2").arg(files).arg(target));
-      }
-      if (format == CocoRle || format == CocoPolygons) {
-        const io::CocoExportResult result = io::exportCoco(project, options, [&](size_t finished, size_t) {
+  m_watcher.setFuture(QtConcurrent::run([project, request, cancel, done, total]() -> ExportOutcome {
+    const workflow::ExportOutcome outcome = workflow::exportProject(
+        project, request,
+        [done, total](size_t finished, size_t all) {
+          total->store(std::max(1, int(all)));
           done->store(int(finished));
-          return !cancel.isCancelled();
-        });
-        io::writeFileAtomically(target.toStdString(), result.coco.dump() + "\n");
-        const QString summary = QObject::tr("Wrote %1 annotations of %2 images to %3")
-                                    .arg(result.coco["annotations"].size()).arg(result.coco["images"].size()).arg(target);
-        return wrote(cancel.isCancelled() ? QObject::tr("Cancelled; kept the part exported so far. ") + summary : summary);
-      }
-      QDir().mkpath(target);
-      size_t files = 0;
-      for (const auto& entry : project.images()) {
-        if (cancel.isCancelled()) return {true, QObject::tr("Cancelled after %1 files in %2; they are kept").arg(files).arg(target)};
-        const annotation::Project one = onlyImage(project, entry.first);
-        io::MaskExportReport report;
-        if (format == YoloSeg) report = io::exportYoloSegmentation(one, target.toStdString());
-        if (format == ObjectPngs) report = io::exportObjectPngs(one, target.toStdString());
-        if (format == InstancePngs) report = io::exportInstancePngs(one, target.toStdString());
-        files += report.filesWritten;
-        done->fetch_add(1);
-      }
-      return wrote(QObject::tr("Wrote %1 files to %2").arg(files).arg(target));
-    } catch (const std::exception& e) {
-      return {false, QObject::tr("Export failed: %1").arg(QString::fromUtf8(e.what()))};
-    }
+        },
+        cancel);
+    if (outcome.status.ok()) done->store(total->load());  // the bar ends full: every part was written
+    const bool ok = outcome.status.ok() || outcome.status.isCancelled();  // a cancel keeps what was written
+    return {ok, QString::fromStdString(ok ? outcome.summary : outcome.status.message)};
   }));
 }
 
