@@ -157,10 +157,10 @@ void runGridSample(const fs::path& folder, Report& report) {
       report.record("cuda sample_points_seq " + name,
                     golden::compareTensors(seq.permute({1, 2, 0}).unsqueeze(3), expected, tol));
 #ifdef SAM3_DISPATCH_CUDA
-      const at::Tensor dispatched = fromCuda(ops::samplePointsSeq(feats.cuda(), points.cuda(), input.size(2), input.size(3)),
+      const at::Tensor sampled = fromCuda(ops::samplePointsSeq(feats.cuda(), points.cuda(), input.size(2), input.size(3)),
                                              "sam3::sample_points_seq");
       report.record("dispatch cuda sample_points_seq " + name,
-                    golden::compareTensors(dispatched.permute({1, 2, 0}).unsqueeze(3), expected, tol));
+                    golden::compareTensors(sampled.permute({1, 2, 0}).unsqueeze(3), expected, tol));
 #endif
     }
   }
