@@ -21,8 +21,6 @@ class Setting {
   using Check = std::function<bool(const T&)>;
   Setting(QString key, T fallback, Check valid = {}) : m_key(std::move(key)), m_fallback(std::move(fallback)), m_valid(std::move(valid)) {}
 
-  const QString& key() const { return m_key; }
-  const T& fallback() const { return m_fallback; }
   bool isValid(const T& value) const { return !m_valid || m_valid(value); }
 
   // This run's override if any, else the stored value when it is valid, else the default.
@@ -50,7 +48,6 @@ class Setting {
     m_override = value;
     return true;
   }
-  void clearOverride() const { m_override.reset(); }
 
  private:
   QString m_key;
